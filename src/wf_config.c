@@ -1,0 +1,446 @@
+/**
+ * collectd-workforce - src/wf_config.c
+ *
+ * Reads one <DingTalk "name"> block into a wf_account_config_t. Every
+ * problem is logged with the block, the option and what is wrong, and the
+ * whole block is refused: an account never runs half-configured.
+ **/
+#include "wf_collectd.h"
+
+#include "wf_common.h"
+#include "wf_config.h"
+#include "wf_config_parse.h"
+#include "wf_metrics.h"
+#include "wf_time.h"
+
+#include <errno.h>
+#include <stdarg.h>
+
+static const char *const collector_names[WF_COLLECTOR_COUNT] = {
+    "departures", "headcount", "attendance", "leave",
+    "reports",    "announcements", "signins", "leave_expiry"};
+
+/* Collectors this version can poll, per platform. */
+#define WF_DINGTALK_AVAILABLE (WF_COLLECT_DEPARTURES | WF_COLLECT_HEADCOUNT)
+
+const char *wf_collector_name(wf_collector_t collector) {
+  for (int i = 0; i < WF_COLLECTOR_COUNT; i++)
+    if (collector == (1u << i))
+      return collector_names[i];
+  return NULL;
+}
+
+/* Logs a problem with one option of a block. */
+__attribute__((format(printf, 3, 4))) static void
+option_error(const oconfig_item_t *block, const oconfig_item_t *option,
+             const char *format, ...) {
+  char message[512];
+  va_list ap;
+  va_start(ap, format);
+  vsnprintf(message, sizeof(message), format, ap);
+  va_end(ap);
+  const char *name = (block->values_num > 0 &&
+                      block->values[0].type == OCONFIG_TYPE_STRING)
+                         ? block->values[0].value.string
+                         : "";
+  if (option != NULL)
+    ERROR(WF_LOG_PREFIX "<%s \"%s\">: option \"%s\": %s", block->key, name,
+          option->key, message);
+  else
+    ERROR(WF_LOG_PREFIX "<%s \"%s\">: %s", block->key, name, message);
+}
+
+/* Reads an option with exactly one string argument. */
+static int get_string(const oconfig_item_t *block, const oconfig_item_t *ci,
+                      char **out) {
+  if (ci->values_num != 1 || ci->values[0].type != OCONFIG_TYPE_STRING) {
+    option_error(block, ci, "takes exactly one string argument");
+    return -1;
+  }
+  if (cf_util_get_string(ci, out) != 0) {
+    option_error(block, ci, "could not be read");
+    return -1;
+  }
+  return 0;
+}
+
+/* Reads an option with one number argument, between min and max. */
+static int get_number(const oconfig_item_t *block, const oconfig_item_t *ci,
+                      double min, double max, double *out) {
+  if (ci->values_num != 1 || ci->values[0].type != OCONFIG_TYPE_NUMBER) {
+    option_error(block, ci, "takes exactly one number argument");
+    return -1;
+  }
+  double value = ci->values[0].value.number;
+  if (!(value >= min && value <= max)) {
+    option_error(block, ci, "%g is out of range (%g to %g)", value, min, max);
+    return -1;
+  }
+  *out = value;
+  return 0;
+}
+
+/* Reads an option with one boolean argument. */
+static int get_boolean(const oconfig_item_t *block, const oconfig_item_t *ci,
+                       bool *out) {
+  if (cf_util_get_boolean(ci, out) != 0) {
+    option_error(block, ci, "takes exactly one boolean argument");
+    return -1;
+  }
+  return 0;
+}
+
+/* Appends every string argument of a list option (Collect, UserID, ...). */
+static int get_list(const oconfig_item_t *block, const oconfig_item_t *ci,
+                    wf_strlist_t *list) {
+  if (ci->values_num < 1) {
+    option_error(block, ci, "takes one or more string arguments");
+    return -1;
+  }
+  for (int i = 0; i < ci->values_num; i++) {
+    if (ci->values[i].type != OCONFIG_TYPE_STRING ||
+        ci->values[i].value.string[0] == '\0') {
+      option_error(block, ci, "argument %d is not a non-empty string", i + 1);
+      return -1;
+    }
+    if (wf_strlist_add(list, ci->values[i].value.string) != 0) {
+      option_error(block, ci, "out of memory");
+      return -1;
+    }
+  }
+  return 0;
+}
+
+/* Appends the (code, name) of a pair option (LeaveType, ReportReader). */
+static int get_pair(const oconfig_item_t *block, const oconfig_item_t *ci,
+                    wf_pairs_t *pairs) {
+  if (ci->values_num != 2 || ci->values[0].type != OCONFIG_TYPE_STRING ||
+      ci->values[1].type != OCONFIG_TYPE_STRING ||
+      ci->values[0].value.string[0] == '\0' ||
+      ci->values[1].value.string[0] == '\0') {
+    option_error(block, ci,
+                 "takes exactly two non-empty strings: the id and its name");
+    return -1;
+  }
+  char name[WF_NAME_LEN];
+  wf_instance_name(ci->values[1].value.string, name, sizeof(name));
+  if (strcmp(name, ci->values[1].value.string) != 0) {
+    option_error(block, ci,
+                 "name \"%s\" must be lower case, without '/' and at most "
+                 "%d bytes",
+                 ci->values[1].value.string, WF_NAME_LEN - 1);
+    return -1;
+  }
+  wf_pair_t *tmp =
+      realloc(pairs->items, (pairs->count + 1) * sizeof(*pairs->items));
+  if (tmp == NULL) {
+    option_error(block, ci, "out of memory");
+    return -1;
+  }
+  pairs->items = tmp;
+  wf_pair_t *pair = &pairs->items[pairs->count];
+  pair->code = strdup(ci->values[0].value.string);
+  pair->name = strdup(ci->values[1].value.string);
+  if (pair->code == NULL || pair->name == NULL) {
+    free(pair->code);
+    free(pair->name);
+    option_error(block, ci, "out of memory");
+    return -1;
+  }
+  pairs->count++;
+  return 0;
+}
+
+/* Reads the secret from AppSecretFile: the file's first line, without the
+ * line end. The file is expected to be readable by collectd only. */
+UNITTEST int wf_read_secret_file(const char *path, char **secret,
+                                 char *error, size_t error_size) {
+  FILE *fh = fopen(path, "r");
+  if (fh == NULL) {
+    char errbuf[256];
+    snprintf(error, error_size, "cannot open \"%s\": %s", path,
+             sstrerror(errno, errbuf, sizeof(errbuf)));
+    return -1;
+  }
+  char buffer[4096];
+  size_t n = fread(buffer, 1, sizeof(buffer) - 1, fh);
+  fclose(fh);
+  buffer[n] = '\0';
+  buffer[strcspn(buffer, "\r\n")] = '\0';
+  size_t len = strlen(buffer);
+  while (len > 0 && (buffer[len - 1] == ' ' || buffer[len - 1] == '\t'))
+    buffer[--len] = '\0';
+  if (len == 0) {
+    snprintf(error, error_size, "\"%s\" holds no secret", path);
+    explicit_bzero(buffer, sizeof(buffer));
+    return -1;
+  }
+  *secret = strdup(buffer);
+  explicit_bzero(buffer, sizeof(buffer));
+  if (*secret == NULL) {
+    snprintf(error, error_size, "out of memory");
+    return -1;
+  }
+  return 0;
+}
+
+/* Reads the Collect option into collector bits. */
+static int get_collect(const oconfig_item_t *block, const oconfig_item_t *ci,
+                       unsigned *collect) {
+  wf_strlist_t names = {0};
+  int status = get_list(block, ci, &names);
+  for (size_t i = 0; status == 0 && i < names.count; i++) {
+    int found = -1;
+    for (int c = 0; c < WF_COLLECTOR_COUNT; c++)
+      if (strcasecmp(names.items[i], collector_names[c]) == 0)
+        found = c;
+    if (found < 0) {
+      option_error(block, ci, "unknown collector \"%s\"", names.items[i]);
+      status = -1;
+    } else {
+      *collect |= 1u << found;
+    }
+  }
+  wf_strlist_free(&names);
+  return status;
+}
+
+/* Checks that a URL option names an http or https base. */
+static int check_url(const oconfig_item_t *block, const char *option,
+                     const char *url) {
+  if (strncasecmp(url, "http://", 7) != 0 &&
+      strncasecmp(url, "https://", 8) != 0) {
+    oconfig_item_t fake = {.key = (char *)option};
+    option_error(block, &fake, "\"%s\" is not an http:// or https:// URL",
+                 url);
+    return -1;
+  }
+  return 0;
+}
+
+/* Removes trailing slashes, so that paths can be appended. */
+static void trim_slashes(char *url) {
+  size_t len = strlen(url);
+  while (len > 0 && url[len - 1] == '/')
+    url[--len] = '\0';
+}
+
+/* Fills in the defaults of a DingTalk account. */
+static int dingtalk_defaults(wf_account_config_t *cfg) {
+  cfg->platform = WF_PLATFORM_DINGTALK;
+  cfg->oapi_url = strdup("https://oapi.dingtalk.com");
+  cfg->api_url = strdup("https://api.dingtalk.com");
+  cfg->interval = WF_DEFAULT_INTERVAL;
+  cfg->utc_offset = WF_DEFAULT_UTC_OFFSET;
+  cfg->timeout_ms = WF_DEFAULT_TIMEOUT_MS;
+  cfg->verify_peer = true;
+  cfg->verify_host = true;
+  cfg->max_pages = WF_DEFAULT_MAX_PAGES;
+  cfg->max_requests_per_second = WF_DEFAULT_REQUESTS_PER_SECOND;
+  cfg->expiry_window_days = WF_DEFAULT_EXPIRY_WINDOW_DAYS;
+  return (cfg->oapi_url != NULL && cfg->api_url != NULL) ? 0 : -1;
+}
+
+/* Reads one option of a DingTalk block. */
+static int dingtalk_option(const oconfig_item_t *block,
+                           const oconfig_item_t *ci, wf_account_config_t *cfg,
+                           char **secret_file) {
+  double number;
+
+  if (strcasecmp("AppKey", ci->key) == 0)
+    return get_string(block, ci, &cfg->app_key);
+  if (strcasecmp("AppSecret", ci->key) == 0)
+    return get_string(block, ci, &cfg->app_secret);
+  if (strcasecmp("AppSecretFile", ci->key) == 0)
+    return get_string(block, ci, secret_file);
+  if (strcasecmp("OapiURL", ci->key) == 0)
+    return get_string(block, ci, &cfg->oapi_url);
+  if (strcasecmp("ApiURL", ci->key) == 0)
+    return get_string(block, ci, &cfg->api_url);
+  if (strcasecmp("Interval", ci->key) == 0) {
+    if (get_number(block, ci, 1, 86400, &number) != 0)
+      return -1;
+    cfg->interval = number;
+    return 0;
+  }
+  if (strcasecmp("Timeout", ci->key) == 0) {
+    if (get_number(block, ci, 0.1, 600, &number) != 0)
+      return -1;
+    cfg->timeout_ms = (long)(number * 1000);
+    return 0;
+  }
+  if (strcasecmp("UTCOffset", ci->key) == 0) {
+    char *text = NULL;
+    if (get_string(block, ci, &text) != 0)
+      return -1;
+    int status = wf_utc_offset_parse(text, &cfg->utc_offset);
+    if (status != 0)
+      option_error(block, ci,
+                   "\"%s\" is not a UTC offset such as \"+08:00\" "
+                   "(-12:00 to +14:00)",
+                   text);
+    free(text);
+    return status;
+  }
+  if (strcasecmp("Collect", ci->key) == 0)
+    return get_collect(block, ci, &cfg->collect);
+  if (strcasecmp("UserID", ci->key) == 0)
+    return get_list(block, ci, &cfg->user_ids);
+  if (strcasecmp("OperatorUserID", ci->key) == 0)
+    return get_string(block, ci, &cfg->operator_user_id);
+  if (strcasecmp("LeaveType", ci->key) == 0)
+    return get_pair(block, ci, &cfg->leave_types);
+  if (strcasecmp("ReportReader", ci->key) == 0)
+    return get_pair(block, ci, &cfg->report_readers);
+  if (strcasecmp("CACert", ci->key) == 0)
+    return get_string(block, ci, &cfg->ca_file);
+  if (strcasecmp("Proxy", ci->key) == 0)
+    return get_string(block, ci, &cfg->proxy);
+  if (strcasecmp("VerifyPeer", ci->key) == 0)
+    return get_boolean(block, ci, &cfg->verify_peer);
+  if (strcasecmp("VerifyHost", ci->key) == 0)
+    return get_boolean(block, ci, &cfg->verify_host);
+  if (strcasecmp("MaxResponseSize", ci->key) == 0) {
+    if (get_number(block, ci, 1024, 1024.0 * 1024 * 1024, &number) != 0)
+      return -1;
+    cfg->max_response_size = (size_t)number;
+    return 0;
+  }
+  if (strcasecmp("MaxPages", ci->key) == 0) {
+    if (get_number(block, ci, 1, 1000000, &number) != 0)
+      return -1;
+    cfg->max_pages = (size_t)number;
+    return 0;
+  }
+  if (strcasecmp("MaxRequestsPerSecond", ci->key) == 0) {
+    if (get_number(block, ci, 0.1, 20, &number) != 0)
+      return -1;
+    cfg->max_requests_per_second = number;
+    return 0;
+  }
+  if (strcasecmp("Threshold", ci->key) == 0) {
+    option_error(block, ci, "thresholds are not supported by this version");
+    return -1;
+  }
+  option_error(block, ci, "unknown option");
+  return -1;
+}
+
+/* Checks what only the whole block can tell. */
+static int dingtalk_validate(const oconfig_item_t *block,
+                             wf_account_config_t *cfg) {
+  if (cfg->app_key == NULL || cfg->app_key[0] == '\0') {
+    option_error(block, NULL, "AppKey is missing");
+    return -1;
+  }
+  if (cfg->app_secret == NULL || cfg->app_secret[0] == '\0') {
+    option_error(block, NULL, "AppSecret or AppSecretFile is missing");
+    return -1;
+  }
+  if (check_url(block, "OapiURL", cfg->oapi_url) != 0 ||
+      check_url(block, "ApiURL", cfg->api_url) != 0)
+    return -1;
+  trim_slashes(cfg->oapi_url);
+  trim_slashes(cfg->api_url);
+
+  if (cfg->collect == 0)
+    cfg->collect = WF_DINGTALK_AVAILABLE;
+  unsigned missing = cfg->collect & ~(unsigned)WF_DINGTALK_AVAILABLE;
+  if (missing != 0) {
+    for (int c = 0; c < WF_COLLECTOR_COUNT; c++) {
+      if (missing & (1u << c)) {
+        option_error(block, NULL,
+                     "collector \"%s\" is not available for DingTalk in this "
+                     "version",
+                     collector_names[c]);
+        return -1;
+      }
+    }
+  }
+  return 0;
+}
+
+/* The account name: the block's one string argument. */
+static int account_name(const oconfig_item_t *block, char **name) {
+  if (block->values_num != 1 ||
+      block->values[0].type != OCONFIG_TYPE_STRING) {
+    ERROR(WF_LOG_PREFIX "<%s> blocks take exactly one string argument, the "
+                        "account name",
+          block->key);
+    return -1;
+  }
+  const char *value = block->values[0].value.string;
+  if (value[0] == '\0' || strchr(value, '/') != NULL ||
+      strlen(value) >= WF_NAME_LEN) {
+    option_error(block, NULL,
+                 "the account name must be non-empty, without '/' and at "
+                 "most %d bytes",
+                 WF_NAME_LEN - 1);
+    return -1;
+  }
+  *name = strdup(value);
+  return (*name != NULL) ? 0 : -1;
+}
+
+int wf_config_dingtalk(const oconfig_item_t *block, wf_account_config_t *cfg) {
+  memset(cfg, 0, sizeof(*cfg));
+  char *secret_file = NULL;
+  int status = 0;
+
+  if (account_name(block, &cfg->name) != 0 || dingtalk_defaults(cfg) != 0)
+    status = -1;
+  for (int i = 0; status == 0 && i < block->children_num; i++)
+    status = dingtalk_option(block, &block->children[i], cfg, &secret_file);
+
+  if (status == 0 && secret_file != NULL) {
+    if (cfg->app_secret != NULL) {
+      option_error(block, NULL,
+                   "AppSecret and AppSecretFile are exclusive; set one");
+      status = -1;
+    } else {
+      char error[512];
+      if (wf_read_secret_file(secret_file, &cfg->app_secret, error,
+                              sizeof(error)) != 0) {
+        oconfig_item_t fake = {.key = "AppSecretFile"};
+        option_error(block, &fake, "%s", error);
+        status = -1;
+      }
+    }
+  }
+  free(secret_file);
+
+  if (status == 0)
+    status = dingtalk_validate(block, cfg);
+  if (status != 0)
+    wf_account_config_free(cfg);
+  return status;
+}
+
+/* Frees the items of a pair list. */
+static void pairs_free(wf_pairs_t *pairs) {
+  for (size_t i = 0; i < pairs->count; i++) {
+    free(pairs->items[i].code);
+    free(pairs->items[i].name);
+  }
+  free(pairs->items);
+  pairs->items = NULL;
+  pairs->count = 0;
+}
+
+void wf_account_config_free(wf_account_config_t *cfg) {
+  if (cfg->app_secret != NULL)
+    explicit_bzero(cfg->app_secret, strlen(cfg->app_secret));
+  free(cfg->name);
+  free(cfg->app_key);
+  free(cfg->app_secret);
+  free(cfg->oapi_url);
+  free(cfg->api_url);
+  free(cfg->operator_user_id);
+  free(cfg->ca_file);
+  free(cfg->proxy);
+  wf_strlist_free(&cfg->user_ids);
+  wf_strlist_free(&cfg->employment_ids);
+  pairs_free(&cfg->leave_types);
+  pairs_free(&cfg->report_readers);
+  memset(cfg, 0, sizeof(*cfg));
+}

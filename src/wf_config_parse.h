@@ -1,0 +1,18 @@
+/**
+ * collectd-workforce - src/wf_config_parse.h
+ *
+ * From collectd's oconfig tree to wf_account_config_t. Separate from
+ * wf_config.h because it needs collectd's oconfig types.
+ **/
+#ifndef WF_CONFIG_PARSE_H
+#define WF_CONFIG_PARSE_H
+
+#include "wf_config.h"
+
+#include "liboconfig/oconfig.h"
+
+/* Reads a <DingTalk "name"> block. Returns 0, or -1 after logging what is
+ * wrong; `cfg` is then empty. */
+int wf_config_dingtalk(const oconfig_item_t *block, wf_account_config_t *cfg);
+
+#endif /* WF_CONFIG_PARSE_H */

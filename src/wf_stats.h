@@ -1,0 +1,29 @@
+/**
+ * collectd-workforce - src/wf_stats.h
+ *
+ * What the plugin counts about itself, per account: requests sent and
+ * requests that failed after their retries, per endpoint. Pure data.
+ **/
+#ifndef WF_STATS_H
+#define WF_STATS_H
+
+#include "wf_metrics.h"
+
+typedef struct {
+  wf_counts_t requests; /* api_requests, by endpoint */
+  wf_counts_t errors;   /* api_errors, by endpoint */
+} wf_stats_t;
+
+/* Counts one HTTP request sent to `endpoint`. */
+void wf_stats_request(wf_stats_t *stats, const char *endpoint);
+
+/* Counts one request to `endpoint` that failed after its retries. */
+void wf_stats_error(wf_stats_t *stats, const char *endpoint);
+
+/* Appends api_requests and api_errors rows (derive) for every endpoint
+ * used so far; an endpoint without errors reads 0 errors. */
+int wf_stats_to_metrics(const wf_stats_t *stats, wf_metrics_t *m);
+
+void wf_stats_free(wf_stats_t *stats);
+
+#endif /* WF_STATS_H */

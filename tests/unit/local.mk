@@ -1,0 +1,1 @@
+# Unit tests (cmocka); filled in by the unit test suite.
