@@ -126,8 +126,7 @@ static void poll_collector(wf_account_t *a, int index, time_t now,
     state->last_success = cdtime();
     state->paused_until = 0;
     c_release(LOG_INFO, &state->complaint,
-              WF_LOG_PREFIX "%s: collector %s works again", a->cfg.name,
-              name);
+              WF_LOG_PREFIX "%s: collector %s works again", a->cfg.name, name);
   } else {
     char text[512];
     wf_error_format(&err, text, sizeof(text));

@@ -14,8 +14,8 @@ int wf_departures_init(wf_departures_t *d, time_t now, int utc_offset) {
   memset(d, 0, sizeof(*d));
   d->day_start = wf_day_start(now, utc_offset);
   d->day_end = d->day_start + WF_SECONDS_PER_DAY;
-  d->window_start =
-      d->day_start - (time_t)(WF_DEPARTURE_WINDOW_DAYS - 1) * WF_SECONDS_PER_DAY;
+  d->window_start = d->day_start -
+                    (time_t)(WF_DEPARTURE_WINDOW_DAYS - 1) * WF_SECONDS_PER_DAY;
   for (size_t i = 0; i < WF_ARRAY_SIZE(departure_reasons); i++) {
     if (wf_counts_declare(&d->today, departure_reasons[i]) != 0 ||
         wf_counts_declare(&d->window, departure_reasons[i]) != 0)
@@ -50,10 +50,9 @@ int wf_departures_add(wf_departures_t *d, const char *leave_time,
 int wf_departures_metrics(const wf_departures_t *d, wf_metrics_t *m) {
   /* An unexpected reason seen in the window reads 0 today, not absent. */
   for (size_t i = 0; i < d->window.count; i++) {
-    if (wf_metrics_add_gauge(m, "departures_today", d->window.items[i].name,
-                             (double)wf_counts_get(&d->today,
-                                                   d->window.items[i].name)) !=
-        0)
+    if (wf_metrics_add_gauge(
+            m, "departures_today", d->window.items[i].name,
+            (double)wf_counts_get(&d->today, d->window.items[i].name)) != 0)
       return -1;
   }
   return wf_counts_to_metrics(&d->window, "departures_30d", m);
@@ -68,8 +67,10 @@ static const struct {
   const char *name;
   const char *code;
 } hr_statuses[WF_HR_COUNT] = {
-    [WF_HR_PROBATION] = {"probation", "2"}, [WF_HR_REGULAR] = {"regular", "3"},
-    [WF_HR_LEAVING] = {"leaving", "5"},     [WF_HR_NOSTATUS] = {"nostatus", "-1"},
+    [WF_HR_PROBATION] = {"probation", "2"},
+    [WF_HR_REGULAR] = {"regular", "3"},
+    [WF_HR_LEAVING] = {"leaving", "5"},
+    [WF_HR_NOSTATUS] = {"nostatus", "-1"},
     [WF_HR_PREENTRY] = {"preentry", NULL},
 };
 

@@ -17,8 +17,8 @@
 #include <stdarg.h>
 
 static const char *const collector_names[WF_COLLECTOR_COUNT] = {
-    "departures", "headcount", "attendance", "leave",
-    "reports",    "announcements", "signins", "leave_expiry"};
+    "departures", "headcount",     "attendance", "leave",
+    "reports",    "announcements", "signins",    "leave_expiry"};
 
 /* Collectors this version can poll, per platform. */
 #define WF_DINGTALK_AVAILABLE (WF_COLLECT_DEPARTURES | WF_COLLECT_HEADCOUNT)
@@ -39,10 +39,10 @@ option_error(const oconfig_item_t *block, const oconfig_item_t *option,
   va_start(ap, format);
   vsnprintf(message, sizeof(message), format, ap);
   va_end(ap);
-  const char *name = (block->values_num > 0 &&
-                      block->values[0].type == OCONFIG_TYPE_STRING)
-                         ? block->values[0].value.string
-                         : "";
+  const char *name =
+      (block->values_num > 0 && block->values[0].type == OCONFIG_TYPE_STRING)
+          ? block->values[0].value.string
+          : "";
   if (option != NULL)
     ERROR(WF_LOG_PREFIX "<%s \"%s\">: option \"%s\": %s", block->key, name,
           option->key, message);
@@ -153,8 +153,8 @@ static int get_pair(const oconfig_item_t *block, const oconfig_item_t *ci,
 
 /* Reads the secret from AppSecretFile: the file's first line, without the
  * line end. The file is expected to be readable by collectd only. */
-UNITTEST int wf_read_secret_file(const char *path, char **secret,
-                                 char *error, size_t error_size) {
+UNITTEST int wf_read_secret_file(const char *path, char **secret, char *error,
+                                 size_t error_size) {
   FILE *fh = fopen(path, "r");
   if (fh == NULL) {
     char errbuf[256];
@@ -211,8 +211,7 @@ static int check_url(const oconfig_item_t *block, const char *option,
   if (strncasecmp(url, "http://", 7) != 0 &&
       strncasecmp(url, "https://", 8) != 0) {
     oconfig_item_t fake = {.key = (char *)option};
-    option_error(block, &fake, "\"%s\" is not an http:// or https:// URL",
-                 url);
+    option_error(block, &fake, "\"%s\" is not an http:// or https:// URL", url);
     return -1;
   }
   return 0;
@@ -362,8 +361,7 @@ static int dingtalk_validate(const oconfig_item_t *block,
 
 /* The account name: the block's one string argument. */
 static int account_name(const oconfig_item_t *block, char **name) {
-  if (block->values_num != 1 ||
-      block->values[0].type != OCONFIG_TYPE_STRING) {
+  if (block->values_num != 1 || block->values[0].type != OCONFIG_TYPE_STRING) {
     ERROR(WF_LOG_PREFIX "<%s> blocks take exactly one string argument, the "
                         "account name",
           block->key);

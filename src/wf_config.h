@@ -52,10 +52,10 @@ typedef struct {
   char *oapi_url;   /* DingTalk OapiURL; Feishu URL */
   char *api_url;    /* DingTalk ApiURL */
 
-  double interval;   /* seconds between polls */
-  int utc_offset;    /* seconds east of UTC */
-  long timeout_ms;   /* one HTTP request */
-  unsigned collect;  /* wf_collector_t bits */
+  double interval;  /* seconds between polls */
+  int utc_offset;   /* seconds east of UTC */
+  long timeout_ms;  /* one HTTP request */
+  unsigned collect; /* wf_collector_t bits */
 
   wf_strlist_t user_ids;
   wf_strlist_t employment_ids;

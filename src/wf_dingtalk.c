@@ -257,14 +257,12 @@ static int dt_token(wf_dingtalk_t *dt, wf_error_t *err) {
     if (verdict == DT_TOKEN) {
       /* On gettoken a "token" errcode means the key or secret is wrong. */
       err->kind = WF_ERR_AUTH;
-      snprintf(err->detail, sizeof(err->detail),
-               "AppKey or AppSecret refused");
+      snprintf(err->detail, sizeof(err->detail), "AppKey or AppSecret refused");
     } else if (verdict == DT_OK) {
       const char *token = wf_json_string(answer, "access_token");
       int64_t expires_in = 7200;
       wf_json_int64(answer, "expires_in", &expires_in);
-      if (wf_token_store(&dt->token, token, dt->clock(), (long)expires_in) ==
-          0)
+      if (wf_token_store(&dt->token, token, dt->clock(), (long)expires_in) == 0)
         status = 0;
       else
         wf_error_set(err, WF_ERR_BAD_ANSWER, "gettoken",
@@ -324,8 +322,8 @@ static int dt_call(wf_dingtalk_t *dt, dt_host_t host, const char *endpoint,
       headers[1] = token_header;
     }
 
-    dt_verdict_t verdict = dt_exchange(dt, host, endpoint, method, url,
-                                       headers, body, answer, err);
+    dt_verdict_t verdict = dt_exchange(dt, host, endpoint, method, url, headers,
+                                       body, answer, err);
     explicit_bzero(url, url_size);
     explicit_bzero(token_header, header_size);
     explicit_bzero(escaped, strlen(escaped));
@@ -443,8 +441,8 @@ out:
  * result.data_list to `ids` and returns result.next_cursor in `next` (""
  * on the last page). Returns 0, or -1 with `err` filled. */
 UNITTEST int dt_parse_id_page(json_object *answer, const char *endpoint,
-                              wf_strlist_t *ids, char *next,
-                              size_t next_size, wf_error_t *err) {
+                              wf_strlist_t *ids, char *next, size_t next_size,
+                              wf_error_t *err) {
   json_object *result = wf_json_object(answer, "result");
   json_object *list = wf_json_array(result, "data_list");
   if (list == NULL) {
@@ -472,9 +470,9 @@ UNITTEST int dt_parse_id_page(json_object *answer, const char *endpoint,
 
 /* Reads every page of a topapi id list with offset paging. `status_list`
  * is the queryonjob filter, or NULL for querypreentry. */
-static int dt_id_list(wf_dingtalk_t *dt, const char *endpoint,
-                      const char *path, const char *status_list,
-                      wf_strlist_t *ids, wf_error_t *err) {
+static int dt_id_list(wf_dingtalk_t *dt, const char *endpoint, const char *path,
+                      const char *status_list, wf_strlist_t *ids,
+                      wf_error_t *err) {
   wf_pager_t pager;
   char cursor[64] = "0";
   int status = -1;
@@ -501,10 +499,10 @@ static int dt_id_list(wf_dingtalk_t *dt, const char *endpoint,
     json_object_object_add(request, "size", json_object_new_int(DT_PAGE_SIZE));
 
     json_object *answer = NULL;
-    int called = dt_call(
-        dt, DT_OAPI, endpoint, "POST", path,
-        json_object_to_json_string_ext(request, JSON_C_TO_STRING_PLAIN),
-        &answer, err);
+    int called =
+        dt_call(dt, DT_OAPI, endpoint, "POST", path,
+                json_object_to_json_string_ext(request, JSON_C_TO_STRING_PLAIN),
+                &answer, err);
     json_object_put(request);
     if (called != 0)
       goto out;

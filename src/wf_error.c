@@ -58,7 +58,8 @@ void wf_error_format(const wf_error_t *err, char *buffer, size_t size) {
     snprintf(code, sizeof(code), ", errcode %lld", err->errcode);
   else if (err->code[0] != '\0')
     snprintf(code, sizeof(code), ", code %s", err->code);
-  snprintf(buffer, size, "%s: %s%s%s%s%s", err->endpoint[0] ? err->endpoint : "-",
+  snprintf(buffer, size, "%s: %s%s%s%s%s",
+           err->endpoint[0] ? err->endpoint : "-",
            wf_error_kind_text(err->kind), status, code,
            err->detail[0] ? ": " : "", err->detail);
 }

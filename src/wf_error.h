@@ -26,11 +26,11 @@ typedef enum {
 typedef struct {
   wf_error_kind_t kind;
   char endpoint[64];
-  long http_status;     /* 0 when no answer arrived */
-  long long errcode;    /* the platform's numeric code, 0 when none */
-  char code[64];        /* the platform's textual code, "" when none */
-  char detail[256];     /* a description for people */
-  long retry_after;     /* seconds the platform asked us to wait, or -1 */
+  long http_status;  /* 0 when no answer arrived */
+  long long errcode; /* the platform's numeric code, 0 when none */
+  char code[64];     /* the platform's textual code, "" when none */
+  char detail[256];  /* a description for people */
+  long retry_after;  /* seconds the platform asked us to wait, or -1 */
 } wf_error_t;
 
 /* Fills `err` with a kind, an endpoint and a printf-style detail. */

@@ -113,8 +113,7 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *user) {
 static size_t on_header(char *data, size_t size, size_t nmemb, void *user) {
   transfer_t *t = user;
   size_t n = size * nmemb;
-  static const char *const names[] = {"retry-after:",
-                                      "x-ogw-ratelimit-reset:"};
+  static const char *const names[] = {"retry-after:", "x-ogw-ratelimit-reset:"};
 
   for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
     size_t len = strlen(names[i]);
@@ -175,9 +174,8 @@ wf_http_result_t wf_http_perform(wf_http_t *http, const char *method,
     return response->result;
   }
 
-  transfer_t transfer = {.response = response,
-                         .capacity = 1,
-                         .limit = http->max_response_size};
+  transfer_t transfer = {
+      .response = response, .capacity = 1, .limit = http->max_response_size};
   char errbuf[CURL_ERROR_SIZE] = "";
   struct curl_slist *list = NULL;
   CURL *c = http->curl;

@@ -21,7 +21,7 @@ typedef struct {
   const char *ca_file;      /* NULL: the system's CA store */
   bool verify_peer;
   bool verify_host;
-  const char *proxy; /* NULL: libcurl's default (environment) */
+  const char *proxy;    /* NULL: libcurl's default (environment) */
   long min_interval_ms; /* pause between two requests, 0 for none */
 } wf_http_options_t;
 
@@ -35,11 +35,12 @@ typedef enum {
 
 typedef struct {
   wf_http_result_t result;
-  long status;       /* HTTP status, 0 without an answer */
-  char *body;        /* NUL-terminated, never NULL after a request */
-  size_t size;       /* bytes in body, without the NUL */
-  long retry_after;  /* seconds from Retry-After or x-ogw-ratelimit-reset, or -1 */
-  char error[256];   /* libcurl's description of a failure; never holds a URL */
+  long status;      /* HTTP status, 0 without an answer */
+  char *body;       /* NUL-terminated, never NULL after a request */
+  size_t size;      /* bytes in body, without the NUL */
+  long retry_after; /* seconds from Retry-After or x-ogw-ratelimit-reset, or -1
+                     */
+  char error[256];  /* libcurl's description of a failure; never holds a URL */
 } wf_http_response_t;
 
 typedef struct wf_http_s wf_http_t;
@@ -53,10 +54,10 @@ wf_http_t *wf_http_create(const wf_http_options_t *options);
 void wf_http_destroy(wf_http_t *http);
 
 /* Sends one request and waits for the answer, first pausing as long as
- * min_interval_ms asks since the previous request of this client. `method` is "GET" or "POST";
- * a GET with a body is sent as such (Feishu has one). `headers` is a
- * NULL-terminated list of "Name: value" lines, or NULL. The response must
- * be released with wf_http_response_free, whatever the result. */
+ * min_interval_ms asks since the previous request of this client. `method` is
+ * "GET" or "POST"; a GET with a body is sent as such (Feishu has one).
+ * `headers` is a NULL-terminated list of "Name: value" lines, or NULL. The
+ * response must be released with wf_http_response_free, whatever the result. */
 wf_http_result_t wf_http_perform(wf_http_t *http, const char *method,
                                  const char *url, const char *const *headers,
                                  const char *body,

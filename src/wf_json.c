@@ -54,8 +54,7 @@ json_object *wf_json_parse(const char *text, size_t size, char *error,
 }
 
 /* Member `key` of `obj` if it has type `type`. */
-static json_object *member(json_object *obj, const char *key,
-                           json_type type) {
+static json_object *member(json_object *obj, const char *key, json_type type) {
   json_object *value = NULL;
   if (obj == NULL || !json_object_is_type(obj, json_type_object))
     return NULL;

@@ -37,5 +37,4 @@ bool wf_json_bool(json_object *obj, const char *key, bool *value);
 bool wf_json_cursor(json_object *obj, const char *key, char *buffer,
                     size_t size);
 
-
 #endif /* WF_JSON_H */

@@ -151,7 +151,10 @@ void wf_instance_name(const char *value, char *buffer, size_t size) {
     while (start > 0 && ((unsigned char)buffer[start] & 0xC0) == 0x80)
       start--;
     unsigned char lead = (unsigned char)buffer[start];
-    size_t need = (lead >= 0xF0) ? 4 : (lead >= 0xE0) ? 3 : (lead >= 0xC0) ? 2 : 1;
+    size_t need = (lead >= 0xF0)   ? 4
+                  : (lead >= 0xE0) ? 3
+                  : (lead >= 0xC0) ? 2
+                                   : 1;
     if (out - start < need)
       out = start;
   }

@@ -1,0 +1,251 @@
+"""Test harness: the platform simulator and a real collectd daemon.
+
+The simulator is tests/sim/wfsim.py, started on port 0; it says when it
+listens, so nothing here sleeps to wait for it. collectd is Debian's
+daemon, started in the foreground with the plugin from the build
+directory, and read through its own unixsock plugin and log file.
+"""
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+SRCDIR = os.environ.get("WF_SRCDIR") or os.path.abspath(
+    os.path.join(os.path.dirname(__file__), "..", ".."))
+BUILDDIR = os.environ.get("WF_BUILDDIR") or SRCDIR
+COLLECTD = os.environ.get("COLLECTD") or shutil.which("collectd") or "/usr/sbin/collectd"
+COLLECTD_PLUGINDIR = os.environ.get("COLLECTD_PLUGINDIR") or "/usr/lib/collectd"
+TYPES_DB = os.environ.get("COLLECTD_TYPESDB") or "/usr/share/collectd/types.db"
+HOSTNAME = "wftest"
+SKIP = 77  # automake's "skipped" exit status
+
+
+def require_tools():
+    """Exits with automake's skip status when collectd is missing, except
+    in CI, where a missing tool is a failure."""
+    missing = [p for p in (COLLECTD, os.path.join(COLLECTD_PLUGINDIR, "unixsock.so"))
+               if not os.path.exists(p)]
+    if not os.path.exists(os.path.join(BUILDDIR, "workforce.so")):
+        missing.append(os.path.join(BUILDDIR, "workforce.so"))
+    if missing:
+        print("missing: " + ", ".join(missing), file=sys.stderr)
+        if os.environ.get("CI"):
+            sys.exit(1)
+        print("SKIP: collectd or the plugin is not available", file=sys.stderr)
+        sys.exit(SKIP)
+
+
+def wait_for(predicate, timeout=20.0, interval=0.1, what="condition"):
+    """Polls `predicate` until it returns a true value, or fails after
+    `timeout` seconds. Returns the value."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        last = predicate()
+        if last:
+            return last
+        time.sleep(interval)
+    raise AssertionError("timed out after %.0f s waiting for %s (last: %r)"
+                         % (timeout, what, last))
+
+
+class Simulator:
+    """The platform simulator in a child process."""
+
+    def __init__(self, *args):
+        self.tmp = tempfile.mkdtemp(prefix="wfsim-")
+        cmd = [sys.executable, os.path.join(SRCDIR, "tests", "sim", "wfsim.py"),
+               "--port", "0", "--quiet"] + list(args)
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE,
+                                     stderr=subprocess.DEVNULL, text=True)
+        line = self.proc.stdout.readline()
+        if not line.startswith("READY port="):
+            self.stop()
+            raise RuntimeError("simulator did not start: %r" % line)
+        self.port = int(line.strip().split("=", 1)[1])
+        self.url = "http://127.0.0.1:%d" % self.port
+
+    def get(self, path):
+        """GETs a control path and decodes its JSON."""
+        with urllib.request.urlopen(self.url + path, timeout=10) as r:
+            return json.loads(r.read().decode("utf-8"))
+
+    def post(self, path, body=None):
+        """POSTs JSON to a control path and decodes the answer."""
+        data = json.dumps(body or {}).encode("utf-8")
+        req = urllib.request.Request(self.url + path, data=data, method="POST",
+                                     headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=10) as r:
+            raw = r.read().decode("utf-8")
+            return json.loads(raw) if raw else None
+
+    def truth(self, appkey=None):
+        return self.get("/_sim/truth" + ("?appkey=" + appkey if appkey else ""))
+
+    def requests(self, since=0):
+        return self.get("/_sim/requests?since=%d" % since)
+
+    def violations(self):
+        return self.get("/_sim/violations")
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if self.proc.stdout:
+            self.proc.stdout.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+class Collectd:
+    """collectd in the foreground with the workforce plugin, unixsock and a
+    log file. `plugin_block` is the text inside <Plugin workforce>."""
+
+    def __init__(self, plugin_block, interval=1, extra=""):
+        self.dir = tempfile.mkdtemp(prefix="wfcollectd-")
+        self.socket = os.path.join(self.dir, "sock")
+        self.log = os.path.join(self.dir, "collectd.log")
+        self.conf = os.path.join(self.dir, "collectd.conf")
+        types = os.path.join(SRCDIR, "src", "workforce.types.db")
+        with open(self.conf, "w", encoding="utf-8") as f:
+            f.write(f"""Hostname "{HOSTNAME}"
+FQDNLookup false
+Interval {interval}
+BaseDir "{self.dir}"
+PIDFile "{self.dir}/collectd.pid"
+TypesDB "{TYPES_DB}" "{types}"
+PluginDir "{COLLECTD_PLUGINDIR}"
+LoadPlugin logfile
+<Plugin logfile>
+  LogLevel info
+  File "{self.log}"
+  Timestamp true
+</Plugin>
+LoadPlugin unixsock
+<Plugin unixsock>
+  SocketFile "{self.socket}"
+</Plugin>
+LoadPlugin csv
+<Plugin csv>
+  DataDir "{self.dir}/csv"
+  StoreRates false
+</Plugin>
+{extra}
+PluginDir "{BUILDDIR}"
+LoadPlugin workforce
+<Plugin workforce>
+{plugin_block}
+</Plugin>
+""")
+        self.stderr = open(os.path.join(self.dir, "stderr"), "w")
+        self.proc = subprocess.Popen([COLLECTD, "-f", "-C", self.conf],
+                                     stdout=self.stderr, stderr=self.stderr)
+        wait_for(lambda: os.path.exists(self.socket) or self.proc.poll() is not None,
+                 what="collectd's unixsock socket")
+        if self.proc.poll() is not None:
+            raise RuntimeError("collectd exited: " + self.read_log())
+
+    def command(self, line):
+        """Sends one unixsock command; returns (status, lines)."""
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+            s.settimeout(10)
+            s.connect(self.socket)
+            f = s.makefile("rw", encoding="utf-8", newline="\n")
+            f.write(line + "\n")
+            f.flush()
+            head = f.readline().strip()
+            count_text, _, _ = head.partition(" ")
+            status = int(count_text)
+            lines = [f.readline().rstrip("\n") for _ in range(max(status, 0))]
+            return status, lines
+
+    def listval(self):
+        """Every identifier collectd holds, with the time of its last value:
+        {"workforce-acme/headcount-regular": time}."""
+        status, lines = self.command("LISTVAL")
+        out = {}
+        for line in lines:
+            t, ident = line.split(" ", 1)
+            host, _, rest = ident.partition("/")
+            if host == HOSTNAME:
+                out[rest] = float(t)
+        return out
+
+    def getval(self, ident):
+        """The value of "workforce-acme/headcount-regular", or None."""
+        status, lines = self.command('GETVAL "%s/%s"' % (HOSTNAME, ident))
+        if status < 1:
+            return None
+        return float(lines[0].split("=", 1)[1])
+
+    def values(self, account, type_):
+        """{instance: value} of one type of one account."""
+        prefix = "workforce-%s/%s" % (account, type_)
+        out = {}
+        for ident in self.listval():
+            if ident == prefix or ident.startswith(prefix + "-"):
+                instance = ident[len(prefix) + 1:]
+                out[instance] = self.getval(ident)
+        return out
+
+    def counter(self, account, type_, instance):
+        """The raw value of a derive (unixsock's GETVAL gives rates): the
+        last line collectd's csv plugin wrote for it, or None."""
+        folder = os.path.join(self.dir, "csv", HOSTNAME, "workforce-" + account)
+        try:
+            names = sorted(n for n in os.listdir(folder)
+                           if n.startswith("%s-%s-" % (type_, instance)))
+        except FileNotFoundError:
+            return None
+        if not names:
+            return None
+        with open(os.path.join(folder, names[-1]), encoding="utf-8") as f:
+            lines = [line for line in f.read().splitlines() if line and line[0].isdigit()]
+        return float(lines[-1].split(",")[1]) if lines else None
+
+    def read_log(self):
+        try:
+            with open(self.log, encoding="utf-8", errors="replace") as f:
+                return f.read()
+        except FileNotFoundError:
+            return ""
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.stderr.close()
+
+    def cleanup(self):
+        self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def dingtalk_block(name, sim, key="dingsimkey", secret="dingsimsecret", extra=""):
+    """A <DingTalk> block pointing at the simulator."""
+    return f"""  <DingTalk "{name}">
+    AppKey "{key}"
+    AppSecret "{secret}"
+    OapiURL "{sim.url}"
+    ApiURL "{sim.url}"
+    Interval 1
+    UTCOffset "+08:00"
+    Timeout 5
+    MaxRequestsPerSecond 15
+{extra}
+  </DingTalk>
+"""
