@@ -44,6 +44,8 @@ def require_tools():
 def wait_for(predicate, timeout=20.0, interval=0.1, what="condition"):
     """Polls `predicate` until it returns a true value, or fails after
     `timeout` seconds. Returns the value."""
+    if os.environ.get("WF_VALGRIND"):
+        timeout *= 4  # memcheck runs the daemon many times slower
     deadline = time.monotonic() + timeout
     last = None
     while time.monotonic() < deadline:
@@ -148,10 +150,18 @@ LoadPlugin workforce
 </Plugin>
 """)
         self.stderr = open(os.path.join(self.dir, "stderr"), "w")
-        self.proc = subprocess.Popen([COLLECTD, "-f", "-C", self.conf],
-                                     stdout=self.stderr, stderr=self.stderr)
+        cmd = [COLLECTD, "-f", "-C", self.conf]
+        # WF_VALGRIND=1 runs the daemon, and so the plugin, under memcheck;
+        # cleanup() then fails on any error or definite leak it reports.
+        self.valgrind_log = None
+        if os.environ.get("WF_VALGRIND"):
+            self.valgrind_log = os.path.join(self.dir, "valgrind.log")
+            cmd = ["valgrind", "--quiet", "--leak-check=full",
+                   "--errors-for-leak-kinds=definite", "--show-leak-kinds=definite",
+                   "--log-file=" + self.valgrind_log] + cmd
+        self.proc = subprocess.Popen(cmd, stdout=self.stderr, stderr=self.stderr)
         wait_for(lambda: os.path.exists(self.socket) or self.proc.poll() is not None,
-                 what="collectd's unixsock socket")
+                 timeout=60, what="collectd's unixsock socket")
         if self.proc.poll() is not None:
             raise RuntimeError("collectd exited: " + self.read_log())
 
@@ -231,8 +241,16 @@ LoadPlugin workforce
         self.stderr.close()
 
     def cleanup(self):
+        """Stops collectd and removes its files; under WF_VALGRIND, fails
+        when memcheck reported anything."""
         self.stop()
+        report = ""
+        if self.valgrind_log and os.path.exists(self.valgrind_log):
+            with open(self.valgrind_log, encoding="utf-8", errors="replace") as f:
+                report = f.read()
         shutil.rmtree(self.dir, ignore_errors=True)
+        if report.strip():
+            raise AssertionError("valgrind reported:\n" + report)
 
 
 def dingtalk_block(name, sim, key="dingsimkey", secret="dingsimsecret", extra=""):
