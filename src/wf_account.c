@@ -97,9 +97,11 @@ static time_t pause_after(const wf_account_t *a, const wf_error_t *err,
   return 0;
 }
 
-/* Runs one collector and keeps its health. */
+/* Runs one collector and keeps its health. `token_error` carries a failure
+ * to obtain the access token from one collector of this poll to the next:
+ * they would fail the same way, so they are not tried again. */
 static void poll_collector(wf_account_t *a, int index, time_t now,
-                           wf_metrics_t *out) {
+                           wf_metrics_t *out, wf_error_t *token_error) {
   wf_collector_t collector = (wf_collector_t)(1u << index);
   wf_collector_state_t *state = &a->collectors[index];
   const char *name = wf_collector_name(collector);
@@ -110,10 +112,18 @@ static void poll_collector(wf_account_t *a, int index, time_t now,
     return;
 
   wf_error_clear(&err);
-  cdtime_t begin = cdtime();
-  int status = run_dingtalk(a, collector, now, &rows, &err);
-  state->last_duration = cdtime() - begin;
-  state->ran = true;
+  int status;
+  if (token_error->kind != WF_ERR_NONE) {
+    err = *token_error;
+    status = -1;
+  } else {
+    cdtime_t begin = cdtime();
+    status = run_dingtalk(a, collector, now, &rows, &err);
+    state->last_duration = cdtime() - begin;
+    state->ran = true;
+    if (status != 0 && strcmp(err.endpoint, "gettoken") == 0)
+      *token_error = err;
+  }
 
   if (status == 0) {
     for (size_t i = 0; i < rows.count; i++) {
@@ -164,11 +174,13 @@ int wf_account_poll(wf_account_t *a) {
 
   cdtime_t poll_time = cdtime();
   time_t now = CDTIME_T_TO_TIME_T(poll_time);
+  wf_error_t token_error;
+  wf_error_clear(&token_error);
   wf_metrics_clear(&a->metrics);
 
   for (int i = 0; i < WF_COLLECTOR_COUNT; i++)
     if (a->cfg.collect & (1u << i))
-      poll_collector(a, i, now, &a->metrics);
+      poll_collector(a, i, now, &a->metrics, &token_error);
 
   self_metrics(a, cdtime(), &a->metrics);
   wf_dispatch_metrics(a->cfg.name, &a->metrics, poll_time,

@@ -1,1 +1,122 @@
-# Unit tests (cmocka); filled in by the unit test suite.
+# Unit tests (cmocka), included by the top Makefile.am: paths are relative
+# to the top directory.
+#
+# Each test compiles the product sources it needs with -DWF_UNIT_TEST, which
+# makes the functions marked UNITTEST visible (tests/unit/unittest_decls.h
+# declares them). Per-program flags give every test its own object files,
+# apart from the plugin's libtool objects.
+
+unit_test_programs =
+unit_test_data = \
+	tests/data/empLeaveRecords-page1.json \
+	tests/data/empLeaveRecords-last.json \
+	tests/data/empLeaveRecords-malformed.json \
+	tests/data/empLeaveRecords-no-records.json \
+	tests/data/empLeaveRecords-truncated.json \
+	tests/data/queryonjob-page1.json \
+	tests/data/queryonjob-page2.json \
+	tests/data/queryonjob-last.json \
+	tests/data/queryonjob-no-result.json \
+	tests/data/queryonjob-non-string-id.json
+EXTRA_DIST += $(unit_test_data)
+
+if HAVE_CMOCKA
+unit_test_programs += \
+	tests/unit/test_time \
+	tests/unit/test_metrics \
+	tests/unit/test_token \
+	tests/unit/test_pager \
+	tests/unit/test_agg \
+	tests/unit/test_dingtalk \
+	tests/unit/test_config
+check_PROGRAMS += $(unit_test_programs)
+TESTS += $(unit_test_programs)
+
+unit_test_headers = tests/unit/unittest.h tests/unit/unittest_decls.h
+unit_cppflags = $(AM_CPPFLAGS) -DWF_UNIT_TEST -I$(top_srcdir)/src
+unit_cflags = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+
+# Tests of the pure modules: no collectd, libcurl or json-c.
+tests_unit_test_time_SOURCES = tests/unit/test_time.c $(unit_test_headers) \
+	$(pure_sources)
+tests_unit_test_time_CPPFLAGS = $(unit_cppflags)
+tests_unit_test_time_CFLAGS = $(unit_cflags)
+tests_unit_test_time_LDADD = $(CMOCKA_LIBS)
+
+tests_unit_test_metrics_SOURCES = tests/unit/test_metrics.c \
+	$(unit_test_headers) $(pure_sources)
+tests_unit_test_metrics_CPPFLAGS = $(unit_cppflags)
+tests_unit_test_metrics_CFLAGS = $(unit_cflags)
+tests_unit_test_metrics_LDADD = $(CMOCKA_LIBS)
+
+tests_unit_test_token_SOURCES = tests/unit/test_token.c $(unit_test_headers) \
+	$(pure_sources)
+tests_unit_test_token_CPPFLAGS = $(unit_cppflags)
+tests_unit_test_token_CFLAGS = $(unit_cflags)
+tests_unit_test_token_LDADD = $(CMOCKA_LIBS)
+
+tests_unit_test_pager_SOURCES = tests/unit/test_pager.c $(unit_test_headers) \
+	$(pure_sources)
+tests_unit_test_pager_CPPFLAGS = $(unit_cppflags)
+tests_unit_test_pager_CFLAGS = $(unit_cflags)
+tests_unit_test_pager_LDADD = $(CMOCKA_LIBS)
+
+tests_unit_test_agg_SOURCES = tests/unit/test_agg.c $(unit_test_headers) \
+	$(pure_sources)
+tests_unit_test_agg_CPPFLAGS = $(unit_cppflags)
+tests_unit_test_agg_CFLAGS = $(unit_cflags)
+tests_unit_test_agg_LDADD = $(CMOCKA_LIBS)
+
+# The DingTalk client's parsing and classification, on JSON fixtures. It
+# also reads src/wf_dingtalk.c to check the enums mirrored in
+# unittest_decls.h.
+tests_unit_test_dingtalk_SOURCES = tests/unit/test_dingtalk.c \
+	$(unit_test_headers) $(pure_sources) $(client_sources)
+tests_unit_test_dingtalk_CPPFLAGS = $(unit_cppflags) \
+	-DWF_TEST_DATA_DIR='"$(abs_top_srcdir)/tests/data"' \
+	-DWF_TEST_SRC_DIR='"$(abs_top_srcdir)/src"'
+tests_unit_test_dingtalk_CFLAGS = $(unit_cflags) $(CURL_CFLAGS) \
+	$(JSONC_CFLAGS)
+tests_unit_test_dingtalk_LDADD = $(CMOCKA_LIBS) $(CURL_LIBS) $(JSONC_LIBS)
+
+# The configuration parser, on hand-built oconfig trees, with collectd's
+# functions replaced by tests/unit/collectd_stubs.c.
+tests_unit_test_config_SOURCES = tests/unit/test_config.c \
+	$(unit_test_headers) \
+	tests/unit/collectd_stubs.c tests/unit/collectd_stubs.h \
+	src/wf_common.h \
+	src/wf_collectd.h \
+	src/wf_config.c src/wf_config.h src/wf_config_parse.h \
+	src/wf_metrics.c src/wf_metrics.h \
+	src/wf_strlist.c src/wf_strlist.h \
+	src/wf_time.c src/wf_time.h
+tests_unit_test_config_CPPFLAGS = $(unit_cppflags) $(COLLECTD_CPPFLAGS)
+tests_unit_test_config_CFLAGS = $(unit_cflags) $(JSONC_CFLAGS)
+tests_unit_test_config_LDADD = $(CMOCKA_LIBS)
+endif
+
+# `make check-valgrind`: every unit test under valgrind; fails when one
+# fails or leaks. Each run's output is kept in tests/unit/<test>.valgrind.log.
+check-valgrind: $(unit_test_programs)
+	@if test -z "$(unit_test_programs)"; then \
+	  echo "check-valgrind: the unit tests need cmocka (libcmocka-dev)"; \
+	  exit 1; \
+	fi; \
+	if test -z "$(VALGRIND)"; then \
+	  echo "check-valgrind: valgrind not found by configure"; \
+	  exit 1; \
+	fi; \
+	failed=0; \
+	for t in $(unit_test_programs); do \
+	  if $(LIBTOOL) --mode=execute $(VALGRIND) --leak-check=full \
+	      --errors-for-leak-kinds=definite,indirect --error-exitcode=1 \
+	      ./$$t >$$t.valgrind.log 2>&1; then \
+	    echo "PASS: $$t (valgrind)"; \
+	  else \
+	    echo "FAIL: $$t (valgrind), see $$t.valgrind.log"; \
+	    failed=1; \
+	  fi; \
+	done; \
+	exit $$failed
+.PHONY: check-valgrind
+CLEANFILES += tests/unit/*.valgrind.log
