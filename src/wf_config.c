@@ -248,8 +248,12 @@ static int dingtalk_option(const oconfig_item_t *block,
 
   if (strcasecmp("AppKey", ci->key) == 0)
     return get_string(block, ci, &cfg->app_key);
-  if (strcasecmp("AppSecret", ci->key) == 0)
+  if (strcasecmp("AppSecret", ci->key) == 0) {
+    /* A repeated AppSecret replaces the first: wipe it before it goes. */
+    if (cfg->app_secret != NULL)
+      explicit_bzero(cfg->app_secret, strlen(cfg->app_secret));
     return get_string(block, ci, &cfg->app_secret);
+  }
   if (strcasecmp("AppSecretFile", ci->key) == 0)
     return get_string(block, ci, secret_file);
   if (strcasecmp("OapiURL", ci->key) == 0)
@@ -348,7 +352,8 @@ static int dingtalk_validate(const oconfig_item_t *block,
   if (missing != 0) {
     for (int c = 0; c < WF_COLLECTOR_COUNT; c++) {
       if (missing & (1u << c)) {
-        option_error(block, NULL,
+        oconfig_item_t collect = {.key = "Collect"};
+        option_error(block, &collect,
                      "collector \"%s\" is not available for DingTalk in this "
                      "version",
                      collector_names[c]);

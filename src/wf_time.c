@@ -117,6 +117,13 @@ int wf_rfc3339_format(time_t t, char *buffer, size_t size) {
   return 0;
 }
 
+/* Days in a month of the Gregorian calendar. */
+static int days_in_month(int year, int month) {
+  static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return (month == 2 && leap) ? 29 : days[month - 1];
+}
+
 int wf_rfc3339_parse(const char *text, time_t *t) {
   if (text == NULL || t == NULL)
     return -1;
@@ -158,8 +165,11 @@ int wf_rfc3339_parse(const char *text, time_t *t) {
   if (*p != '\0')
     return -1;
 
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 ||
-      minute > 59 || second > 60)
+  /* A leap second (":60") only exists as the last second of a UTC day;
+   * it is read as the first second of the next. */
+  if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month) ||
+      hour > 23 || minute > 59 || second > 60 ||
+      (second == 60 && (hour != 23 || minute != 59)))
     return -1;
 
   tm.tm_year = year - 1900;
@@ -170,11 +180,6 @@ int wf_rfc3339_parse(const char *text, time_t *t) {
   tm.tm_sec = second;
   time_t utc = timegm(&tm);
   if (utc == (time_t)-1)
-    return -1;
-  /* timegm accepts 31 February; a date that normalised elsewhere is bad. */
-  struct tm check;
-  bool normalised = gmtime_r(&utc, &check) == NULL || check.tm_mday != day;
-  if (normalised && second != 60)
     return -1;
   *t = utc - offset;
   return 0;

@@ -114,6 +114,8 @@ check-valgrind: $(unit_test_programs)
 	    echo "PASS: $$t (valgrind)"; \
 	  else \
 	    echo "FAIL: $$t (valgrind), see $$t.valgrind.log"; \
+	    grep -E 'FAILED  \]|ERROR SUMMARY|definitely lost|indirectly lost' \
+	      $$t.valgrind.log | sed 's/^/    /'; \
 	    failed=1; \
 	  fi; \
 	done; \

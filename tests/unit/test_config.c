@@ -1,0 +1,592 @@
+/**
+ * collectd-workforce - tests/unit/test_config.c
+ *
+ * The <DingTalk "name"> block parser (src/wf_config.c) on oconfig trees
+ * built by hand, as collectd's parser would hand them over. Every refusal
+ * must log one error that names the block and the option, and no message
+ * may ever hold the secret.
+ **/
+#include "wf_collectd.h"
+
+#include "unittest.h"
+
+#include "collectd_stubs.h"
+#include "unittest_decls.h"
+#include "wf_config.h"
+#include "wf_config_parse.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#define SECRET "s3cr3t-VALUE-never-logged"
+#define FILE_SECRET "file-s3cr3t-never-logged"
+#define BLOCK_NAME "<DingTalk \"acme\">"
+
+#define MAX_OPTIONS 32
+#define MAX_VALUES 4
+
+/* One <DingTalk> block under construction, the configuration read from
+ * it, and a secret file when the test made one. */
+typedef struct {
+  oconfig_item_t block;
+  oconfig_value_t name;
+  oconfig_item_t children[MAX_OPTIONS];
+  oconfig_value_t values[MAX_OPTIONS][MAX_VALUES];
+  int values_used; /* rows of `values` handed out, never reused */
+  wf_account_config_t cfg;
+  char secret_path[512];
+} fixture_t;
+
+static int setup(void **state) {
+  fixture_t *f = calloc(1, sizeof(*f));
+  if (f == NULL)
+    return -1;
+  f->block.key = "DingTalk";
+  f->name.type = OCONFIG_TYPE_STRING;
+  f->name.value.string = "acme";
+  f->block.values = &f->name;
+  f->block.values_num = 1;
+  f->block.children = f->children;
+  stub_log_reset();
+  *state = f;
+  return 0;
+}
+
+static int teardown(void **state) {
+  fixture_t *f = *state;
+  wf_account_config_free(&f->cfg);
+  if (f->secret_path[0] != '\0')
+    unlink(f->secret_path);
+  free(f);
+  return 0;
+}
+
+/* Appends an option without arguments to the block. */
+static oconfig_item_t *option(fixture_t *f, const char *key) {
+  assert_true(f->block.children_num < MAX_OPTIONS);
+  assert_true(f->values_used < MAX_OPTIONS);
+  oconfig_item_t *o = &f->children[f->block.children_num++];
+  memset(o, 0, sizeof(*o));
+  o->key = (char *)key;
+  o->values = f->values[f->values_used++];
+  o->parent = &f->block;
+  return o;
+}
+
+/* Appends an argument to an option. */
+static oconfig_value_t *argument(oconfig_item_t *o, int type) {
+  assert_true(o->values_num < MAX_VALUES);
+  oconfig_value_t *v = &o->values[o->values_num++];
+  memset(v, 0, sizeof(*v));
+  v->type = type;
+  return v;
+}
+
+static oconfig_item_t *string_arg(oconfig_item_t *o, const char *s) {
+  argument(o, OCONFIG_TYPE_STRING)->value.string = (char *)s;
+  return o;
+}
+
+static oconfig_item_t *number_arg(oconfig_item_t *o, double n) {
+  argument(o, OCONFIG_TYPE_NUMBER)->value.number = n;
+  return o;
+}
+
+static oconfig_item_t *boolean_arg(oconfig_item_t *o, int b) {
+  argument(o, OCONFIG_TYPE_BOOLEAN)->value.boolean = b;
+  return o;
+}
+
+/* Shorthands for options with one argument. */
+static void set_string(fixture_t *f, const char *key, const char *s) {
+  string_arg(option(f, key), s);
+}
+
+static void set_number(fixture_t *f, const char *key, double n) {
+  number_arg(option(f, key), n);
+}
+
+/* Removes every option called `key` (any case) from the block. The
+ * arguments stay where they are (option() never reuses their rows); only
+ * the option items move. */
+static void remove_option(fixture_t *f, const char *key) {
+  int out = 0;
+  for (int i = 0; i < f->block.children_num; i++)
+    if (strcasecmp(f->children[i].key, key) != 0)
+      f->children[out++] = f->children[i];
+  f->block.children_num = out;
+}
+
+/* The smallest block that is accepted. */
+static void minimal_block(fixture_t *f) {
+  set_string(f, "AppKey", "dingkey123");
+  set_string(f, "AppSecret", SECRET);
+}
+
+/* A block that sets every option. */
+static void full_block(fixture_t *f) {
+  minimal_block(f);
+  set_string(f, "OapiURL", "https://oapi.example.test/");
+  set_string(f, "ApiURL", "http://api.example.test:8080/base//");
+  set_number(f, "Interval", 600);
+  set_string(f, "UTCOffset", "+05:30");
+  set_number(f, "Timeout", 2.5);
+  set_string(f, "Collect", "departures");
+  string_arg(string_arg(option(f, "UserID"), "user-1"), "user-2");
+  set_string(f, "UserID", "user-3");
+  set_string(f, "OperatorUserID", "operator-1");
+  string_arg(string_arg(option(f, "LeaveType"), "annual-id"), "annual");
+  string_arg(string_arg(option(f, "LeaveType"), "sick-id"), "病假");
+  string_arg(string_arg(option(f, "ReportReader"), "template-1"), "日报");
+  set_string(f, "CACert", "/etc/ssl/certs/test-ca.pem");
+  set_string(f, "Proxy", "http://proxy.example.test:3128");
+  boolean_arg(option(f, "VerifyPeer"), 0);
+  string_arg(option(f, "VerifyHost"), "no");
+  set_number(f, "MaxResponseSize", 65536);
+  set_number(f, "MaxPages", 20);
+  set_number(f, "MaxRequestsPerSecond", 5);
+}
+
+/* Writes `content` to a new temporary file, removed by the teardown. */
+static const char *secret_file(fixture_t *f, const char *content) {
+  const char *dir = getenv("TMPDIR");
+  snprintf(f->secret_path, sizeof(f->secret_path), "%s/wf-secret-XXXXXX",
+           (dir != NULL && dir[0] != '\0') ? dir : "/tmp");
+  int fd = mkstemp(f->secret_path);
+  if (fd < 0) {
+    f->secret_path[0] = '\0';
+    fail_msg("mkstemp failed");
+  }
+  size_t len = strlen(content);
+  ssize_t written = write(fd, content, len);
+  close(fd);
+  assert_int_equal(written, (ssize_t)len);
+  return f->secret_path;
+}
+
+static int parse(fixture_t *f) {
+  return wf_config_dingtalk(&f->block, &f->cfg);
+}
+
+/* Fails when any logged message holds a secret. */
+static void assert_no_secret_logged(void) {
+  for (size_t i = 0; i < stub_log_count(); i++) {
+    const char *message = stub_log_message(i);
+    if (strstr(message, SECRET) != NULL || strstr(message, FILE_SECRET) != NULL)
+      fail_msg("a log message holds the secret: %s", message);
+  }
+}
+
+/* Fails unless `message` contains `part`, printing both. */
+static void assert_contains(const char *message, const char *part) {
+  if (strstr(message, part) == NULL)
+    fail_msg("\"%s\" is not in the message: %s", part, message);
+}
+
+/* Parses the block and checks it is refused with one error naming the
+ * block, `option_name` and `detail`, and the configuration left empty. */
+static void assert_refused(fixture_t *f, const char *option_name,
+                           const char *detail) {
+  assert_int_equal(parse(f), -1);
+  wf_account_config_t empty;
+  memset(&empty, 0, sizeof(empty));
+  assert_memory_equal(&f->cfg, &empty, sizeof(empty));
+
+  assert_no_secret_logged();
+  assert_int_equal(stub_log_count(), 1);
+  const char *message = stub_log_message(0);
+  assert_int_equal(stub_log_level(0), LOG_ERR);
+  assert_contains(message, WF_LOG_PREFIX);
+  assert_contains(message, BLOCK_NAME);
+  assert_contains(message, option_name);
+  if (detail != NULL)
+    assert_contains(message, detail);
+}
+
+/* Parses the block and checks it is accepted without any message. */
+static void assert_accepted(fixture_t *f) {
+  int status = parse(f);
+  assert_no_secret_logged();
+  if (status != 0)
+    fail_msg("refused: %s", stub_log_message(0));
+  assert_int_equal(stub_log_count(), 0);
+}
+
+/* ------------------------------------------------------------------- */
+
+static void test_full_block(void **state) {
+  fixture_t *f = *state;
+  full_block(f);
+  assert_accepted(f);
+  const wf_account_config_t *cfg = &f->cfg;
+
+  assert_string_equal(cfg->name, "acme");
+  assert_int_equal(cfg->platform, WF_PLATFORM_DINGTALK);
+  assert_string_equal(cfg->app_key, "dingkey123");
+  assert_string_equal(cfg->app_secret, SECRET);
+  /* Trailing slashes are trimmed so that paths can be appended. */
+  assert_string_equal(cfg->oapi_url, "https://oapi.example.test");
+  assert_string_equal(cfg->api_url, "http://api.example.test:8080/base");
+  assert_float_equal(cfg->interval, 600.0, 0.0);
+  assert_int_equal(cfg->utc_offset, 5 * 3600 + 30 * 60);
+  assert_int_equal(cfg->timeout_ms, 2500);
+  assert_int_equal(cfg->collect, WF_COLLECT_DEPARTURES);
+
+  assert_int_equal(cfg->user_ids.count, 3);
+  assert_string_equal(cfg->user_ids.items[0], "user-1");
+  assert_string_equal(cfg->user_ids.items[1], "user-2");
+  assert_string_equal(cfg->user_ids.items[2], "user-3");
+  assert_int_equal(cfg->employment_ids.count, 0);
+  assert_string_equal(cfg->operator_user_id, "operator-1");
+
+  assert_int_equal(cfg->leave_types.count, 2);
+  assert_string_equal(cfg->leave_types.items[0].code, "annual-id");
+  assert_string_equal(cfg->leave_types.items[0].name, "annual");
+  assert_string_equal(cfg->leave_types.items[1].code, "sick-id");
+  assert_string_equal(cfg->leave_types.items[1].name, "病假");
+  assert_int_equal(cfg->report_readers.count, 1);
+  assert_string_equal(cfg->report_readers.items[0].code, "template-1");
+  assert_string_equal(cfg->report_readers.items[0].name, "日报");
+
+  assert_string_equal(cfg->ca_file, "/etc/ssl/certs/test-ca.pem");
+  assert_string_equal(cfg->proxy, "http://proxy.example.test:3128");
+  assert_false(cfg->verify_peer);
+  assert_false(cfg->verify_host);
+  assert_int_equal(cfg->max_response_size, 65536);
+  assert_int_equal(cfg->max_pages, 20);
+  assert_float_equal(cfg->max_requests_per_second, 5.0, 0.0);
+  assert_int_equal(cfg->expiry_window_days, WF_DEFAULT_EXPIRY_WINDOW_DAYS);
+}
+
+static void test_minimal_block_gets_defaults(void **state) {
+  fixture_t *f = *state;
+  minimal_block(f);
+  assert_accepted(f);
+  const wf_account_config_t *cfg = &f->cfg;
+  assert_string_equal(cfg->oapi_url, "https://oapi.dingtalk.com");
+  assert_string_equal(cfg->api_url, "https://api.dingtalk.com");
+  assert_float_equal(cfg->interval, WF_DEFAULT_INTERVAL, 0.0);
+  assert_int_equal(cfg->utc_offset, 8 * 3600);
+  assert_int_equal(cfg->timeout_ms, WF_DEFAULT_TIMEOUT_MS);
+  assert_int_equal(cfg->collect, WF_COLLECT_DEPARTURES | WF_COLLECT_HEADCOUNT);
+  assert_int_equal(cfg->user_ids.count, 0);
+  assert_null(cfg->operator_user_id);
+  assert_int_equal(cfg->leave_types.count, 0);
+  assert_int_equal(cfg->report_readers.count, 0);
+  assert_null(cfg->ca_file);
+  assert_null(cfg->proxy);
+  assert_true(cfg->verify_peer);
+  assert_true(cfg->verify_host);
+  assert_int_equal(cfg->max_response_size, 0);
+  assert_int_equal(cfg->max_pages, WF_DEFAULT_MAX_PAGES);
+  assert_float_equal(cfg->max_requests_per_second,
+                     WF_DEFAULT_REQUESTS_PER_SECOND, 0.0);
+}
+
+static void test_option_names_are_case_insensitive(void **state) {
+  fixture_t *f = *state;
+  set_string(f, "appkey", "dingkey123");
+  set_string(f, "APPSECRET", SECRET);
+  set_string(f, "oapiurl", "https://oapi.example.test");
+  set_number(f, "iNtErVaL", 60);
+  string_arg(option(f, "collect"), "HeadCount");
+  assert_accepted(f);
+  assert_string_equal(f->cfg.app_key, "dingkey123");
+  assert_string_equal(f->cfg.app_secret, SECRET);
+  assert_string_equal(f->cfg.oapi_url, "https://oapi.example.test");
+  assert_float_equal(f->cfg.interval, 60.0, 0.0);
+  assert_int_equal(f->cfg.collect, WF_COLLECT_HEADCOUNT);
+}
+
+static void test_collect_accumulates(void **state) {
+  fixture_t *f = *state;
+  minimal_block(f);
+  set_string(f, "Collect", "headcount");
+  set_string(f, "Collect", "Departures");
+  assert_accepted(f);
+  assert_int_equal(f->cfg.collect,
+                   WF_COLLECT_DEPARTURES | WF_COLLECT_HEADCOUNT);
+}
+
+static void test_unknown_option_refused(void **state) {
+  fixture_t *f = *state;
+  full_block(f);
+  set_string(f, "Bogus", "value");
+  assert_refused(f, "\"Bogus\"", "unknown option");
+}
+
+static void test_threshold_refused_in_this_version(void **state) {
+  fixture_t *f = *state;
+  minimal_block(f);
+  set_string(f, "Threshold", "departures_today");
+  assert_refused(f, "\"Threshold\"", "not supported");
+}
+
+static void test_missing_app_key_refused(void **state) {
+  fixture_t *f = *state;
+  full_block(f);
+  remove_option(f, "AppKey");
+  assert_refused(f, "AppKey", "missing");
+}
+
+static void test_missing_secret_refused(void **state) {
+  fixture_t *f = *state;
+  full_block(f);
+  remove_option(f, "AppSecret");
+  assert_refused(f, "AppSecret", "missing");
+}
+
+static void test_empty_secret_refused(void **state) {
+  fixture_t *f = *state;
+  set_string(f, "AppKey", "dingkey123");
+  set_string(f, "AppSecret", "");
+  assert_refused(f, "AppSecret", "missing");
+}
+
+static void test_secret_and_secret_file_refused(void **state) {
+  fixture_t *f = *state;
+  full_block(f);
+  set_string(f, "AppSecretFile", secret_file(f, FILE_SECRET "\n"));
+  assert_refused(f, "AppSecretFile", "exclusive");
+  assert_contains(stub_log_message(0), "AppSecret ");
+}
+
+static void test_secret_file_read_without_newline(void **state) {
+  fixture_t *f = *state;
+  full_block(f);
+  remove_option(f, "AppSecret");
+  set_string(f, "AppSecretFile", secret_file(f, FILE_SECRET "\n"));
+  assert_accepted(f);
+  assert_string_equal(f->cfg.app_secret, FILE_SECRET);
+}
+
+static void test_secret_file_crlf_and_trailing_blanks(void **state) {
+  fixture_t *f = *state;
+  minimal_block(f);
+  remove_option(f, "AppSecret");
+  set_string(f, "AppSecretFile",
+             secret_file(f, FILE_SECRET " \t\r\nsecond line\n"));
+  assert_accepted(f);
+  assert_string_equal(f->cfg.app_secret, FILE_SECRET);
+}
+
+static void test_secret_file_empty_refused(void **state) {
+  fixture_t *f = *state;
+  minimal_block(f);
+  remove_option(f, "AppSecret");
+  const char *path = secret_file(f, "");
+  set_string(f, "AppSecretFile", path);
+  assert_refused(f, "\"AppSecretFile\"", "holds no secret");
+  assert_contains(stub_log_message(0), path);
+}
+
+static void test_secret_file_blank_line_refused(void **state) {
+  fixture_t *f = *state;
+  minimal_block(f);
+  remove_option(f, "AppSecret");
+  set_string(f, "AppSecretFile", secret_file(f, "\n" FILE_SECRET "\n"));
+  assert_refused(f, "\"AppSecretFile\"", "holds no secret");
+}
+
+static void test_secret_file_missing_refused(void **state) {
+  fixture_t *f = *state;
+  minimal_block(f);
+  remove_option(f, "AppSecret");
+  set_string(f, "AppSecretFile", "/nonexistent/wf-test/secret");
+  assert_refused(f, "\"AppSecretFile\"", "/nonexistent/wf-test/secret");
+  assert_contains(stub_log_message(0), "No such file or directory");
+}
+
+static void test_read_secret_file_directly(void **state) {
+  fixture_t *f = *state;
+  char *secret = NULL;
+  char error[256] = "";
+  assert_int_equal(wf_read_secret_file(secret_file(f, FILE_SECRET), &secret,
+                                       error, sizeof(error)),
+                   0);
+  assert_non_null(secret);
+  int same = strcmp(secret, FILE_SECRET) == 0;
+  free(secret);
+  assert_true(same);
+  assert_string_equal(error, "");
+
+  secret = NULL;
+  assert_int_equal(wf_read_secret_file("/nonexistent/wf-test/secret", &secret,
+                                       error, sizeof(error)),
+                   -1);
+  assert_null(secret);
+  assert_contains(error, "/nonexistent/wf-test/secret");
+}
+
+static void test_bad_utc_offset_refused(void **state) {
+  fixture_t *f = *state;
+  full_block(f);
+  remove_option(f, "UTCOffset");
+  set_string(f, "UTCOffset", "+25:00");
+  assert_refused(f, "\"UTCOffset\"", "+25:00");
+}
+
+static void test_interval_zero_refused(void **state) {
+  fixture_t *f = *state;
+  full_block(f);
+  remove_option(f, "Interval");
+  set_number(f, "Interval", 0);
+  assert_refused(f, "\"Interval\"", "out of range");
+}
+
+static void test_collect_unknown_refused(void **state) {
+  fixture_t *f = *state;
+  full_block(f);
+  set_string(f, "Collect", "bogus");
+  assert_refused(f, "\"Collect\"", "bogus");
+}
+
+/* A collector that exists but that this version cannot poll on DingTalk. */
+static void test_collect_attendance_refused_as_unavailable(void **state) {
+  fixture_t *f = *state;
+  full_block(f);
+  set_string(f, "Collect", "attendance");
+  assert_refused(f, "attendance", "not available");
+}
+
+/* Like every other refusal, this one must name the option the user has to
+ * change: Collect. */
+static void test_collect_attendance_message_names_option(void **state) {
+  fixture_t *f = *state;
+  full_block(f);
+  set_string(f, "Collect", "attendance");
+  assert_int_equal(parse(f), -1);
+  assert_int_equal(stub_log_count(), 1);
+  assert_contains(stub_log_message(0), "Collect");
+}
+
+static void test_leave_type_with_one_argument_refused(void **state) {
+  fixture_t *f = *state;
+  full_block(f);
+  string_arg(option(f, "LeaveType"), "annual-id");
+  assert_refused(f, "\"LeaveType\"", "two");
+}
+
+static void test_leave_type_name_must_be_an_instance_name(void **state) {
+  fixture_t *f = *state;
+  minimal_block(f);
+  string_arg(string_arg(option(f, "LeaveType"), "annual-id"), "Annual/Paid");
+  assert_refused(f, "\"LeaveType\"", "Annual/Paid");
+}
+
+static void test_non_http_url_refused(void **state) {
+  fixture_t *f = *state;
+  full_block(f);
+  remove_option(f, "OapiURL");
+  set_string(f, "OapiURL", "ftp://oapi.example.test");
+  assert_refused(f, "\"OapiURL\"", "ftp://oapi.example.test");
+}
+
+static void test_url_without_scheme_refused(void **state) {
+  fixture_t *f = *state;
+  minimal_block(f);
+  set_string(f, "ApiURL", "api.dingtalk.com");
+  assert_refused(f, "\"ApiURL\"", "api.dingtalk.com");
+}
+
+static void test_wrong_argument_types_refused(void **state) {
+  fixture_t *f = *state;
+  minimal_block(f);
+  set_number(f, "OperatorUserID", 42);
+  assert_refused(f, "\"OperatorUserID\"", "string");
+
+  stub_log_reset();
+  f->block.children_num = 0;
+  f->values_used = 0;
+  minimal_block(f);
+  set_string(f, "Timeout", "10");
+  assert_refused(f, "\"Timeout\"", "number");
+
+  stub_log_reset();
+  f->block.children_num = 0;
+  f->values_used = 0;
+  minimal_block(f);
+  set_string(f, "VerifyPeer", "maybe");
+  assert_refused(f, "\"VerifyPeer\"", "boolean");
+
+  stub_log_reset();
+  f->block.children_num = 0;
+  f->values_used = 0;
+  minimal_block(f);
+  option(f, "UserID");
+  assert_refused(f, "\"UserID\"", "string");
+}
+
+static void test_block_without_name_refused(void **state) {
+  fixture_t *f = *state;
+  full_block(f);
+  f->block.values_num = 0;
+  assert_int_equal(parse(f), -1);
+  assert_null(f->cfg.name);
+  assert_null(f->cfg.app_secret);
+  assert_int_equal(stub_log_count(), 1);
+  assert_contains(stub_log_message(0), "<DingTalk>");
+  assert_contains(stub_log_message(0), "account name");
+  assert_no_secret_logged();
+}
+
+static void test_block_name_with_slash_refused(void **state) {
+  fixture_t *f = *state;
+  minimal_block(f);
+  f->name.value.string = "acme/eu";
+  assert_int_equal(parse(f), -1);
+  assert_null(f->cfg.name);
+  assert_int_equal(stub_log_count(), 1);
+  assert_contains(stub_log_message(0), "<DingTalk \"acme/eu\">");
+  assert_contains(stub_log_message(0), "account name");
+}
+
+static void test_collector_names(void **state) {
+  (void)state;
+  assert_string_equal(wf_collector_name(WF_COLLECT_DEPARTURES), "departures");
+  assert_string_equal(wf_collector_name(WF_COLLECT_HEADCOUNT), "headcount");
+  assert_string_equal(wf_collector_name(WF_COLLECT_LEAVE_EXPIRY),
+                      "leave_expiry");
+  assert_null(wf_collector_name((wf_collector_t)0));
+  assert_null(wf_collector_name(
+      (wf_collector_t)(WF_COLLECT_DEPARTURES | WF_COLLECT_HEADCOUNT)));
+}
+
+#define CONFIG_TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      CONFIG_TEST(test_full_block),
+      CONFIG_TEST(test_minimal_block_gets_defaults),
+      CONFIG_TEST(test_option_names_are_case_insensitive),
+      CONFIG_TEST(test_collect_accumulates),
+      CONFIG_TEST(test_unknown_option_refused),
+      CONFIG_TEST(test_threshold_refused_in_this_version),
+      CONFIG_TEST(test_missing_app_key_refused),
+      CONFIG_TEST(test_missing_secret_refused),
+      CONFIG_TEST(test_empty_secret_refused),
+      CONFIG_TEST(test_secret_and_secret_file_refused),
+      CONFIG_TEST(test_secret_file_read_without_newline),
+      CONFIG_TEST(test_secret_file_crlf_and_trailing_blanks),
+      CONFIG_TEST(test_secret_file_empty_refused),
+      CONFIG_TEST(test_secret_file_blank_line_refused),
+      CONFIG_TEST(test_secret_file_missing_refused),
+      CONFIG_TEST(test_read_secret_file_directly),
+      CONFIG_TEST(test_bad_utc_offset_refused),
+      CONFIG_TEST(test_interval_zero_refused),
+      CONFIG_TEST(test_collect_unknown_refused),
+      CONFIG_TEST(test_collect_attendance_refused_as_unavailable),
+      CONFIG_TEST(test_collect_attendance_message_names_option),
+      CONFIG_TEST(test_leave_type_with_one_argument_refused),
+      CONFIG_TEST(test_leave_type_name_must_be_an_instance_name),
+      CONFIG_TEST(test_non_http_url_refused),
+      CONFIG_TEST(test_url_without_scheme_refused),
+      CONFIG_TEST(test_wrong_argument_types_refused),
+      CONFIG_TEST(test_block_without_name_refused),
+      CONFIG_TEST(test_block_name_with_slash_refused),
+      CONFIG_TEST(test_collector_names),
+  };
+  return cmocka_run_group_tests_name("wf_config", tests, NULL, NULL);
+}

@@ -1,0 +1,771 @@
+/**
+ * collectd-workforce - tests/unit/test_dingtalk.c
+ *
+ * The DingTalk client without the network (src/wf_dingtalk.c): answers
+ * read from tests/data/, parsed with the JSON helpers (src/wf_json.c),
+ * then fed to the page parsers; and the classification of answers into
+ * what the client does next, one cmocka test per answer.
+ **/
+#include "unittest.h"
+
+#include "unittest_decls.h"
+#include "wf_agg.h"
+#include "wf_common.h"
+#include "wf_error.h"
+#include "wf_json.h"
+#include "wf_strlist.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef WF_TEST_DATA_DIR
+#error "WF_TEST_DATA_DIR must name the directory of the JSON fixtures"
+#endif
+#ifndef WF_TEST_SRC_DIR
+#error "WF_TEST_SRC_DIR must name the product's src directory"
+#endif
+
+#define PLUS_0800 (8 * 3600)
+/* now: 2024-03-09T20:00:00Z, which is 2024-03-10T04:00:00+08:00. The
+ * fixtures' leaveTime values are chosen around this day. */
+#define NOW ((time_t)1710014400)
+
+/* Reads a whole file into a NUL-terminated buffer to free(). Fails the
+ * test when the file cannot be read. */
+static char *read_whole_file(const char *path, size_t *size) {
+  FILE *fh = fopen(path, "rb");
+  if (fh == NULL)
+    fail_msg("cannot open %s: errno %d", path, errno);
+  char *text = NULL;
+  size_t used = 0;
+  size_t capacity = 0;
+  for (;;) {
+    if (used + 4096 + 1 > capacity) {
+      capacity = 2 * capacity + 4096 + 1;
+      char *tmp = realloc(text, capacity);
+      if (tmp == NULL) {
+        free(text);
+        fclose(fh);
+        fail_msg("out of memory reading %s", path);
+      }
+      text = tmp;
+    }
+    size_t n = fread(text + used, 1, 4096, fh);
+    used += n;
+    if (n < 4096)
+      break;
+  }
+  int read_error = ferror(fh);
+  fclose(fh);
+  if (read_error) {
+    free(text);
+    fail_msg("cannot read %s", path);
+  }
+  text[used] = '\0';
+  *size = used;
+  return text;
+}
+
+/* Everything a test may hold; the teardown releases it whether the test
+ * passed or not. */
+typedef struct {
+  json_object *answer;
+  wf_departures_t departures;
+  wf_strlist_t ids;
+  wf_error_t err;
+  char next[256];
+} fixture_t;
+
+static int setup(void **state) {
+  fixture_t *f = calloc(1, sizeof(*f));
+  if (f == NULL)
+    return -1;
+  *state = f;
+  wf_error_clear(&f->err);
+  snprintf(f->next, sizeof(f->next), "untouched");
+  return wf_departures_init(&f->departures, NOW, PLUS_0800);
+}
+
+static int teardown(void **state) {
+  fixture_t *f = *state;
+  json_object_put(f->answer);
+  wf_departures_free(&f->departures);
+  wf_strlist_free(&f->ids);
+  free(f);
+  return 0;
+}
+
+/* Parses tests/data/<name> with wf_json_parse into f->answer, replacing
+ * the previous answer. Fails the test when it is not valid JSON. */
+static json_object *load(fixture_t *f, const char *name) {
+  char path[1024];
+  snprintf(path, sizeof(path), "%s/%s", WF_TEST_DATA_DIR, name);
+  size_t size = 0;
+  char *text = read_whole_file(path, &size);
+  char error[128] = "";
+  json_object_put(f->answer);
+  f->answer = wf_json_parse(text, size, error, sizeof(error));
+  free(text);
+  if (f->answer == NULL)
+    fail_msg("%s: %s", name, error);
+  return f->answer;
+}
+
+/* Checks that tests/data/<name> is refused by wf_json_parse with an error
+ * message that contains `expected`. */
+static void expect_parse_error(const char *name, const char *expected) {
+  char path[1024];
+  snprintf(path, sizeof(path), "%s/%s", WF_TEST_DATA_DIR, name);
+  size_t size = 0;
+  char *text = read_whole_file(path, &size);
+  char error[128] = "";
+  json_object *obj = wf_json_parse(text, size, error, sizeof(error));
+  free(text);
+  if (obj != NULL) {
+    json_object_put(obj);
+    fail_msg("%s parsed although it is not valid JSON", name);
+  }
+  assert_non_null(strstr(error, expected));
+}
+
+/* Parses a literal; NULL when refused, with the reason in `error`. */
+static json_object *parse_text(const char *text, char *error, size_t size) {
+  error[0] = '\0';
+  return wf_json_parse(text, strlen(text), error, size);
+}
+
+static int64_t today(const fixture_t *f, const char *reason) {
+  return wf_counts_get(&f->departures.today, reason);
+}
+
+static int64_t window(const fixture_t *f, const char *reason) {
+  return wf_counts_get(&f->departures.window, reason);
+}
+
+/* ---------------------------------------------------------------------
+ * The enums mirrored in unittest_decls.h.
+ * --------------------------------------------------------------------- */
+
+/* Reads the enumerator names of `typedef enum { ... } <type>;` in
+ * src/wf_dingtalk.c, in order, skipping comments. Returns their number. */
+static size_t source_enumerators(const char *type, char names[][32],
+                                 size_t max) {
+  size_t size = 0;
+  char *source = read_whole_file(WF_TEST_SRC_DIR "/wf_dingtalk.c", &size);
+  char closing[64];
+  snprintf(closing, sizeof(closing), "} %s;", type);
+  char *end = strstr(source, closing);
+  char *start = NULL;
+  for (char *p = source; end != NULL && p < end;) {
+    char *found = strstr(p, "typedef enum {");
+    if (found == NULL || found > end)
+      break;
+    start = found;
+    p = found + 1;
+  }
+  if (end == NULL || start == NULL) {
+    free(source);
+    fail_msg("src/wf_dingtalk.c has no \"typedef enum { ... } %s;\"", type);
+  }
+
+  size_t count = 0;
+  const char *p = start + strlen("typedef enum {");
+  while (p < end) {
+    if (p[0] == '/' && p[1] == '*') {
+      const char *close = strstr(p + 2, "*/");
+      p = (close != NULL) ? close + 2 : end;
+    } else if (*p == '=') {
+      free(source);
+      fail_msg("%s now has explicit values: update the mirror and this "
+               "check",
+               type);
+    } else if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+               *p == '_') {
+      size_t len = strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                             "abcdefghijklmnopqrstuvwxyz0123456789_");
+      if (count < max && len < 32) {
+        memcpy(names[count], p, len);
+        names[count][len] = '\0';
+      }
+      count++;
+      p += len;
+    } else {
+      p++;
+    }
+  }
+  free(source);
+  return count;
+}
+
+typedef struct {
+  const char *name;
+  int value;
+} mirrored_t;
+
+/* Appends `word` and a space to the list in `buffer`. */
+static void append_word(char *buffer, size_t size, const char *word) {
+  size_t used = strlen(buffer);
+  snprintf(buffer + used, size - used, "%s ", word);
+}
+
+/* Compares the mirror with the source as two lists of names in order, so
+ * that a failure prints both lists. */
+static void check_mirror(const char *type, const mirrored_t *mirror,
+                         size_t count) {
+  char names[16][32];
+  size_t found = source_enumerators(type, names, 16);
+  char source_list[512] = "";
+  char mirror_list[512] = "";
+  for (size_t i = 0; i < found && i < 16; i++)
+    append_word(source_list, sizeof(source_list), names[i]);
+  for (size_t i = 0; i < count; i++) {
+    /* The mirror's values must be its positions, as in the source. */
+    assert_int_equal(mirror[i].value, (int)i);
+    append_word(mirror_list, sizeof(mirror_list), mirror[i].name);
+  }
+  assert_string_equal(source_list, mirror_list);
+  assert_int_equal(found, count);
+}
+
+static void test_mirror_dt_host_matches_source(void **state) {
+  (void)state;
+  static const mirrored_t mirror[] = {{"DT_OAPI", DT_OAPI}, {"DT_API", DT_API}};
+  check_mirror("dt_host_t", mirror, WF_ARRAY_SIZE(mirror));
+}
+
+static void test_mirror_dt_verdict_matches_source(void **state) {
+  (void)state;
+  static const mirrored_t mirror[] = {{"DT_OK", DT_OK},
+                                      {"DT_RETRY", DT_RETRY},
+                                      {"DT_TOKEN", DT_TOKEN},
+                                      {"DT_THROTTLE", DT_THROTTLE},
+                                      {"DT_FAIL", DT_FAIL}};
+  check_mirror("dt_verdict_t", mirror, WF_ARRAY_SIZE(mirror));
+}
+
+/* ---------------------------------------------------------------------
+ * JSON helpers.
+ * --------------------------------------------------------------------- */
+
+static void test_json_parse_accepts_a_page(void **state) {
+  fixture_t *f = *state;
+  json_object *answer = load(f, "queryonjob-page1.json");
+  assert_true(json_object_is_type(answer, json_type_object));
+  /* Trailing white space after the value is allowed. */
+  char error[128];
+  json_object *obj = parse_text("{\"a\": 1}\r\n\t ", error, sizeof(error));
+  assert_non_null(obj);
+  json_object_put(obj);
+}
+
+static void test_json_parse_rejects_truncated(void **state) {
+  (void)state;
+  expect_parse_error("empLeaveRecords-truncated.json", "not complete");
+  char error[128];
+  assert_null(
+      parse_text("{\"errcode\": 0, \"result\": {", error, sizeof(error)));
+  assert_string_equal(error, "answer is not complete JSON");
+}
+
+static void test_json_parse_rejects_trailing_garbage(void **state) {
+  (void)state;
+  static const char *const texts[] = {"{} x", "{}x", "{\"a\":1}{\"b\":2}",
+                                      "[1,2] <html>", "{}\n\0"};
+  for (size_t i = 0; i < WF_ARRAY_SIZE(texts); i++) {
+    char error[128] = "";
+    /* Include the NUL of the last text as a byte of the answer. */
+    size_t size = strlen(texts[i]) + ((i == 4) ? 2 : 0);
+    json_object *obj = wf_json_parse(texts[i], size, error, sizeof(error));
+    if (obj != NULL) {
+      json_object_put(obj);
+      fail_msg("wf_json_parse accepted \"%s\"", texts[i]);
+    }
+    assert_string_equal(error, "answer has data after the JSON value");
+  }
+}
+
+/* Builds `depth` nested arrays: "[[[...]]]". */
+static char *nested_arrays(size_t depth) {
+  char *text = malloc(2 * depth + 1);
+  assert_non_null(text);
+  memset(text, '[', depth);
+  memset(text + depth, ']', depth);
+  text[2 * depth] = '\0';
+  return text;
+}
+
+static void test_json_parse_nesting_limit(void **state) {
+  (void)state;
+  char error[128];
+  char *text = nested_arrays(32);
+  json_object *obj = parse_text(text, error, sizeof(error));
+  free(text);
+  assert_non_null(obj);
+  json_object_put(obj);
+
+  text = nested_arrays(33);
+  obj = parse_text(text, error, sizeof(error));
+  free(text);
+  if (obj != NULL) {
+    json_object_put(obj);
+    fail_msg("33 levels of nesting were accepted");
+  }
+  assert_non_null(strstr(error, "not JSON"));
+
+  text = nested_arrays(1000);
+  obj = parse_text(text, error, sizeof(error));
+  free(text);
+  if (obj != NULL) {
+    json_object_put(obj);
+    fail_msg("1000 levels of nesting were accepted");
+  }
+}
+
+static void test_json_parse_rejects_empty(void **state) {
+  (void)state;
+  char error[128] = "";
+  assert_null(wf_json_parse("", 0, error, sizeof(error)));
+  assert_string_equal(error, "empty answer");
+  error[0] = '\0';
+  assert_null(wf_json_parse(NULL, 0, error, sizeof(error)));
+  assert_string_equal(error, "empty answer");
+  error[0] = '\0';
+  assert_null(wf_json_parse("{}", 0, error, sizeof(error)));
+  assert_string_equal(error, "empty answer");
+  /* White space only is not a document either. */
+  assert_null(parse_text("  \n", error, sizeof(error)));
+  assert_string_not_equal(error, "");
+}
+
+static void test_json_int64(void **state) {
+  (void)state;
+  char error[128];
+  json_object *obj = parse_text(
+      "{\"s\": \"50\", \"n\": 50, \"neg\": \"-1\", \"bad\": \"5x\", "
+      "\"empty\": \"\", \"bool\": true, \"float\": 50.5, \"null\": null, "
+      "\"obj\": {}}",
+      error, sizeof(error));
+  assert_non_null(obj);
+
+  int64_t v = 0;
+  bool s_ok = wf_json_int64(obj, "s", &v);
+  int64_t s = v;
+  bool n_ok = wf_json_int64(obj, "n", &v);
+  int64_t n = v;
+  bool neg_ok = wf_json_int64(obj, "neg", &v);
+  int64_t neg = v;
+  v = 777;
+  bool bad_ok =
+      wf_json_int64(obj, "bad", &v) || wf_json_int64(obj, "empty", &v) ||
+      wf_json_int64(obj, "bool", &v) || wf_json_int64(obj, "float", &v) ||
+      wf_json_int64(obj, "null", &v) || wf_json_int64(obj, "obj", &v) ||
+      wf_json_int64(obj, "absent", &v) || wf_json_int64(NULL, "n", &v);
+  json_object_put(obj);
+
+  assert_true(s_ok);
+  assert_int_equal(s, 50);
+  assert_true(n_ok);
+  assert_int_equal(n, 50);
+  assert_true(neg_ok);
+  assert_int_equal(neg, -1);
+  assert_false(bad_ok);
+  /* A refused value leaves the output alone. */
+  assert_int_equal(v, 777);
+}
+
+static void test_json_cursor(void **state) {
+  (void)state;
+  char error[128];
+  json_object *obj =
+      parse_text("{\"n\": 50, \"s\": \"eyJvZmZzZXQiOjN9\", \"z\": 0, "
+                 "\"null\": null, \"b\": false}",
+                 error, sizeof(error));
+  assert_non_null(obj);
+  char n[32] = "";
+  char s[32] = "";
+  char z[32] = "";
+  char absent[32] = "untouched";
+  bool n_ok = wf_json_cursor(obj, "n", n, sizeof(n));
+  bool s_ok = wf_json_cursor(obj, "s", s, sizeof(s));
+  bool z_ok = wf_json_cursor(obj, "z", z, sizeof(z));
+  bool others = wf_json_cursor(obj, "null", absent, sizeof(absent)) ||
+                wf_json_cursor(obj, "b", absent, sizeof(absent)) ||
+                wf_json_cursor(obj, "absent", absent, sizeof(absent));
+  json_object_put(obj);
+
+  assert_true(n_ok);
+  assert_string_equal(n, "50");
+  assert_true(s_ok);
+  assert_string_equal(s, "eyJvZmZzZXQiOjN9");
+  assert_true(z_ok);
+  assert_string_equal(z, "0");
+  assert_false(others);
+  assert_string_equal(absent, "untouched");
+}
+
+static void test_json_typed_getters_refuse_other_types(void **state) {
+  (void)state;
+  char error[128];
+  json_object *obj =
+      parse_text("{\"o\": {}, \"a\": [], \"s\": \"x\", \"t\": \"true\"}", error,
+                 sizeof(error));
+  assert_non_null(obj);
+  bool object_ok = wf_json_object(obj, "o") != NULL &&
+                   wf_json_object(obj, "a") == NULL &&
+                   wf_json_object(obj, "s") == NULL;
+  bool array_ok = wf_json_array(obj, "a") != NULL &&
+                  wf_json_array(obj, "o") == NULL &&
+                  wf_json_array(NULL, "a") == NULL;
+  const char *s = wf_json_string(obj, "s");
+  bool string_ok = s != NULL && strcmp(s, "x") == 0 &&
+                   wf_json_string(obj, "o") == NULL &&
+                   wf_json_string(wf_json_array(obj, "a"), "s") == NULL;
+  bool b = false;
+  bool bool_ok = wf_json_bool(obj, "t", &b) && b;
+  json_object_put(obj);
+  assert_true(object_ok);
+  assert_true(array_ok);
+  assert_true(string_ok);
+  assert_true(bool_ok);
+}
+
+/* ---------------------------------------------------------------------
+ * empLeaveRecords pages.
+ * --------------------------------------------------------------------- */
+
+static void test_leave_records_first_page(void **state) {
+  fixture_t *f = *state;
+  load(f, "empLeaveRecords-page1.json");
+  assert_int_equal(dt_parse_leave_records(f->answer, &f->departures, f->next,
+                                          sizeof(f->next), &f->err),
+                   0);
+  assert_string_equal(f->next, "eyJvZmZzZXQiOjN9");
+  assert_int_equal(today(f, "leave"), 1);
+  assert_int_equal(window(f, "leave"), 1);
+  /* 2024-03-09T16:00:00Z is local midnight: today. */
+  assert_int_equal(today(f, "oapi"), 1);
+  assert_int_equal(today(f, "delete"), 0);
+  assert_int_equal(window(f, "delete"), 1);
+  assert_int_equal(f->departures.skipped, 0);
+  assert_int_equal(f->err.kind, WF_ERR_NONE);
+}
+
+static void test_leave_records_last_page(void **state) {
+  fixture_t *f = *state;
+  load(f, "empLeaveRecords-last.json");
+  assert_int_equal(dt_parse_leave_records(f->answer, &f->departures, f->next,
+                                          sizeof(f->next), &f->err),
+                   0);
+  /* No nextToken: the list is complete. */
+  assert_string_equal(f->next, "");
+  /* The first second of the window counts, the second before does not. */
+  assert_int_equal(window(f, "cancel"), 1);
+  assert_int_equal(window(f, "leave"), 0);
+  assert_int_equal(window(f, "transferred_out"), 1);
+  assert_int_equal(today(f, "transferred_out"), 0);
+  assert_int_equal(f->departures.skipped, 0);
+}
+
+static void test_leave_records_pages_accumulate(void **state) {
+  fixture_t *f = *state;
+  load(f, "empLeaveRecords-page1.json");
+  assert_int_equal(dt_parse_leave_records(f->answer, &f->departures, f->next,
+                                          sizeof(f->next), &f->err),
+                   0);
+  load(f, "empLeaveRecords-last.json");
+  assert_int_equal(dt_parse_leave_records(f->answer, &f->departures, f->next,
+                                          sizeof(f->next), &f->err),
+                   0);
+  assert_string_equal(f->next, "");
+  assert_int_equal(wf_counts_total(&f->departures.window), 5);
+  assert_int_equal(wf_counts_total(&f->departures.today), 2);
+}
+
+static void test_leave_records_malformed_records_are_skipped(void **state) {
+  fixture_t *f = *state;
+  load(f, "empLeaveRecords-malformed.json");
+  assert_int_equal(dt_parse_leave_records(f->answer, &f->departures, f->next,
+                                          sizeof(f->next), &f->err),
+                   0);
+  /* Missing, numeric, unreadable and null leaveTime, a string and a null
+   * in place of a record. */
+  assert_int_equal(f->departures.skipped, 6);
+  /* A numeric or missing leaveReason reads "unknown". */
+  assert_int_equal(today(f, "unknown"), 2);
+  assert_int_equal(wf_counts_total(&f->departures.window), 2);
+  /* A numeric nextToken is followed as text. */
+  assert_string_equal(f->next, "100");
+}
+
+static void test_leave_records_without_records_list(void **state) {
+  fixture_t *f = *state;
+  load(f, "empLeaveRecords-no-records.json");
+  assert_int_equal(dt_parse_leave_records(f->answer, &f->departures, f->next,
+                                          sizeof(f->next), &f->err),
+                   -1);
+  assert_int_equal(f->err.kind, WF_ERR_BAD_ANSWER);
+  assert_string_equal(f->err.endpoint, "empLeaveRecords");
+  assert_int_equal(wf_counts_total(&f->departures.window), 0);
+
+  /* records of the wrong type, and no answer at all. */
+  char error[128];
+  json_object_put(f->answer);
+  f->answer = parse_text("{\"records\": {}}", error, sizeof(error));
+  wf_error_clear(&f->err);
+  assert_int_equal(dt_parse_leave_records(f->answer, &f->departures, f->next,
+                                          sizeof(f->next), &f->err),
+                   -1);
+  assert_int_equal(f->err.kind, WF_ERR_BAD_ANSWER);
+  wf_error_clear(&f->err);
+  assert_int_equal(dt_parse_leave_records(NULL, &f->departures, f->next,
+                                          sizeof(f->next), &f->err),
+                   -1);
+  assert_int_equal(f->err.kind, WF_ERR_BAD_ANSWER);
+}
+
+/* ---------------------------------------------------------------------
+ * queryonjob / querypreentry pages.
+ * --------------------------------------------------------------------- */
+
+static void test_id_page_with_numeric_cursor(void **state) {
+  fixture_t *f = *state;
+  load(f, "queryonjob-page1.json");
+  assert_int_equal(dt_parse_id_page(f->answer, "queryonjob", &f->ids, f->next,
+                                    sizeof(f->next), &f->err),
+                   0);
+  assert_string_equal(f->next, "50");
+  assert_int_equal(f->ids.count, 3);
+  assert_string_equal(f->ids.items[0], "user-0001");
+  assert_string_equal(f->ids.items[1], "user-0002");
+  assert_string_equal(f->ids.items[2], "user-0003");
+}
+
+static void test_id_page_with_string_cursor(void **state) {
+  fixture_t *f = *state;
+  load(f, "queryonjob-page2.json");
+  assert_int_equal(dt_parse_id_page(f->answer, "queryonjob", &f->ids, f->next,
+                                    sizeof(f->next), &f->err),
+                   0);
+  assert_string_equal(f->next, "100");
+  assert_int_equal(f->ids.count, 2);
+  assert_string_equal(f->ids.items[0], "user-0004");
+}
+
+static void test_id_pages_append_until_last(void **state) {
+  fixture_t *f = *state;
+  static const char *const pages[] = {
+      "queryonjob-page1.json", "queryonjob-page2.json", "queryonjob-last.json"};
+  static const char *const cursors[] = {"50", "100", ""};
+  for (size_t i = 0; i < WF_ARRAY_SIZE(pages); i++) {
+    load(f, pages[i]);
+    assert_int_equal(dt_parse_id_page(f->answer, "queryonjob", &f->ids, f->next,
+                                      sizeof(f->next), &f->err),
+                     0);
+    assert_string_equal(f->next, cursors[i]);
+  }
+  /* Appended as they came; the caller removes the repeated user-0002. */
+  assert_int_equal(f->ids.count, 6);
+  assert_string_equal(f->ids.items[5], "user-0005");
+  wf_strlist_sort_unique(&f->ids);
+  assert_int_equal(f->ids.count, 5);
+}
+
+static void test_id_page_without_result(void **state) {
+  fixture_t *f = *state;
+  load(f, "queryonjob-no-result.json");
+  assert_int_equal(dt_parse_id_page(f->answer, "querypreentry", &f->ids,
+                                    f->next, sizeof(f->next), &f->err),
+                   -1);
+  assert_int_equal(f->err.kind, WF_ERR_BAD_ANSWER);
+  assert_string_equal(f->err.endpoint, "querypreentry");
+  assert_int_equal(f->ids.count, 0);
+}
+
+static void test_id_page_with_non_string_item(void **state) {
+  fixture_t *f = *state;
+  load(f, "queryonjob-non-string-id.json");
+  assert_int_equal(dt_parse_id_page(f->answer, "queryonjob", &f->ids, f->next,
+                                    sizeof(f->next), &f->err),
+                   -1);
+  assert_int_equal(f->err.kind, WF_ERR_BAD_ANSWER);
+  assert_string_equal(f->err.endpoint, "queryonjob");
+  assert_non_null(strstr(f->err.detail, "data_list"));
+}
+
+/* ---------------------------------------------------------------------
+ * dt_classify: one test per answer.
+ * --------------------------------------------------------------------- */
+
+typedef struct {
+  const char *name; /* the cmocka test name */
+  dt_host_t host;
+  long http_status;
+  const char *body; /* NULL: the body was not JSON */
+  dt_verdict_t verdict;
+  wf_error_kind_t kind; /* WF_ERR_NONE unless the verdict is DT_FAIL */
+  long long errcode;
+  const char *code;
+  long retry_after;
+} classify_case_t;
+
+static const classify_case_t classify_cases[] = {
+    {"classify oapi errcode 0 HTTP 200 -> OK", DT_OAPI, 200,
+     "{\"errcode\":0,\"errmsg\":\"ok\",\"result\":{}}", DT_OK, WF_ERR_NONE, 0,
+     "", -1},
+    {"classify oapi errcode -1 (busy) -> RETRY", DT_OAPI, 200,
+     "{\"errcode\":-1,\"errmsg\":\"系统繁忙\"}", DT_RETRY, WF_ERR_NONE, -1, "",
+     -1},
+    {"classify oapi errcode 40001 -> TOKEN", DT_OAPI, 200,
+     "{\"errcode\":40001,\"errmsg\":\"invalid credential\"}", DT_TOKEN,
+     WF_ERR_NONE, 40001, "", -1},
+    {"classify oapi errcode 40014 -> TOKEN", DT_OAPI, 200,
+     "{\"errcode\":40014,\"errmsg\":\"不合法的access_token\"}", DT_TOKEN,
+     WF_ERR_NONE, 40014, "", -1},
+    {"classify oapi errcode 41001 -> TOKEN", DT_OAPI, 200,
+     "{\"errcode\":41001,\"errmsg\":\"缺少access_token参数\"}", DT_TOKEN,
+     WF_ERR_NONE, 41001, "", -1},
+    {"classify oapi errcode 42001 -> TOKEN", DT_OAPI, 200,
+     "{\"errcode\":42001,\"errmsg\":\"access_token超时\"}", DT_TOKEN,
+     WF_ERR_NONE, 42001, "", -1},
+    {"classify oapi errcode 88 -> TOKEN", DT_OAPI, 200,
+     "{\"errcode\":88,\"errmsg\":\"鉴权异常\"}", DT_TOKEN, WF_ERR_NONE, 88, "",
+     -1},
+    {"classify oapi errcode as a string \"40001\" -> TOKEN", DT_OAPI, 200,
+     "{\"errcode\":\"40001\",\"errmsg\":\"invalid credential\"}", DT_TOKEN,
+     WF_ERR_NONE, 40001, "", -1},
+    {"classify oapi errcode 90018 -> THROTTLE", DT_OAPI, 200,
+     "{\"errcode\":90018,\"errmsg\":\"请求频率超限\"}", DT_THROTTLE,
+     WF_ERR_NONE, 90018, "", -1},
+    {"classify oapi errcode 90002 -> THROTTLE", DT_OAPI, 200,
+     "{\"errcode\":90002,\"errmsg\":\"请求频率超限\"}", DT_THROTTLE,
+     WF_ERR_NONE, 90002, "", -1},
+    {"classify oapi errcode 90020 -> FAIL quota", DT_OAPI, 200,
+     "{\"errcode\":90020,\"errmsg\":\"月调用量超限\"}", DT_FAIL, WF_ERR_QUOTA,
+     90020, "", -1},
+    {"classify oapi errcode 60011 -> FAIL platform", DT_OAPI, 200,
+     "{\"errcode\":60011,\"errmsg\":\"管理员权限不足\"}", DT_FAIL,
+     WF_ERR_PLATFORM, 60011, "", -1},
+    {"classify oapi errcode 0 without HTTP 200 -> RETRY", DT_OAPI, 502,
+     "{\"errcode\":0}", DT_RETRY, WF_ERR_NONE, 0, "", -1},
+    {"classify oapi HTTP 200 without errcode -> FAIL bad answer", DT_OAPI, 200,
+     "{\"result\":{}}", DT_FAIL, WF_ERR_BAD_ANSWER, 0, "", -1},
+    {"classify oapi HTTP 200 not JSON -> FAIL bad answer", DT_OAPI, 200, NULL,
+     DT_FAIL, WF_ERR_BAD_ANSWER, 0, "", -1},
+    {"classify IP block status 1111 wait 5 -> FAIL throttled 300 s", DT_OAPI,
+     200, "{\"status\":1111,\"wait\":5,\"message\":\"ip limited\"}", DT_FAIL,
+     WF_ERR_THROTTLED, 0, "", 300},
+    {"classify IP block on v1.0 wait 2 -> FAIL throttled 120 s", DT_API, 403,
+     "{\"status\":1111,\"wait\":2}", DT_FAIL, WF_ERR_THROTTLED, 0, "", 120},
+    {"classify v1.0 HTTP 200 -> OK", DT_API, 200,
+     "{\"records\":[],\"nextToken\":\"\"}", DT_OK, WF_ERR_NONE, 0, "", -1},
+    {"classify v1.0 HTTP 200 not JSON -> FAIL bad answer", DT_API, 200, NULL,
+     DT_FAIL, WF_ERR_BAD_ANSWER, 0, "", -1},
+    {"classify v1.0 400 InvalidAuthentication -> TOKEN", DT_API, 400,
+     "{\"code\":\"InvalidAuthentication\",\"message\":\"不合法的access_token\","
+     "\"requestid\":\"r1\"}",
+     DT_TOKEN, WF_ERR_NONE, 0, "InvalidAuthentication", -1},
+    {"classify v1.0 401 -> TOKEN", DT_API, 401, NULL, DT_TOKEN, WF_ERR_NONE, 0,
+     "", -1},
+    {"classify v1.0 403 QpsLimitForAppkeyAndApi -> THROTTLE", DT_API, 403,
+     "{\"code\":\"Forbidden.AccessDenied.QpsLimitForAppkeyAndApi\","
+     "\"message\":\"app qps limit\"}",
+     DT_THROTTLE, WF_ERR_NONE, 0,
+     "Forbidden.AccessDenied.QpsLimitForAppkeyAndApi", -1},
+    {"classify v1.0 403 ApiCountLimitForOrg -> FAIL quota", DT_API, 403,
+     "{\"code\":\"Forbidden.AccessDenied.ApiCountLimitForOrg\","
+     "\"message\":\"org api count limit\"}",
+     DT_FAIL, WF_ERR_QUOTA, 0, "Forbidden.AccessDenied.ApiCountLimitForOrg",
+     -1},
+    {"classify v1.0 429 -> THROTTLE", DT_API, 429,
+     "{\"code\":\"Throttling\",\"message\":\"too many requests\"}", DT_THROTTLE,
+     WF_ERR_NONE, 0, "Throttling", -1},
+    {"classify v1.0 500 -> RETRY", DT_API, 500,
+     "{\"code\":\"InternalError\",\"message\":\"internal error\"}", DT_RETRY,
+     WF_ERR_NONE, 0, "InternalError", -1},
+    {"classify v1.0 503 not JSON -> RETRY", DT_API, 503, NULL, DT_RETRY,
+     WF_ERR_NONE, 0, "", -1},
+    {"classify v1.0 400 invalidParameter -> FAIL platform", DT_API, 400,
+     "{\"code\":\"invalidParameter.param.invalid\",\"message\":\"bad "
+     "param\"}",
+     DT_FAIL, WF_ERR_PLATFORM, 0, "invalidParameter.param.invalid", -1},
+};
+
+/* Runs one row of classify_cases (the test's initial state). */
+static void test_classify_case(void **state) {
+  const classify_case_t *c = *state;
+  json_object *answer = NULL;
+  if (c->body != NULL) {
+    char error[128];
+    answer = parse_text(c->body, error, sizeof(error));
+    if (answer == NULL)
+      fail_msg("test body does not parse: %s", error);
+  }
+  wf_error_t err;
+  memset(&err, 0xA5, sizeof(err)); /* dt_classify must fill it all */
+  dt_verdict_t verdict =
+      dt_classify(c->host, "queryonjob", c->http_status, answer, &err);
+  json_object_put(answer);
+
+  assert_int_equal(verdict, c->verdict);
+  assert_int_equal(err.kind, c->kind);
+  assert_string_equal(err.endpoint, "queryonjob");
+  assert_int_equal(err.http_status, c->http_status);
+  assert_int_equal(err.errcode, c->errcode);
+  assert_string_equal(err.code, c->code);
+  assert_int_equal(err.retry_after, c->retry_after);
+  if (verdict == DT_FAIL)
+    assert_string_not_equal(err.detail, "");
+}
+
+int main(void) {
+  static const struct CMUnitTest fixed[] = {
+      cmocka_unit_test(test_mirror_dt_host_matches_source),
+      cmocka_unit_test(test_mirror_dt_verdict_matches_source),
+      cmocka_unit_test_setup_teardown(test_json_parse_accepts_a_page, setup,
+                                      teardown),
+      cmocka_unit_test(test_json_parse_rejects_truncated),
+      cmocka_unit_test(test_json_parse_rejects_trailing_garbage),
+      cmocka_unit_test(test_json_parse_nesting_limit),
+      cmocka_unit_test(test_json_parse_rejects_empty),
+      cmocka_unit_test(test_json_int64),
+      cmocka_unit_test(test_json_cursor),
+      cmocka_unit_test(test_json_typed_getters_refuse_other_types),
+      cmocka_unit_test_setup_teardown(test_leave_records_first_page, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_leave_records_last_page, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_leave_records_pages_accumulate,
+                                      setup, teardown),
+      cmocka_unit_test_setup_teardown(
+          test_leave_records_malformed_records_are_skipped, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_leave_records_without_records_list,
+                                      setup, teardown),
+      cmocka_unit_test_setup_teardown(test_id_page_with_numeric_cursor, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_id_page_with_string_cursor, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_id_pages_append_until_last, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_id_page_without_result, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_id_page_with_non_string_item, setup,
+                                      teardown),
+  };
+
+  /* The fixed tests, then one test per classify_cases row, named after
+   * it. */
+  struct CMUnitTest tests[WF_ARRAY_SIZE(fixed) + WF_ARRAY_SIZE(classify_cases)];
+  size_t n = 0;
+  for (size_t i = 0; i < WF_ARRAY_SIZE(fixed); i++)
+    tests[n++] = fixed[i];
+  for (size_t i = 0; i < WF_ARRAY_SIZE(classify_cases); i++) {
+    tests[n++] = (struct CMUnitTest){
+        .name = classify_cases[i].name,
+        .test_func = test_classify_case,
+        .initial_state = (void *)&classify_cases[i],
+    };
+  }
+  return cmocka_run_group_tests_name("wf_dingtalk", tests, NULL, NULL);
+}
