@@ -17,6 +17,7 @@
  **/
 #include "wf_dingtalk.h"
 #include "wf_common.h"
+#include "wf_dingtalk_private.h"
 #include "wf_json.h"
 #include "wf_pager.h"
 #include "wf_time.h"
@@ -39,20 +40,6 @@
 /* A platform that asks for a longer pause than this ends the poll; the
  * account then waits out the pause between polls instead. */
 #define DT_MAX_INLINE_PAUSE_S 5
-
-typedef enum {
-  DT_OAPI,
-  DT_API,
-} dt_host_t;
-
-/* What an answer asks the client to do. */
-typedef enum {
-  DT_OK,
-  DT_RETRY,    /* busy or server error: try again shortly */
-  DT_TOKEN,    /* the token was refused: fetch a new one, try once more */
-  DT_THROTTLE, /* slow down, then try again */
-  DT_FAIL,     /* give up; err says why */
-} dt_verdict_t;
 
 void wf_dingtalk_init(wf_dingtalk_t *dt, const wf_account_config_t *cfg,
                       wf_http_t *http, wf_stats_t *stats, wf_clock_fn clock,

@@ -67,14 +67,11 @@ tests_unit_test_agg_CPPFLAGS = $(unit_cppflags)
 tests_unit_test_agg_CFLAGS = $(unit_cflags)
 tests_unit_test_agg_LDADD = $(CMOCKA_LIBS)
 
-# The DingTalk client's parsing and classification, on JSON fixtures. It
-# also reads src/wf_dingtalk.c to check the enums mirrored in
-# unittest_decls.h.
+# The DingTalk client's parsing and classification, on JSON fixtures.
 tests_unit_test_dingtalk_SOURCES = tests/unit/test_dingtalk.c \
 	$(unit_test_headers) $(pure_sources) $(client_sources)
 tests_unit_test_dingtalk_CPPFLAGS = $(unit_cppflags) \
-	-DWF_TEST_DATA_DIR='"$(abs_top_srcdir)/tests/data"' \
-	-DWF_TEST_SRC_DIR='"$(abs_top_srcdir)/src"'
+	-DWF_TEST_DATA_DIR='"$(abs_top_srcdir)/tests/data"'
 tests_unit_test_dingtalk_CFLAGS = $(unit_cflags) $(CURL_CFLAGS) \
 	$(JSONC_CFLAGS)
 tests_unit_test_dingtalk_LDADD = $(CMOCKA_LIBS) $(CURL_LIBS) $(JSONC_LIBS)

@@ -23,9 +23,6 @@
 #ifndef WF_TEST_DATA_DIR
 #error "WF_TEST_DATA_DIR must name the directory of the JSON fixtures"
 #endif
-#ifndef WF_TEST_SRC_DIR
-#error "WF_TEST_SRC_DIR must name the product's src directory"
-#endif
 
 #define PLUS_0800 (8 * 3600)
 /* now: 2024-03-09T20:00:00Z, which is 2024-03-10T04:00:00+08:00. The
@@ -142,107 +139,6 @@ static int64_t today(const fixture_t *f, const char *reason) {
 
 static int64_t window(const fixture_t *f, const char *reason) {
   return wf_counts_get(&f->departures.window, reason);
-}
-
-/* ---------------------------------------------------------------------
- * The enums mirrored in unittest_decls.h.
- * --------------------------------------------------------------------- */
-
-/* Reads the enumerator names of `typedef enum { ... } <type>;` in
- * src/wf_dingtalk.c, in order, skipping comments. Returns their number. */
-static size_t source_enumerators(const char *type, char names[][32],
-                                 size_t max) {
-  size_t size = 0;
-  char *source = read_whole_file(WF_TEST_SRC_DIR "/wf_dingtalk.c", &size);
-  char closing[64];
-  snprintf(closing, sizeof(closing), "} %s;", type);
-  char *end = strstr(source, closing);
-  char *start = NULL;
-  for (char *p = source; end != NULL && p < end;) {
-    char *found = strstr(p, "typedef enum {");
-    if (found == NULL || found > end)
-      break;
-    start = found;
-    p = found + 1;
-  }
-  if (end == NULL || start == NULL) {
-    free(source);
-    fail_msg("src/wf_dingtalk.c has no \"typedef enum { ... } %s;\"", type);
-  }
-
-  size_t count = 0;
-  const char *p = start + strlen("typedef enum {");
-  while (p < end) {
-    if (p[0] == '/' && p[1] == '*') {
-      const char *close = strstr(p + 2, "*/");
-      p = (close != NULL) ? close + 2 : end;
-    } else if (*p == '=') {
-      free(source);
-      fail_msg("%s now has explicit values: update the mirror and this "
-               "check",
-               type);
-    } else if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-               *p == '_') {
-      size_t len = strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                             "abcdefghijklmnopqrstuvwxyz0123456789_");
-      if (count < max && len < 32) {
-        memcpy(names[count], p, len);
-        names[count][len] = '\0';
-      }
-      count++;
-      p += len;
-    } else {
-      p++;
-    }
-  }
-  free(source);
-  return count;
-}
-
-typedef struct {
-  const char *name;
-  int value;
-} mirrored_t;
-
-/* Appends `word` and a space to the list in `buffer`. */
-static void append_word(char *buffer, size_t size, const char *word) {
-  size_t used = strlen(buffer);
-  snprintf(buffer + used, size - used, "%s ", word);
-}
-
-/* Compares the mirror with the source as two lists of names in order, so
- * that a failure prints both lists. */
-static void check_mirror(const char *type, const mirrored_t *mirror,
-                         size_t count) {
-  char names[16][32];
-  size_t found = source_enumerators(type, names, 16);
-  char source_list[512] = "";
-  char mirror_list[512] = "";
-  for (size_t i = 0; i < found && i < 16; i++)
-    append_word(source_list, sizeof(source_list), names[i]);
-  for (size_t i = 0; i < count; i++) {
-    /* The mirror's values must be its positions, as in the source. */
-    assert_int_equal(mirror[i].value, (int)i);
-    append_word(mirror_list, sizeof(mirror_list), mirror[i].name);
-  }
-  assert_string_equal(source_list, mirror_list);
-  assert_int_equal(found, count);
-}
-
-static void test_mirror_dt_host_matches_source(void **state) {
-  (void)state;
-  static const mirrored_t mirror[] = {{"DT_OAPI", DT_OAPI}, {"DT_API", DT_API}};
-  check_mirror("dt_host_t", mirror, WF_ARRAY_SIZE(mirror));
-}
-
-static void test_mirror_dt_verdict_matches_source(void **state) {
-  (void)state;
-  static const mirrored_t mirror[] = {{"DT_OK", DT_OK},
-                                      {"DT_RETRY", DT_RETRY},
-                                      {"DT_TOKEN", DT_TOKEN},
-                                      {"DT_THROTTLE", DT_THROTTLE},
-                                      {"DT_FAIL", DT_FAIL}};
-  check_mirror("dt_verdict_t", mirror, WF_ARRAY_SIZE(mirror));
 }
 
 /* ---------------------------------------------------------------------
@@ -721,8 +617,6 @@ static void test_classify_case(void **state) {
 
 int main(void) {
   static const struct CMUnitTest fixed[] = {
-      cmocka_unit_test(test_mirror_dt_host_matches_source),
-      cmocka_unit_test(test_mirror_dt_verdict_matches_source),
       cmocka_unit_test_setup_teardown(test_json_parse_accepts_a_page, setup,
                                       teardown),
       cmocka_unit_test(test_json_parse_rejects_truncated),
