@@ -5,16 +5,36 @@
  * collector either succeeds, and its rows join the poll's metric list, or
  * fails, and dispatches nothing for this poll (never a wrong zero): its
  * failure is logged once per failure streak and its recovery once. The
- * account's own health (requests, errors, durations, data age) is
+ * account's own health (requests, errors, quota, durations, data age) is
  * dispatched after every poll.
+ *
+ * Several DingTalk collectors need the on-job employees (headcount, and
+ * attendance and sign-ins without a UserID list). A poll reads that list
+ * at most once and shares it, so queryonjob is never paged twice.
  **/
 #include "wf_account.h"
 
 #include "wf_common.h"
+#include "wf_dingtalk.h"
 #include "wf_dispatch.h"
+#include "wf_feishu.h"
 #include "wf_time.h"
 
 #include <time.h>
+
+/* What one poll shares between its collectors. */
+typedef struct {
+  time_t now;
+  /* The employee lists, read on first need. */
+  bool employees_read;
+  int employees_status;
+  wf_error_t employees_error;
+  int64_t headcount[WF_HR_COUNT];
+  wf_strlist_t onjob;
+  /* A failure to obtain the token: the next collectors would fail the
+   * same way, so they are not tried again in this poll. */
+  wf_error_t token_error;
+} poll_t;
 
 /* The wall clock of the platform clients. */
 static time_t wall_clock(void) { return CDTIME_T_TO_TIME_T(cdtime()); }
@@ -36,8 +56,10 @@ wf_account_t *wf_account_create(wf_account_config_t *cfg) {
   a->started = cdtime();
   for (int i = 0; i < WF_COLLECTOR_COUNT; i++)
     C_COMPLAIN_INIT(&a->collectors[i].complaint);
-  wf_dingtalk_init(&a->dingtalk, &a->cfg, NULL, &a->stats, wall_clock,
-                   pause_ms);
+  wf_client_init(&a->client,
+                 (a->cfg.platform == WF_PLATFORM_DINGTALK) ? &wf_dingtalk_ops
+                                                           : &wf_feishu_ops,
+                 &a->cfg, NULL, &a->stats, wall_clock, pause_ms);
   return a;
 }
 
@@ -60,31 +82,98 @@ static int ensure_http(wf_account_t *a) {
     ERROR(WF_LOG_PREFIX "%s: cannot create an HTTP client", a->cfg.name);
     return -1;
   }
-  a->dingtalk.http = a->http;
+  a->client.http = a->http;
   return 0;
 }
 
+/* Reads the employee lists once per poll. */
+static int poll_employees(wf_account_t *a, poll_t *p, wf_error_t *err) {
+  if (!p->employees_read) {
+    p->employees_read = true;
+    wf_error_clear(&p->employees_error);
+    p->employees_status = wf_dingtalk_employees(&a->client, p->headcount,
+                                                &p->onjob, &p->employees_error);
+  }
+  if (p->employees_status != 0)
+    *err = p->employees_error;
+  return p->employees_status;
+}
+
+/* Whose attendance and sign-ins to read: the UserID list, or every on-job
+ * employee. */
+static const wf_strlist_t *watched_users(wf_account_t *a, poll_t *p,
+                                         wf_error_t *err) {
+  if (a->cfg.user_ids.count > 0)
+    return &a->cfg.user_ids;
+  return (poll_employees(a, p, err) == 0) ? &p->onjob : NULL;
+}
+
+/* Logs, once per id, the user ids Feishu rejected. User ids are the ones
+ * the configuration names, not personal data. */
+static void report_rejects(wf_account_t *a, const wf_strlist_t *ids,
+                           const char *why) {
+  for (size_t i = 0; i < ids->count; i++) {
+    bool seen = false;
+    for (size_t j = 0; j < a->reported_ids.count && !seen; j++)
+      seen = strcmp(a->reported_ids.items[j], ids->items[i]) == 0;
+    if (seen)
+      continue;
+    WARNING(WF_LOG_PREFIX "%s: UserID \"%s\" is %s; it is left out",
+            a->cfg.name, ids->items[i], why);
+    wf_strlist_add(&a->reported_ids, ids->items[i]);
+  }
+}
+
 /* Runs one DingTalk collector, appending its rows to `out`. */
-static int run_dingtalk(wf_account_t *a, wf_collector_t collector, time_t now,
+static int run_dingtalk(wf_account_t *a, wf_collector_t collector, poll_t *p,
                         wf_metrics_t *out, wf_error_t *err) {
+  const wf_strlist_t *users;
+
   switch (collector) {
   case WF_COLLECT_DEPARTURES:
-    return wf_dingtalk_departures(&a->dingtalk, now, out, err);
-  case WF_COLLECT_HEADCOUNT: {
-    int64_t counts[WF_HR_COUNT] = {0};
-    if (wf_dingtalk_employees(&a->dingtalk, counts, NULL, err) != 0)
+    return wf_dingtalk_departures(&a->client, p->now, out, err);
+  case WF_COLLECT_HEADCOUNT:
+    if (poll_employees(a, p, err) != 0)
       return -1;
-    if (wf_headcount_metrics(counts, out) != 0) {
+    if (wf_headcount_metrics(p->headcount, out) != 0) {
       wf_error_set(err, WF_ERR_NOMEM, "headcount", "out of memory");
       return -1;
     }
     return 0;
-  }
+  case WF_COLLECT_ATTENDANCE:
+    users = watched_users(a, p, err);
+    return (users != NULL)
+               ? wf_dingtalk_attendance(&a->client, p->now, users, out, err)
+               : -1;
+  case WF_COLLECT_SIGNINS:
+    users = watched_users(a, p, err);
+    return (users != NULL)
+               ? wf_dingtalk_signins(&a->client, p->now, users, out, err)
+               : -1;
   default:
-    wf_error_set(err, WF_ERR_PLATFORM, wf_collector_name(collector),
-                 "collector not available");
-    return -1;
+    break;
   }
+  wf_error_set(err, WF_ERR_PLATFORM, wf_collector_name(collector),
+               "collector not available");
+  return -1;
+}
+
+/* Runs one Feishu collector, appending its rows to `out`. */
+static int run_feishu(wf_account_t *a, wf_collector_t collector, poll_t *p,
+                      wf_metrics_t *out, wf_error_t *err) {
+  if (collector == WF_COLLECT_ATTENDANCE) {
+    wf_feishu_rejects_t rejects = {0};
+    int status = wf_feishu_attendance(&a->client, p->now, &a->cfg.user_ids, out,
+                                      &rejects, err);
+    report_rejects(a, &rejects.invalid, "not known to Feishu (invalid)");
+    report_rejects(a, &rejects.unauthorized,
+                   "outside the app's data permission (unauthorized)");
+    wf_feishu_rejects_free(&rejects);
+    return status;
+  }
+  wf_error_set(err, WF_ERR_PLATFORM, wf_collector_name(collector),
+               "collector not available");
+  return -1;
 }
 
 /* When to try again after a failure, or 0 for the next poll. */
@@ -97,32 +186,38 @@ static time_t pause_after(const wf_account_t *a, const wf_error_t *err,
   return 0;
 }
 
-/* Runs one collector and keeps its health. `token_error` carries a failure
- * to obtain the access token from one collector of this poll to the next:
- * they would fail the same way, so they are not tried again. */
-static void poll_collector(wf_account_t *a, int index, time_t now,
-                           wf_metrics_t *out, wf_error_t *token_error) {
+/* True when the error came from fetching the token. */
+static bool token_failure(const wf_error_t *err) {
+  return strcmp(err->endpoint, "gettoken") == 0 ||
+         strcmp(err->endpoint, "tenantToken") == 0;
+}
+
+/* Runs one collector and keeps its health. */
+static void poll_collector(wf_account_t *a, int index, poll_t *p,
+                           wf_metrics_t *out) {
   wf_collector_t collector = (wf_collector_t)(1u << index);
   wf_collector_state_t *state = &a->collectors[index];
   const char *name = wf_collector_name(collector);
   wf_metrics_t rows = {0};
   wf_error_t err;
 
-  if (state->paused_until > now)
+  if (state->paused_until > p->now)
     return;
 
   wf_error_clear(&err);
   int status;
-  if (token_error->kind != WF_ERR_NONE) {
-    err = *token_error;
+  if (p->token_error.kind != WF_ERR_NONE) {
+    err = p->token_error;
     status = -1;
   } else {
     cdtime_t begin = cdtime();
-    status = run_dingtalk(a, collector, now, &rows, &err);
+    status = (a->cfg.platform == WF_PLATFORM_DINGTALK)
+                 ? run_dingtalk(a, collector, p, &rows, &err)
+                 : run_feishu(a, collector, p, &rows, &err);
     state->last_duration = cdtime() - begin;
     state->ran = true;
-    if (status != 0 && strcmp(err.endpoint, "gettoken") == 0)
-      *token_error = err;
+    if (status != 0 && token_failure(&err))
+      p->token_error = err;
   }
 
   if (status == 0) {
@@ -140,10 +235,13 @@ static void poll_collector(wf_account_t *a, int index, time_t now,
   } else {
     char text[512];
     wf_error_format(&err, text, sizeof(text));
-    state->paused_until = pause_after(a, &err, now);
+    state->paused_until = pause_after(a, &err, p->now);
     c_complain_once(LOG_ERR, &state->complaint,
                     WF_LOG_PREFIX "%s: collector %s failed: %s", a->cfg.name,
                     name, text);
+    if (state->paused_until > p->now)
+      INFO(WF_LOG_PREFIX "%s: collector %s rests for %lld s", a->cfg.name, name,
+           (long long)(state->paused_until - p->now));
   }
   wf_metrics_free(&rows);
 }
@@ -151,6 +249,12 @@ static void poll_collector(wf_account_t *a, int index, time_t now,
 /* Appends the account's own health rows. */
 static void self_metrics(wf_account_t *a, cdtime_t now, wf_metrics_t *out) {
   wf_stats_to_metrics(&a->stats, out);
+  /* Only DingTalk has a monthly call quota. */
+  if (a->cfg.platform == WF_PLATFORM_DINGTALK) {
+    time_t month = wf_month_start(CDTIME_T_TO_TIME_T(now), a->cfg.utc_offset);
+    wf_metrics_add_gauge(out, "api_quota_used", NULL,
+                         (double)wf_stats_quota_used(&a->stats, month));
+  }
   for (int i = 0; i < WF_COLLECTOR_COUNT; i++) {
     wf_collector_t collector = (wf_collector_t)(1u << i);
     const wf_collector_state_t *state = &a->collectors[i];
@@ -173,18 +277,18 @@ int wf_account_poll(wf_account_t *a) {
     return -1;
 
   cdtime_t poll_time = cdtime();
-  time_t now = CDTIME_T_TO_TIME_T(poll_time);
-  wf_error_t token_error;
-  wf_error_clear(&token_error);
+  poll_t p = {.now = CDTIME_T_TO_TIME_T(poll_time)};
+  wf_error_clear(&p.token_error);
   wf_metrics_clear(&a->metrics);
 
   for (int i = 0; i < WF_COLLECTOR_COUNT; i++)
     if (a->cfg.collect & (1u << i))
-      poll_collector(a, i, now, &a->metrics, &token_error);
+      poll_collector(a, i, &p, &a->metrics);
 
   self_metrics(a, cdtime(), &a->metrics);
   wf_dispatch_metrics(a->cfg.name, &a->metrics, poll_time,
                       DOUBLE_TO_CDTIME_T(a->cfg.interval));
+  wf_strlist_free(&p.onjob);
   return 0;
 }
 
@@ -192,9 +296,10 @@ void wf_account_destroy(void *arg) {
   wf_account_t *a = arg;
   if (a == NULL)
     return;
-  wf_dingtalk_destroy(&a->dingtalk);
+  wf_client_destroy(&a->client);
   wf_http_destroy(a->http);
   wf_stats_free(&a->stats);
+  wf_strlist_free(&a->reported_ids);
   wf_metrics_free(&a->metrics);
   wf_account_config_free(&a->cfg);
   free(a);

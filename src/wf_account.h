@@ -10,8 +10,8 @@
 
 #include "wf_collectd.h"
 
+#include "wf_client.h"
 #include "wf_config.h"
-#include "wf_dingtalk.h"
 #include "wf_http.h"
 #include "wf_metrics.h"
 #include "wf_stats.h"
@@ -27,8 +27,9 @@ typedef struct {
 typedef struct {
   wf_account_config_t cfg;
   wf_http_t *http;
-  wf_dingtalk_t dingtalk;
+  wf_client_t client;
   wf_stats_t stats;
+  wf_strlist_t reported_ids; /* ids already logged as invalid/unauthorized */
   wf_collector_state_t collectors[WF_COLLECTOR_COUNT];
   cdtime_t started;
   wf_metrics_t metrics; /* reused from poll to poll */

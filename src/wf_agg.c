@@ -4,6 +4,7 @@
 #include "wf_agg.h"
 #include "wf_time.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 /* empLeaveRecords leaveReason values (api/NOTES.md). */
@@ -88,4 +89,108 @@ int wf_headcount_metrics(const int64_t counts[WF_HR_COUNT], wf_metrics_t *m) {
                              (double)counts[i]) != 0)
       return -1;
   return 0;
+}
+
+/* Documented results (api/NOTES.md), as type instances. */
+static const char *const dingtalk_time_results[] = {
+    "normal", "early", "late", "seriouslate", "absenteeism", "notsigned"};
+static const char *const dingtalk_location_results[] = {"normal", "outside",
+                                                        "notsigned"};
+static const char *const feishu_results[] = {"normal", "early", "late",
+                                             "lack",   "todo",  "noneedcheck"};
+/* Feishu results that are not an anomaly: no check needed, not yet due,
+ * or checked by the system. */
+static const char *const feishu_normal_results[] = {"normal", "noneedcheck",
+                                                    "todo", "systemcheck"};
+
+/* True when `name` is one of `n` names. */
+static bool one_of(const char *name, const char *const *names, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (strcmp(name, names[i]) == 0)
+      return true;
+  return false;
+}
+
+/* Declares every name of a list in `counts`. */
+static int declare_all(wf_counts_t *counts, const char *const *names,
+                       size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (wf_counts_declare(counts, names[i]) != 0)
+      return -1;
+  return 0;
+}
+
+int wf_checkins_init(wf_checkins_t *c, wf_checkins_platform_t platform) {
+  memset(c, 0, sizeof(*c));
+  c->platform = platform;
+  if (platform == WF_CHECKINS_FEISHU)
+    return declare_all(&c->results, feishu_results,
+                       WF_ARRAY_SIZE(feishu_results));
+  if (declare_all(&c->results, dingtalk_time_results,
+                  WF_ARRAY_SIZE(dingtalk_time_results)) != 0)
+    return -1;
+  return declare_all(&c->locations, dingtalk_location_results,
+                     WF_ARRAY_SIZE(dingtalk_location_results));
+}
+
+/* Counts an abnormal check-in of `user_id`. */
+static int add_abnormal(wf_checkins_t *c, const char *user_id) {
+  c->abnormal++;
+  if (user_id == NULL || user_id[0] == '\0')
+    return 0;
+  return wf_strlist_add(&c->abnormal_users, user_id);
+}
+
+int wf_checkins_add_dingtalk(wf_checkins_t *c, const char *user_id,
+                             const char *time_result,
+                             const char *location_result) {
+  char time_name[WF_NAME_LEN];
+  char location_name[WF_NAME_LEN];
+  wf_instance_name(time_result, time_name, sizeof(time_name));
+  wf_instance_name(location_result, location_name, sizeof(location_name));
+
+  if (wf_counts_add(&c->results, time_name, 1) != 0 ||
+      wf_counts_add(&c->locations, location_name, 1) != 0)
+    return -1;
+  bool location_known = one_of(location_name, dingtalk_location_results,
+                               WF_ARRAY_SIZE(dingtalk_location_results));
+  if (strcmp(time_name, "normal") != 0 ||
+      strcmp(location_name, "outside") == 0 || !location_known)
+    return add_abnormal(c, user_id);
+  return 0;
+}
+
+int wf_checkins_add_feishu(wf_checkins_t *c, const char *user_id,
+                           const char *result) {
+  if (result == NULL || result[0] == '\0')
+    return 0;
+  char name[WF_NAME_LEN];
+  wf_instance_name(result, name, sizeof(name));
+  if (wf_counts_add(&c->results, name, 1) != 0)
+    return -1;
+  if (!one_of(name, feishu_normal_results,
+              WF_ARRAY_SIZE(feishu_normal_results)))
+    return add_abnormal(c, user_id);
+  return 0;
+}
+
+int wf_checkins_metrics(wf_checkins_t *c, wf_metrics_t *m) {
+  wf_strlist_sort_unique(&c->abnormal_users);
+  if (wf_counts_to_metrics(&c->results, "checkins", m) != 0)
+    return -1;
+  if (c->platform == WF_CHECKINS_DINGTALK &&
+      wf_counts_to_metrics(&c->locations, "checkin_locations", m) != 0)
+    return -1;
+  if (wf_metrics_add_gauge(m, "abnormal_checkins", NULL, (double)c->abnormal) !=
+          0 ||
+      wf_metrics_add_gauge(m, "abnormal_employees", NULL,
+                           (double)c->abnormal_users.count) != 0)
+    return -1;
+  return 0;
+}
+
+void wf_checkins_free(wf_checkins_t *c) {
+  wf_counts_free(&c->results);
+  wf_counts_free(&c->locations);
+  wf_strlist_free(&c->abnormal_users);
 }

@@ -9,6 +9,7 @@
 #define WF_AGG_H
 
 #include "wf_metrics.h"
+#include "wf_strlist.h"
 
 #include <stdint.h>
 #include <time.h>
@@ -65,5 +66,46 @@ const char *wf_hr_status_code(wf_hr_status_t status);
 /* Appends one headcount row per status from `counts` (indexed by
  * wf_hr_status_t). */
 int wf_headcount_metrics(const int64_t counts[WF_HR_COUNT], wf_metrics_t *m);
+
+/* checkins, checkin_locations, abnormal_checkins, abnormal_employees:
+ * today's check-ins by result. DingTalk's listRecord gives a time result
+ * and a location result per check-in; Feishu's user_tasks gives a
+ * check-in and a check-out result per record, each counted as one
+ * check-in, and no location. */
+typedef enum {
+  WF_CHECKINS_DINGTALK,
+  WF_CHECKINS_FEISHU,
+} wf_checkins_platform_t;
+
+typedef struct {
+  wf_checkins_platform_t platform;
+  wf_counts_t results;         /* checkins, by lower-case time result */
+  wf_counts_t locations;       /* checkin_locations (DingTalk) */
+  int64_t abnormal;            /* abnormal_checkins */
+  wf_strlist_t abnormal_users; /* who had at least one */
+} wf_checkins_t;
+
+/* Prepares the counters with every documented result at 0. */
+int wf_checkins_init(wf_checkins_t *c, wf_checkins_platform_t platform);
+
+/* Counts one DingTalk check-in. It is abnormal when its time result is not
+ * Normal or its location result is Outside; a value outside the documented
+ * ones keeps its own lower-case instance and is abnormal too. A missing
+ * result reads "unknown". Returns 0 or -1 without memory. */
+int wf_checkins_add_dingtalk(wf_checkins_t *c, const char *user_id,
+                             const char *time_result,
+                             const char *location_result);
+
+/* Counts one Feishu check-in or check-out result. Normal, NoNeedCheck,
+ * Todo and SystemCheck are normal; anything else is abnormal. A missing or
+ * empty result is not a check-in and is ignored. Returns 0 or -1. */
+int wf_checkins_add_feishu(wf_checkins_t *c, const char *user_id,
+                           const char *result);
+
+/* Appends checkins, checkin_locations (DingTalk), abnormal_checkins and
+ * abnormal_employees rows. */
+int wf_checkins_metrics(wf_checkins_t *c, wf_metrics_t *m);
+
+void wf_checkins_free(wf_checkins_t *c);
 
 #endif /* WF_AGG_H */

@@ -20,9 +20,6 @@ static const char *const collector_names[WF_COLLECTOR_COUNT] = {
     "departures", "headcount",     "attendance", "leave",
     "reports",    "announcements", "signins",    "leave_expiry"};
 
-/* Collectors this version can poll, per platform. */
-#define WF_DINGTALK_AVAILABLE (WF_COLLECT_DEPARTURES | WF_COLLECT_HEADCOUNT)
-
 const char *wf_collector_name(wf_collector_t collector) {
   for (int i = 0; i < WF_COLLECTOR_COUNT; i++)
     if (collector == (1u << i))
@@ -224,11 +221,26 @@ static void trim_slashes(char *url) {
     url[--len] = '\0';
 }
 
-/* Fills in the defaults of a DingTalk account. */
-static int dingtalk_defaults(wf_account_config_t *cfg) {
-  cfg->platform = WF_PLATFORM_DINGTALK;
-  cfg->oapi_url = strdup("https://oapi.dingtalk.com");
-  cfg->api_url = strdup("https://api.dingtalk.com");
+/* Collectors each platform offers in this version, and the ones polled
+ * when Collect is absent: those that do not count against DingTalk's
+ * monthly call quota. */
+#define WF_DINGTALK_AVAILABLE                                                  \
+  (WF_COLLECT_DEPARTURES | WF_COLLECT_HEADCOUNT | WF_COLLECT_ATTENDANCE |      \
+   WF_COLLECT_SIGNINS)
+#define WF_DINGTALK_DEFAULT (WF_COLLECT_DEPARTURES | WF_COLLECT_HEADCOUNT)
+#define WF_FEISHU_AVAILABLE (WF_COLLECT_ATTENDANCE)
+#define WF_FEISHU_DEFAULT (WF_COLLECT_ATTENDANCE)
+
+/* Fills in the defaults of an account. */
+static int set_defaults(wf_account_config_t *cfg, wf_platform_t platform) {
+  cfg->platform = platform;
+  if (platform == WF_PLATFORM_DINGTALK) {
+    cfg->oapi_url = strdup("https://oapi.dingtalk.com");
+    cfg->api_url = strdup("https://api.dingtalk.com");
+  } else {
+    cfg->oapi_url = strdup("https://open.feishu.cn");
+    cfg->api_url = strdup("");
+  }
   cfg->interval = WF_DEFAULT_INTERVAL;
   cfg->utc_offset = WF_DEFAULT_UTC_OFFSET;
   cfg->timeout_ms = WF_DEFAULT_TIMEOUT_MS;
@@ -240,14 +252,22 @@ static int dingtalk_defaults(wf_account_config_t *cfg) {
   return (cfg->oapi_url != NULL && cfg->api_url != NULL) ? 0 : -1;
 }
 
-/* Reads one option of a DingTalk block. */
-static int dingtalk_option(const oconfig_item_t *block,
-                           const oconfig_item_t *ci, wf_account_config_t *cfg,
-                           char **secret_file) {
+/* Reads a number option into a size. */
+static int get_size(const oconfig_item_t *block, const oconfig_item_t *ci,
+                    double min, double max, size_t *out) {
+  double number;
+  if (get_number(block, ci, min, max, &number) != 0)
+    return -1;
+  *out = (size_t)number;
+  return 0;
+}
+
+/* Reads an option both platforms have. Returns 0 when read, -1 on a
+ * problem (logged), 1 when `ci` is not one of them. */
+static int common_option(const oconfig_item_t *block, const oconfig_item_t *ci,
+                         wf_account_config_t *cfg, char **secret_file) {
   double number;
 
-  if (strcasecmp("AppKey", ci->key) == 0)
-    return get_string(block, ci, &cfg->app_key);
   if (strcasecmp("AppSecret", ci->key) == 0) {
     /* A repeated AppSecret replaces the first: wipe it before it goes. */
     if (cfg->app_secret != NULL)
@@ -256,16 +276,8 @@ static int dingtalk_option(const oconfig_item_t *block,
   }
   if (strcasecmp("AppSecretFile", ci->key) == 0)
     return get_string(block, ci, secret_file);
-  if (strcasecmp("OapiURL", ci->key) == 0)
-    return get_string(block, ci, &cfg->oapi_url);
-  if (strcasecmp("ApiURL", ci->key) == 0)
-    return get_string(block, ci, &cfg->api_url);
-  if (strcasecmp("Interval", ci->key) == 0) {
-    if (get_number(block, ci, 1, 86400, &number) != 0)
-      return -1;
-    cfg->interval = number;
-    return 0;
-  }
+  if (strcasecmp("Interval", ci->key) == 0)
+    return get_number(block, ci, 1, 86400, &cfg->interval);
   if (strcasecmp("Timeout", ci->key) == 0) {
     if (get_number(block, ci, 0.1, 600, &number) != 0)
       return -1;
@@ -289,12 +301,8 @@ static int dingtalk_option(const oconfig_item_t *block,
     return get_collect(block, ci, &cfg->collect);
   if (strcasecmp("UserID", ci->key) == 0)
     return get_list(block, ci, &cfg->user_ids);
-  if (strcasecmp("OperatorUserID", ci->key) == 0)
-    return get_string(block, ci, &cfg->operator_user_id);
   if (strcasecmp("LeaveType", ci->key) == 0)
     return get_pair(block, ci, &cfg->leave_types);
-  if (strcasecmp("ReportReader", ci->key) == 0)
-    return get_pair(block, ci, &cfg->report_readers);
   if (strcasecmp("CACert", ci->key) == 0)
     return get_string(block, ci, &cfg->ca_file);
   if (strcasecmp("Proxy", ci->key) == 0)
@@ -303,63 +311,107 @@ static int dingtalk_option(const oconfig_item_t *block,
     return get_boolean(block, ci, &cfg->verify_peer);
   if (strcasecmp("VerifyHost", ci->key) == 0)
     return get_boolean(block, ci, &cfg->verify_host);
-  if (strcasecmp("MaxResponseSize", ci->key) == 0) {
-    if (get_number(block, ci, 1024, 1024.0 * 1024 * 1024, &number) != 0)
-      return -1;
-    cfg->max_response_size = (size_t)number;
-    return 0;
-  }
-  if (strcasecmp("MaxPages", ci->key) == 0) {
-    if (get_number(block, ci, 1, 1000000, &number) != 0)
-      return -1;
-    cfg->max_pages = (size_t)number;
-    return 0;
-  }
-  if (strcasecmp("MaxRequestsPerSecond", ci->key) == 0) {
-    if (get_number(block, ci, 0.1, 20, &number) != 0)
-      return -1;
-    cfg->max_requests_per_second = number;
-    return 0;
-  }
+  if (strcasecmp("MaxResponseSize", ci->key) == 0)
+    return get_size(block, ci, 1024, 1024.0 * 1024 * 1024,
+                    &cfg->max_response_size);
+  if (strcasecmp("MaxPages", ci->key) == 0)
+    return get_size(block, ci, 1, 1000000, &cfg->max_pages);
+  if (strcasecmp("MaxRequestsPerSecond", ci->key) == 0)
+    return get_number(block, ci, 0.1, 20, &cfg->max_requests_per_second);
   if (strcasecmp("Threshold", ci->key) == 0) {
     option_error(block, ci, "thresholds are not supported by this version");
     return -1;
+  }
+  return 1;
+}
+
+/* Reads an option only DingTalk blocks have. */
+static int dingtalk_option(const oconfig_item_t *block,
+                           const oconfig_item_t *ci, wf_account_config_t *cfg) {
+  if (strcasecmp("AppKey", ci->key) == 0)
+    return get_string(block, ci, &cfg->app_key);
+  if (strcasecmp("OapiURL", ci->key) == 0)
+    return get_string(block, ci, &cfg->oapi_url);
+  if (strcasecmp("ApiURL", ci->key) == 0)
+    return get_string(block, ci, &cfg->api_url);
+  if (strcasecmp("OperatorUserID", ci->key) == 0)
+    return get_string(block, ci, &cfg->operator_user_id);
+  if (strcasecmp("ReportReader", ci->key) == 0)
+    return get_pair(block, ci, &cfg->report_readers);
+  option_error(block, ci, "unknown option");
+  return -1;
+}
+
+/* Reads an option only Feishu blocks have. */
+static int feishu_option(const oconfig_item_t *block, const oconfig_item_t *ci,
+                         wf_account_config_t *cfg) {
+  double number;
+
+  if (strcasecmp("AppID", ci->key) == 0)
+    return get_string(block, ci, &cfg->app_key);
+  if (strcasecmp("URL", ci->key) == 0)
+    return get_string(block, ci, &cfg->oapi_url);
+  if (strcasecmp("EmploymentID", ci->key) == 0)
+    return get_list(block, ci, &cfg->employment_ids);
+  if (strcasecmp("ExpiryWindowDays", ci->key) == 0) {
+    if (get_number(block, ci, 1, 3650, &number) != 0)
+      return -1;
+    cfg->expiry_window_days = (int)number;
+    return 0;
   }
   option_error(block, ci, "unknown option");
   return -1;
 }
 
+/* Refuses the collectors of `collect` that are not in `available`. */
+static int check_collectors(const oconfig_item_t *block, unsigned collect,
+                            unsigned available, const char *platform) {
+  unsigned missing = collect & ~available;
+  for (int c = 0; c < WF_COLLECTOR_COUNT; c++) {
+    if (missing & (1u << c)) {
+      oconfig_item_t option = {.key = "Collect"};
+      option_error(block, &option,
+                   "collector \"%s\" is not available for %s in this version",
+                   collector_names[c], platform);
+      return -1;
+    }
+  }
+  return 0;
+}
+
 /* Checks what only the whole block can tell. */
-static int dingtalk_validate(const oconfig_item_t *block,
-                             wf_account_config_t *cfg) {
+static int validate(const oconfig_item_t *block, wf_account_config_t *cfg) {
+  bool dingtalk = (cfg->platform == WF_PLATFORM_DINGTALK);
   if (cfg->app_key == NULL || cfg->app_key[0] == '\0') {
-    option_error(block, NULL, "AppKey is missing");
+    option_error(block, NULL, "%s is missing", dingtalk ? "AppKey" : "AppID");
     return -1;
   }
   if (cfg->app_secret == NULL || cfg->app_secret[0] == '\0') {
     option_error(block, NULL, "AppSecret or AppSecretFile is missing");
     return -1;
   }
-  if (check_url(block, "OapiURL", cfg->oapi_url) != 0 ||
-      check_url(block, "ApiURL", cfg->api_url) != 0)
+  if (check_url(block, dingtalk ? "OapiURL" : "URL", cfg->oapi_url) != 0 ||
+      (dingtalk && check_url(block, "ApiURL", cfg->api_url) != 0))
     return -1;
   trim_slashes(cfg->oapi_url);
   trim_slashes(cfg->api_url);
 
   if (cfg->collect == 0)
-    cfg->collect = WF_DINGTALK_AVAILABLE;
-  unsigned missing = cfg->collect & ~(unsigned)WF_DINGTALK_AVAILABLE;
-  if (missing != 0) {
-    for (int c = 0; c < WF_COLLECTOR_COUNT; c++) {
-      if (missing & (1u << c)) {
-        oconfig_item_t collect = {.key = "Collect"};
-        option_error(block, &collect,
-                     "collector \"%s\" is not available for DingTalk in this "
-                     "version",
-                     collector_names[c]);
-        return -1;
-      }
-    }
+    cfg->collect = dingtalk ? WF_DINGTALK_DEFAULT : WF_FEISHU_DEFAULT;
+  if (check_collectors(block, cfg->collect,
+                       dingtalk ? WF_DINGTALK_AVAILABLE : WF_FEISHU_AVAILABLE,
+                       dingtalk ? "DingTalk" : "Feishu") != 0)
+    return -1;
+
+  /* Feishu has no employee list here: whose attendance to read must be
+   * said. */
+  if (!dingtalk && (cfg->collect & WF_COLLECT_ATTENDANCE) &&
+      cfg->user_ids.count == 0) {
+    oconfig_item_t option = {.key = "UserID"};
+    option_error(block, &option,
+                 "is required for the attendance collector: list the "
+                 "employee ids to watch");
+    return -1;
   }
   return 0;
 }
@@ -385,15 +437,23 @@ static int account_name(const oconfig_item_t *block, char **name) {
   return (*name != NULL) ? 0 : -1;
 }
 
-int wf_config_dingtalk(const oconfig_item_t *block, wf_account_config_t *cfg) {
+/* Reads an account block of either platform. */
+static int parse_account(const oconfig_item_t *block, wf_platform_t platform,
+                         wf_account_config_t *cfg) {
   memset(cfg, 0, sizeof(*cfg));
   char *secret_file = NULL;
   int status = 0;
 
-  if (account_name(block, &cfg->name) != 0 || dingtalk_defaults(cfg) != 0)
+  if (account_name(block, &cfg->name) != 0 || set_defaults(cfg, platform) != 0)
     status = -1;
-  for (int i = 0; status == 0 && i < block->children_num; i++)
-    status = dingtalk_option(block, &block->children[i], cfg, &secret_file);
+  for (int i = 0; status == 0 && i < block->children_num; i++) {
+    const oconfig_item_t *ci = &block->children[i];
+    status = common_option(block, ci, cfg, &secret_file);
+    if (status == 1)
+      status = (platform == WF_PLATFORM_DINGTALK)
+                   ? dingtalk_option(block, ci, cfg)
+                   : feishu_option(block, ci, cfg);
+  }
 
   if (status == 0 && secret_file != NULL) {
     if (cfg->app_secret != NULL) {
@@ -404,8 +464,8 @@ int wf_config_dingtalk(const oconfig_item_t *block, wf_account_config_t *cfg) {
       char error[512];
       if (wf_read_secret_file(secret_file, &cfg->app_secret, error,
                               sizeof(error)) != 0) {
-        oconfig_item_t fake = {.key = "AppSecretFile"};
-        option_error(block, &fake, "%s", error);
+        oconfig_item_t option = {.key = "AppSecretFile"};
+        option_error(block, &option, "%s", error);
         status = -1;
       }
     }
@@ -413,10 +473,18 @@ int wf_config_dingtalk(const oconfig_item_t *block, wf_account_config_t *cfg) {
   free(secret_file);
 
   if (status == 0)
-    status = dingtalk_validate(block, cfg);
+    status = validate(block, cfg);
   if (status != 0)
     wf_account_config_free(cfg);
   return status;
+}
+
+int wf_config_dingtalk(const oconfig_item_t *block, wf_account_config_t *cfg) {
+  return parse_account(block, WF_PLATFORM_DINGTALK, cfg);
+}
+
+int wf_config_feishu(const oconfig_item_t *block, wf_account_config_t *cfg) {
+  return parse_account(block, WF_PLATFORM_FEISHU, cfg);
 }
 
 /* Frees the items of a pair list. */

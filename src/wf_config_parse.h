@@ -15,4 +15,7 @@
  * wrong; `cfg` is then empty. */
 int wf_config_dingtalk(const oconfig_item_t *block, wf_account_config_t *cfg);
 
+/* Reads a <Feishu "name"> block, likewise. */
+int wf_config_feishu(const oconfig_item_t *block, wf_account_config_t *cfg);
+
 #endif /* WF_CONFIG_PARSE_H */

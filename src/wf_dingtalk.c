@@ -10,10 +10,9 @@
  *          x-acs-dingtalk-access-token header; errors come as HTTP 4xx/5xx
  *          with a textual code.
  *
- * Every request goes through dt_call, which holds the token logic (fetch,
- * cache, drop and retry once when refused), and dt_exchange, which holds
- * the retry logic for answers that mean "busy" or "slow down". Both count
- * requests and failures in the account's statistics.
+ * dt_classify reads both kinds of answer; dt_fetch_token and dt_authorize
+ * put the token where each family wants it. The retry and token loops
+ * themselves are wf_client's, shared with Feishu.
  **/
 #include "wf_dingtalk.h"
 #include "wf_common.h"
@@ -31,29 +30,6 @@
  * and empLeaveRecords alike). */
 #define DT_PAGE_SIZE 50
 
-/* Retries within one call, and the pauses before them. */
-#define DT_MAX_BUSY_RETRIES 3
-#define DT_MAX_THROTTLE_RETRIES 2
-#define DT_MAX_TRANSPORT_RETRIES 2
-#define DT_BUSY_PAUSE_MS 500
-#define DT_THROTTLE_PAUSE_MS 1000
-/* A platform that asks for a longer pause than this ends the poll; the
- * account then waits out the pause between polls instead. */
-#define DT_MAX_INLINE_PAUSE_S 5
-
-void wf_dingtalk_init(wf_dingtalk_t *dt, const wf_account_config_t *cfg,
-                      wf_http_t *http, wf_stats_t *stats, wf_clock_fn clock,
-                      wf_sleep_fn sleep) {
-  memset(dt, 0, sizeof(*dt));
-  dt->cfg = cfg;
-  dt->http = http;
-  dt->stats = stats;
-  dt->clock = clock;
-  dt->sleep = sleep;
-}
-
-void wf_dingtalk_destroy(wf_dingtalk_t *dt) { wf_token_drop(&dt->token); }
-
 /* True for the oapi errcodes that mean the access token is bad. */
 static bool oapi_token_error(int64_t errcode) {
   return errcode == 40001 || errcode == 40014 || errcode == 41001 ||
@@ -68,8 +44,8 @@ static bool oapi_throttle_error(int64_t errcode) {
 
 /* Classifies one answer. `answer` may be NULL when the body is not JSON.
  * Fills the status and codes of `err`, and its kind when the verdict is
- * DT_FAIL or may become a failure. */
-UNITTEST dt_verdict_t dt_classify(dt_host_t host, const char *endpoint,
+ * WF_VERDICT_FAIL or may become a failure. */
+UNITTEST wf_verdict_t dt_classify(int host, const char *endpoint,
                                   long http_status, json_object *answer,
                                   wf_error_t *err) {
   int64_t errcode = 0;
@@ -89,251 +65,162 @@ UNITTEST dt_verdict_t dt_classify(dt_host_t host, const char *endpoint,
     err->retry_after = (long)(wait * 60);
     wf_error_set(err, WF_ERR_THROTTLED, endpoint,
                  "this address is blocked for %" PRId64 " minutes", wait);
-    return DT_FAIL;
+    return WF_VERDICT_FAIL;
   }
 
   if (host == DT_OAPI && wf_json_int64(answer, "errcode", &errcode)) {
     err->errcode = errcode;
     if (errcode == 0 && http_status == 200)
-      return DT_OK;
+      return WF_VERDICT_OK;
     if (errcode == -1)
-      return DT_RETRY;
+      return WF_VERDICT_RETRY;
     if (oapi_token_error(errcode))
-      return DT_TOKEN;
+      return WF_VERDICT_TOKEN;
     if (oapi_throttle_error(errcode))
-      return DT_THROTTLE;
+      return WF_VERDICT_THROTTLE;
     if (errcode == 90020) {
       wf_error_set(err, WF_ERR_QUOTA, endpoint,
                    "the organisation's monthly quota is used up");
-      return DT_FAIL;
+      return WF_VERDICT_FAIL;
     }
     if (errcode != 0) {
       wf_error_set(err, WF_ERR_PLATFORM, endpoint, "the platform refused");
-      return DT_FAIL;
+      return WF_VERDICT_FAIL;
     }
   }
 
   if (http_status == 200) {
     if (answer == NULL) {
       wf_error_set(err, WF_ERR_BAD_ANSWER, endpoint, "answer is not JSON");
-      return DT_FAIL;
+      return WF_VERDICT_FAIL;
     }
     if (host == DT_OAPI) {
       wf_error_set(err, WF_ERR_BAD_ANSWER, endpoint, "answer has no errcode");
-      return DT_FAIL;
+      return WF_VERDICT_FAIL;
     }
-    return DT_OK;
+    return WF_VERDICT_OK;
   }
 
   if (http_status == 401 ||
       (code != NULL && strcmp(code, "InvalidAuthentication") == 0))
-    return DT_TOKEN;
+    return WF_VERDICT_TOKEN;
   if (code != NULL && strstr(code, "ApiCountLimitForOrg") != NULL) {
     wf_error_set(err, WF_ERR_QUOTA, endpoint,
                  "the organisation's monthly quota is used up");
-    return DT_FAIL;
+    return WF_VERDICT_FAIL;
   }
   if (http_status == 429 ||
       (code != NULL && (strstr(code, "QpsLimit") != NULL ||
                         strcasecmp(code, "systemBusy") == 0 ||
                         strcasecmp(code, "system.busy") == 0)))
-    return DT_THROTTLE;
+    return WF_VERDICT_THROTTLE;
   if (http_status >= 500)
-    return DT_RETRY;
+    return WF_VERDICT_RETRY;
   wf_error_set(err, WF_ERR_PLATFORM, endpoint, "the platform refused");
-  return DT_FAIL;
+  return WF_VERDICT_FAIL;
 }
 
-/* Sends one request, retrying on busy, throttling and transport errors.
- * Returns DT_OK with `*answer` set, DT_TOKEN when the token was refused,
- * or DT_FAIL with `err` filled. */
-static dt_verdict_t dt_exchange(wf_dingtalk_t *dt, dt_host_t host,
-                                const char *endpoint, const char *method,
-                                const char *url, const char *const *headers,
-                                const char *body, json_object **answer,
-                                wf_error_t *err) {
-  int busy = 0;
-  int throttled = 0;
-  int transport = 0;
-
-  for (;;) {
-    wf_http_response_t response;
-    wf_stats_request(dt->stats, endpoint);
-    wf_http_result_t result =
-        wf_http_perform(dt->http, method, url, headers, body, &response);
-
-    if (result != WF_HTTP_OK) {
-      wf_error_kind_t kind = (result == WF_HTTP_TOO_LARGE) ? WF_ERR_BAD_ANSWER
-                             : (result == WF_HTTP_NOMEM)   ? WF_ERR_NOMEM
-                                                           : WF_ERR_TRANSPORT;
-      wf_error_clear(err);
-      wf_error_set(err, kind, endpoint, "%s: %s", wf_http_result_text(result),
-                   response.error);
-      wf_http_response_free(&response);
-      if (kind == WF_ERR_TRANSPORT && transport++ < DT_MAX_TRANSPORT_RETRIES) {
-        dt->sleep(DT_BUSY_PAUSE_MS * transport);
-        continue;
-      }
-      return DT_FAIL;
-    }
-
-    char parse_error[128] = "";
-    json_object *parsed = wf_json_parse(response.body, response.size,
-                                        parse_error, sizeof(parse_error));
-    dt_verdict_t verdict =
-        dt_classify(host, endpoint, response.status, parsed, err);
-    long retry_after = response.retry_after;
-    wf_http_response_free(&response);
-
-    if (verdict == DT_OK) {
-      *answer = parsed;
-      return DT_OK;
-    }
-    json_object_put(parsed);
-    if (err->kind == WF_ERR_BAD_ANSWER && parse_error[0] != '\0')
-      snprintf(err->detail, sizeof(err->detail), "%s", parse_error);
-
-    if (verdict == DT_RETRY) {
-      if (busy++ < DT_MAX_BUSY_RETRIES) {
-        dt->sleep(DT_BUSY_PAUSE_MS);
-        continue;
-      }
-      wf_error_set(err, WF_ERR_PLATFORM, endpoint,
-                   "the platform stayed busy after %d retries",
-                   DT_MAX_BUSY_RETRIES);
-      return DT_FAIL;
-    }
-    if (verdict == DT_THROTTLE) {
-      long pause_s = (retry_after > 0) ? retry_after : 1;
-      if (pause_s <= DT_MAX_INLINE_PAUSE_S &&
-          throttled++ < DT_MAX_THROTTLE_RETRIES) {
-        dt->sleep((pause_s > 1) ? pause_s * 1000 : DT_THROTTLE_PAUSE_MS);
-        continue;
-      }
-      wf_error_set(err, WF_ERR_THROTTLED, endpoint,
-                   "the platform asked to slow down");
-      err->retry_after = (pause_s > DT_MAX_INLINE_PAUSE_S) ? pause_s : 60;
-      return DT_FAIL;
-    }
-    return verdict; /* DT_TOKEN or DT_FAIL */
-  }
-}
-
-/* Makes sure a usable token is cached, fetching one with gettoken. */
-static int dt_token(wf_dingtalk_t *dt, wf_error_t *err) {
-  if (wf_token_usable(&dt->token, dt->clock()))
-    return 0;
-
-  char *key = wf_http_escape(dt->cfg->app_key);
-  char *secret = wf_http_escape(dt->cfg->app_secret);
-  char *url = NULL;
+/* Fetches a token with gettoken into the client's cache. */
+static int dt_fetch_token(wf_client_t *c, wf_error_t *err) {
+  char *key = wf_http_escape(c->cfg->app_key);
+  char *secret = wf_http_escape(c->cfg->app_secret);
+  char *query = (key != NULL && secret != NULL)
+                    ? wf_client_join(key, "&appsecret=", secret)
+                    : NULL;
+  char *url = (query != NULL)
+                  ? wf_client_join(c->cfg->oapi_url, "/gettoken?appkey=", query)
+                  : NULL;
   int status = -1;
-  if (key != NULL && secret != NULL) {
-    size_t size = strlen(dt->cfg->oapi_url) + strlen(key) + strlen(secret) + 64;
-    url = malloc(size);
-    if (url != NULL)
-      snprintf(url, size, "%s/gettoken?appkey=%s&appsecret=%s",
-               dt->cfg->oapi_url, key, secret);
-  }
+
   if (url == NULL) {
     wf_error_set(err, WF_ERR_NOMEM, "gettoken", "out of memory");
   } else {
     json_object *answer = NULL;
-    dt_verdict_t verdict = dt_exchange(dt, DT_OAPI, "gettoken", "GET", url,
-                                       NULL, NULL, &answer, err);
-    if (verdict == DT_TOKEN) {
+    wf_verdict_t verdict = wf_client_exchange(c, DT_OAPI, "gettoken", "GET",
+                                              url, NULL, NULL, &answer, err);
+    if (verdict == WF_VERDICT_TOKEN) {
       /* On gettoken a "token" errcode means the key or secret is wrong. */
       err->kind = WF_ERR_AUTH;
       snprintf(err->detail, sizeof(err->detail), "AppKey or AppSecret refused");
-    } else if (verdict == DT_OK) {
-      const char *token = wf_json_string(answer, "access_token");
+    } else if (verdict == WF_VERDICT_OK) {
       int64_t expires_in = 7200;
       wf_json_int64(answer, "expires_in", &expires_in);
-      if (wf_token_store(&dt->token, token, dt->clock(), (long)expires_in) == 0)
+      if (wf_token_store(&c->token, wf_json_string(answer, "access_token"),
+                         c->clock(), (long)expires_in) == 0)
         status = 0;
       else
         wf_error_set(err, WF_ERR_BAD_ANSWER, "gettoken",
                      "answer holds no usable access_token");
       json_object_put(answer);
     }
-    explicit_bzero(url, strlen(url));
   }
 
+  /* The query and the URL hold the secret. */
   if (secret != NULL)
     explicit_bzero(secret, strlen(secret));
+  if (query != NULL)
+    explicit_bzero(query, strlen(query));
+  if (url != NULL)
+    explicit_bzero(url, strlen(url));
   free(url);
+  free(query);
   free(key);
   free(secret);
   if (status != 0)
-    wf_stats_error(dt->stats, "gettoken");
+    wf_stats_error(c->stats, "gettoken");
   return status;
 }
 
-/* Calls an endpoint with the account's token. `path` starts with "/" and
- * may carry a query string. On a refused token the token is dropped,
- * fetched again and the call tried once more. Returns 0 with `*answer`
- * set (release with json_object_put), or -1 with `err` filled. */
-static int dt_call(wf_dingtalk_t *dt, dt_host_t host, const char *endpoint,
-                   const char *method, const char *path, const char *body,
-                   json_object **answer, wf_error_t *err) {
-  const char *base = (host == DT_OAPI) ? dt->cfg->oapi_url : dt->cfg->api_url;
-
-  for (int attempt = 0; attempt < 2; attempt++) {
-    if (dt_token(dt, err) != 0)
-      return -1;
-
-    char *escaped = wf_http_escape(dt->token.value);
-    if (escaped == NULL) {
-      wf_error_set(err, WF_ERR_NOMEM, endpoint, "out of memory");
-      break;
-    }
-    size_t url_size = strlen(base) + strlen(path) + strlen(escaped) + 32;
-    size_t header_size = strlen(dt->token.value) + 64;
-    char *url = malloc(url_size);
-    char *token_header = malloc(header_size);
-    if (url == NULL || token_header == NULL) {
-      free(url);
-      free(token_header);
+/* Puts the token where the API family expects it: the access_token query
+ * parameter on oapi, the x-acs-dingtalk-access-token header on v1.0. */
+static int dt_authorize(const wf_client_t *c, int family, const char *path,
+                        char **url, char **header) {
+  *url = NULL;
+  *header = NULL;
+  if (family == DT_API) {
+    *url = wf_client_join(c->cfg->api_url, path, "");
+    *header =
+        wf_client_join("x-acs-dingtalk-access-token: ", c->token.value, "");
+  } else {
+    char *escaped = wf_http_escape(c->token.value);
+    if (escaped != NULL) {
+      char *with_path = wf_client_join(
+          c->cfg->oapi_url, path,
+          (strchr(path, '?') != NULL) ? "&access_token=" : "?access_token=");
+      if (with_path != NULL)
+        *url = wf_client_join(with_path, escaped, "");
+      free(with_path);
+      explicit_bzero(escaped, strlen(escaped));
       free(escaped);
-      wf_error_set(err, WF_ERR_NOMEM, endpoint, "out of memory");
-      break;
-    }
-    const char *headers[3] = {"Content-Type: application/json", NULL, NULL};
-    if (host == DT_OAPI) {
-      snprintf(url, url_size, "%s%s%caccess_token=%s", base, path,
-               (strchr(path, '?') != NULL) ? '&' : '?', escaped);
-    } else {
-      snprintf(url, url_size, "%s%s", base, path);
-      snprintf(token_header, header_size, "x-acs-dingtalk-access-token: %s",
-               dt->token.value);
-      headers[1] = token_header;
-    }
-
-    dt_verdict_t verdict = dt_exchange(dt, host, endpoint, method, url, headers,
-                                       body, answer, err);
-    explicit_bzero(url, url_size);
-    explicit_bzero(token_header, header_size);
-    explicit_bzero(escaped, strlen(escaped));
-    free(url);
-    free(token_header);
-    free(escaped);
-
-    if (verdict == DT_OK)
-      return 0;
-    if (verdict != DT_TOKEN)
-      break;
-    /* The platform refused a token we thought valid: drop it and retry
-     * once with a new one. */
-    wf_token_drop(&dt->token);
-    if (attempt == 1) {
-      err->kind = WF_ERR_AUTH;
-      snprintf(err->detail, sizeof(err->detail),
-               "a freshly fetched access token was refused");
     }
   }
-  wf_stats_error(dt->stats, endpoint);
-  return -1;
+  if (*url == NULL || (family == DT_API && *header == NULL)) {
+    free(*url);
+    free(*header);
+    return -1;
+  }
+  return 0;
 }
+
+/* Attendance, report, announcement and check-in calls count against the
+ * organisation's monthly quota; tokens, contacts and HR lists do not. */
+static bool dt_counted(const char *endpoint) {
+  static const char *const counted[] = {
+      "listRecord",   "checkinRecord", "vacationTypes",  "vacationRecords",
+      "reportUnread", "reportList",    "blackboardList", "blackboardGet"};
+  for (size_t i = 0; i < WF_ARRAY_SIZE(counted); i++)
+    if (strcmp(endpoint, counted[i]) == 0)
+      return true;
+  return false;
+}
+
+const wf_client_ops_t wf_dingtalk_ops = {
+    .classify = dt_classify,
+    .fetch_token = dt_fetch_token,
+    .authorize = dt_authorize,
+    .counted = dt_counted,
+    .max_throttle_retries = 2,
+};
 
 /* Reads one empLeaveRecords page into `d` and returns its nextToken in
  * `next` ("" on the last page). Returns 0, or -1 with `err` filled. */
@@ -360,7 +247,7 @@ UNITTEST int dt_parse_leave_records(json_object *answer, wf_departures_t *d,
   return 0;
 }
 
-int wf_dingtalk_departures(wf_dingtalk_t *dt, time_t now, wf_metrics_t *out,
+int wf_dingtalk_departures(wf_client_t *c, time_t now, wf_metrics_t *out,
                            wf_error_t *err) {
   wf_departures_t d;
   wf_pager_t pager;
@@ -369,14 +256,14 @@ int wf_dingtalk_departures(wf_dingtalk_t *dt, time_t now, wf_metrics_t *out,
   char cursor[256] = "0";
   int status = -1;
 
-  if (wf_departures_init(&d, now, dt->cfg->utc_offset) != 0) {
+  if (wf_departures_init(&d, now, c->cfg->utc_offset) != 0) {
     wf_departures_free(&d);
     wf_error_set(err, WF_ERR_NOMEM, "empLeaveRecords", "out of memory");
     return -1;
   }
   wf_rfc3339_format(d.window_start, start, sizeof(start));
   wf_rfc3339_format(d.day_end, end, sizeof(end));
-  wf_page_status_t page = wf_pager_start(&pager, dt->cfg->max_pages, cursor);
+  wf_page_status_t page = wf_pager_start(&pager, c->cfg->max_pages, cursor);
 
   while (page == WF_PAGE_MORE) {
     char *escaped = wf_http_escape(cursor);
@@ -394,14 +281,14 @@ int wf_dingtalk_departures(wf_dingtalk_t *dt, time_t now, wf_metrics_t *out,
     free(escaped);
 
     json_object *answer = NULL;
-    if (dt_call(dt, DT_API, "empLeaveRecords", "GET", path, NULL, &answer,
-                err) != 0)
+    if (wf_client_call(c, DT_API, "empLeaveRecords", "GET", path, NULL, &answer,
+                       err) != 0)
       goto out;
     int parsed =
         dt_parse_leave_records(answer, &d, cursor, sizeof(cursor), err);
     json_object_put(answer);
     if (parsed != 0) {
-      wf_stats_error(dt->stats, "empLeaveRecords");
+      wf_stats_error(c->stats, "empLeaveRecords");
       goto out;
     }
     page = wf_pager_next(&pager, cursor);
@@ -457,13 +344,13 @@ UNITTEST int dt_parse_id_page(json_object *answer, const char *endpoint,
 
 /* Reads every page of a topapi id list with offset paging. `status_list`
  * is the queryonjob filter, or NULL for querypreentry. */
-static int dt_id_list(wf_dingtalk_t *dt, const char *endpoint, const char *path,
+static int dt_id_list(wf_client_t *c, const char *endpoint, const char *path,
                       const char *status_list, wf_strlist_t *ids,
                       wf_error_t *err) {
   wf_pager_t pager;
   char cursor[64] = "0";
   int status = -1;
-  wf_page_status_t page = wf_pager_start(&pager, dt->cfg->max_pages, cursor);
+  wf_page_status_t page = wf_pager_start(&pager, c->cfg->max_pages, cursor);
 
   while (page == WF_PAGE_MORE) {
     char *end = NULL;
@@ -471,7 +358,7 @@ static int dt_id_list(wf_dingtalk_t *dt, const char *endpoint, const char *path,
     if (end == cursor || *end != '\0' || offset < 0) {
       wf_error_set(err, WF_ERR_BAD_ANSWER, endpoint,
                    "next_cursor is not an offset");
-      wf_stats_error(dt->stats, endpoint);
+      wf_stats_error(c->stats, endpoint);
       goto out;
     }
     json_object *request = json_object_new_object();
@@ -486,10 +373,10 @@ static int dt_id_list(wf_dingtalk_t *dt, const char *endpoint, const char *path,
     json_object_object_add(request, "size", json_object_new_int(DT_PAGE_SIZE));
 
     json_object *answer = NULL;
-    int called =
-        dt_call(dt, DT_OAPI, endpoint, "POST", path,
-                json_object_to_json_string_ext(request, JSON_C_TO_STRING_PLAIN),
-                &answer, err);
+    int called = wf_client_call(
+        c, DT_OAPI, endpoint, "POST", path,
+        json_object_to_json_string_ext(request, JSON_C_TO_STRING_PLAIN),
+        &answer, err);
     json_object_put(request);
     if (called != 0)
       goto out;
@@ -497,7 +384,7 @@ static int dt_id_list(wf_dingtalk_t *dt, const char *endpoint, const char *path,
         dt_parse_id_page(answer, endpoint, ids, cursor, sizeof(cursor), err);
     json_object_put(answer);
     if (parsed != 0) {
-      wf_stats_error(dt->stats, endpoint);
+      wf_stats_error(c->stats, endpoint);
       goto out;
     }
     page = wf_pager_next(&pager, cursor);
@@ -506,7 +393,7 @@ static int dt_id_list(wf_dingtalk_t *dt, const char *endpoint, const char *path,
   if (page != WF_PAGE_DONE) {
     wf_error_set(err, WF_ERR_PAGING, endpoint, "%s after %zu pages",
                  wf_page_status_text(page), wf_pager_pages(&pager));
-    wf_stats_error(dt->stats, endpoint);
+    wf_stats_error(c->stats, endpoint);
     goto out;
   }
   status = 0;
@@ -515,7 +402,7 @@ out:
   return status;
 }
 
-int wf_dingtalk_employees(wf_dingtalk_t *dt, int64_t counts[WF_HR_COUNT],
+int wf_dingtalk_employees(wf_client_t *c, int64_t counts[WF_HR_COUNT],
                           wf_strlist_t *onjob, wf_error_t *err) {
   wf_strlist_t ids = {0};
   int status = 0;
@@ -524,11 +411,11 @@ int wf_dingtalk_employees(wf_dingtalk_t *dt, int64_t counts[WF_HR_COUNT],
     const char *code = wf_hr_status_code((wf_hr_status_t)s);
     wf_strlist_clear(&ids);
     if (code != NULL)
-      status = dt_id_list(dt, "queryonjob",
+      status = dt_id_list(c, "queryonjob",
                           "/topapi/smartwork/hrm/employee/queryonjob", code,
                           &ids, err);
     else
-      status = dt_id_list(dt, "querypreentry",
+      status = dt_id_list(c, "querypreentry",
                           "/topapi/smartwork/hrm/employee/querypreentry", NULL,
                           &ids, err);
     if (status != 0)
@@ -547,4 +434,224 @@ int wf_dingtalk_employees(wf_dingtalk_t *dt, int64_t counts[WF_HR_COUNT],
   if (status == 0 && onjob != NULL)
     wf_strlist_sort_unique(onjob);
   return status;
+}
+
+/* listRecord takes at most 50 users a call, checkin/record/get 10, with
+ * pages of at most 100 sign-ins. */
+#define DT_ATTENDANCE_BATCH 50
+#define DT_SIGNIN_BATCH 10
+#define DT_SIGNIN_PAGE_SIZE 100
+
+/* Reads a listRecord answer into `checkins`: every record whose workDate
+ * (epoch milliseconds) is today, or that carries none. Returns 0, or -1
+ * with `err` filled. */
+UNITTEST int dt_parse_records(json_object *answer, time_t day_start,
+                              time_t day_end, wf_checkins_t *checkins,
+                              wf_error_t *err) {
+  json_object *records = wf_json_array(answer, "recordresult");
+  if (records == NULL) {
+    wf_error_set(err, WF_ERR_BAD_ANSWER, "listRecord",
+                 "answer has no recordresult list");
+    return -1;
+  }
+  size_t n = json_object_array_length(records);
+  for (size_t i = 0; i < n; i++) {
+    json_object *record = json_object_array_get_idx(records, i);
+    int64_t work_date_ms;
+    if (wf_json_int64(record, "workDate", &work_date_ms)) {
+      time_t work_date = (time_t)(work_date_ms / 1000);
+      if (work_date < day_start || work_date >= day_end)
+        continue;
+    }
+    if (wf_checkins_add_dingtalk(checkins, wf_json_string(record, "userId"),
+                                 wf_json_string(record, "timeResult"),
+                                 wf_json_string(record, "locationResult")) !=
+        0) {
+      wf_error_set(err, WF_ERR_NOMEM, "listRecord", "out of memory");
+      return -1;
+    }
+  }
+  return 0;
+}
+
+/* Builds the JSON array of users [first, first + count). */
+static json_object *user_array(const wf_strlist_t *users, size_t first,
+                               size_t count) {
+  json_object *array = json_object_new_array();
+  for (size_t i = first; array != NULL && i < first + count; i++)
+    json_object_array_add(array, json_object_new_string(users->items[i]));
+  return array;
+}
+
+int wf_dingtalk_attendance(wf_client_t *c, time_t now,
+                           const wf_strlist_t *users, wf_metrics_t *out,
+                           wf_error_t *err) {
+  wf_checkins_t checkins;
+  char from[32];
+  char to[32];
+  int status = -1;
+  time_t day_start = wf_day_start(now, c->cfg->utc_offset);
+  time_t day_end = day_start + WF_SECONDS_PER_DAY;
+
+  if (wf_checkins_init(&checkins, WF_CHECKINS_DINGTALK) != 0) {
+    wf_error_set(err, WF_ERR_NOMEM, "listRecord", "out of memory");
+    goto out;
+  }
+  /* The whole of today in the organisation's zone. */
+  wf_local_format(day_start, c->cfg->utc_offset, "%Y-%m-%d 00:00:00", from,
+                  sizeof(from));
+  wf_local_format(day_start, c->cfg->utc_offset, "%Y-%m-%d 23:59:59", to,
+                  sizeof(to));
+
+  for (size_t first = 0; first < users->count; first += DT_ATTENDANCE_BATCH) {
+    size_t count = users->count - first;
+    if (count > DT_ATTENDANCE_BATCH)
+      count = DT_ATTENDANCE_BATCH;
+    json_object *request = json_object_new_object();
+    if (request == NULL) {
+      wf_error_set(err, WF_ERR_NOMEM, "listRecord", "out of memory");
+      goto out;
+    }
+    json_object_object_add(request, "userIds", user_array(users, first, count));
+    json_object_object_add(request, "checkDateFrom",
+                           json_object_new_string(from));
+    json_object_object_add(request, "checkDateTo", json_object_new_string(to));
+    json_object_object_add(request, "isI18n", json_object_new_boolean(0));
+
+    json_object *answer = NULL;
+    int called = wf_client_call(
+        c, DT_OAPI, "listRecord", "POST", "/attendance/listRecord",
+        json_object_to_json_string_ext(request, JSON_C_TO_STRING_PLAIN),
+        &answer, err);
+    json_object_put(request);
+    if (called != 0)
+      goto out;
+    int parsed = dt_parse_records(answer, day_start, day_end, &checkins, err);
+    json_object_put(answer);
+    if (parsed != 0) {
+      wf_stats_error(c->stats, "listRecord");
+      goto out;
+    }
+  }
+
+  if (wf_checkins_metrics(&checkins, out) != 0) {
+    wf_error_set(err, WF_ERR_NOMEM, "listRecord", "out of memory");
+    goto out;
+  }
+  status = 0;
+out:
+  wf_checkins_free(&checkins);
+  return status;
+}
+
+/* Reads one checkin/record/get page: adds the sign-ins whose checkin_time
+ * lies in [from, to] to `signins` and returns next_cursor in `next` (""
+ * on the last page). Returns 0, or -1 with `err` filled. */
+UNITTEST int dt_parse_signins(json_object *answer, time_t from, time_t to,
+                              int64_t *signins, char *next, size_t next_size,
+                              wf_error_t *err) {
+  json_object *result = wf_json_object(answer, "result");
+  json_object *list = wf_json_array(result, "page_list");
+  if (result == NULL) {
+    wf_error_set(err, WF_ERR_BAD_ANSWER, "checkinRecord",
+                 "answer has no result");
+    return -1;
+  }
+  /* An empty page may come without its list. */
+  size_t n = (list != NULL) ? json_object_array_length(list) : 0;
+  for (size_t i = 0; i < n; i++) {
+    int64_t ms;
+    json_object *record = json_object_array_get_idx(list, i);
+    if (!wf_json_int64(record, "checkin_time", &ms))
+      continue;
+    if (ms / 1000 >= from && ms / 1000 <= to)
+      (*signins)++;
+  }
+  if (!wf_json_cursor(result, "next_cursor", next, next_size))
+    next[0] = '\0';
+  return 0;
+}
+
+/* Counts the sign-ins of one batch of at most 10 users, every page. */
+static int dt_signin_batch(wf_client_t *c, const char *userid_list, time_t from,
+                           time_t to, int64_t *signins, wf_error_t *err) {
+  wf_pager_t pager;
+  char cursor[64] = "0";
+  int status = -1;
+  wf_page_status_t page = wf_pager_start(&pager, c->cfg->max_pages, cursor);
+
+  while (page == WF_PAGE_MORE) {
+    json_object *request = json_object_new_object();
+    if (request == NULL) {
+      page = WF_PAGE_NOMEM;
+      break;
+    }
+    json_object_object_add(request, "userid_list",
+                           json_object_new_string(userid_list));
+    json_object_object_add(request, "start_time",
+                           json_object_new_int64((int64_t)from * 1000));
+    json_object_object_add(request, "end_time",
+                           json_object_new_int64((int64_t)to * 1000));
+    json_object_object_add(request, "cursor",
+                           json_object_new_int64(strtoll(cursor, NULL, 10)));
+    json_object_object_add(request, "size",
+                           json_object_new_int(DT_SIGNIN_PAGE_SIZE));
+
+    json_object *answer = NULL;
+    int called = wf_client_call(
+        c, DT_OAPI, "checkinRecord", "POST", "/topapi/checkin/record/get",
+        json_object_to_json_string_ext(request, JSON_C_TO_STRING_PLAIN),
+        &answer, err);
+    json_object_put(request);
+    if (called != 0)
+      goto out;
+    int parsed = dt_parse_signins(answer, from, to, signins, cursor,
+                                  sizeof(cursor), err);
+    json_object_put(answer);
+    if (parsed != 0) {
+      wf_stats_error(c->stats, "checkinRecord");
+      goto out;
+    }
+    page = wf_pager_next(&pager, cursor);
+  }
+  if (page != WF_PAGE_DONE) {
+    wf_error_set(err, WF_ERR_PAGING, "checkinRecord", "%s after %zu pages",
+                 wf_page_status_text(page), wf_pager_pages(&pager));
+    wf_stats_error(c->stats, "checkinRecord");
+    goto out;
+  }
+  status = 0;
+out:
+  wf_pager_free(&pager);
+  return status;
+}
+
+int wf_dingtalk_signins(wf_client_t *c, time_t now, const wf_strlist_t *users,
+                        wf_metrics_t *out, wf_error_t *err) {
+  time_t from = wf_day_start(now, c->cfg->utc_offset);
+  int64_t signins = 0;
+
+  for (size_t first = 0; first < users->count; first += DT_SIGNIN_BATCH) {
+    /* userid_list is one comma-separated string. */
+    char userid_list[DT_SIGNIN_BATCH * (WF_NAME_LEN + 1)] = "";
+    size_t used = 0;
+    for (size_t i = first; i < users->count && i < first + DT_SIGNIN_BATCH;
+         i++) {
+      int n = snprintf(userid_list + used, sizeof(userid_list) - used, "%s%s",
+                       (i == first) ? "" : ",", users->items[i]);
+      if (n < 0 || (size_t)n >= sizeof(userid_list) - used) {
+        wf_error_set(err, WF_ERR_BAD_ANSWER, "checkinRecord",
+                     "a user id is too long");
+        return -1;
+      }
+      used += (size_t)n;
+    }
+    if (dt_signin_batch(c, userid_list, from, now, &signins, err) != 0)
+      return -1;
+  }
+  if (wf_metrics_add_gauge(out, "signins_today", NULL, (double)signins) != 0) {
+    wf_error_set(err, WF_ERR_NOMEM, "checkinRecord", "out of memory");
+    return -1;
+  }
+  return 0;
 }

@@ -13,6 +13,18 @@ void wf_stats_error(wf_stats_t *stats, const char *endpoint) {
   wf_counts_declare(&stats->requests, endpoint);
 }
 
+void wf_stats_quota_call(wf_stats_t *stats, time_t month_start) {
+  if (stats->quota_month != month_start) {
+    stats->quota_month = month_start;
+    stats->quota_used = 0;
+  }
+  stats->quota_used++;
+}
+
+int64_t wf_stats_quota_used(const wf_stats_t *stats, time_t month_start) {
+  return (stats->quota_month == month_start) ? stats->quota_used : 0;
+}
+
 int wf_stats_to_metrics(const wf_stats_t *stats, wf_metrics_t *m) {
   for (size_t i = 0; i < stats->requests.count; i++) {
     const wf_count_t *r = &stats->requests.items[i];

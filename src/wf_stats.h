@@ -9,9 +9,13 @@
 
 #include "wf_metrics.h"
 
+#include <time.h>
+
 typedef struct {
   wf_counts_t requests; /* api_requests, by endpoint */
   wf_counts_t errors;   /* api_errors, by endpoint */
+  time_t quota_month;   /* start of the month quota_used counts */
+  int64_t quota_used;   /* api_quota_used */
 } wf_stats_t;
 
 /* Counts one HTTP request sent to `endpoint`. */
@@ -19,6 +23,13 @@ void wf_stats_request(wf_stats_t *stats, const char *endpoint);
 
 /* Counts one request to `endpoint` that failed after its retries. */
 void wf_stats_error(wf_stats_t *stats, const char *endpoint);
+
+/* Counts one call against the monthly quota of the month that starts at
+ * `month_start`; a new month starts again from 0. */
+void wf_stats_quota_call(wf_stats_t *stats, time_t month_start);
+
+/* Calls counted in the month that starts at `month_start`. */
+int64_t wf_stats_quota_used(const wf_stats_t *stats, time_t month_start);
 
 /* Appends api_requests and api_errors rows (derive) for every endpoint
  * used so far; an endpoint without errors reads 0 errors. */

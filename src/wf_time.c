@@ -184,3 +184,22 @@ int wf_rfc3339_parse(const char *text, time_t *t) {
   *t = utc - offset;
   return 0;
 }
+
+int wf_local_format(time_t t, int offset, const char *format, char *buffer,
+                    size_t size) {
+  time_t local = t + offset;
+  struct tm tm;
+  if (gmtime_r(&local, &tm) == NULL)
+    return -1;
+  if (strftime(buffer, size, format, &tm) == 0)
+    return -1;
+  return 0;
+}
+
+long wf_local_yyyymmdd(time_t t, int offset) {
+  time_t local = t + offset;
+  struct tm tm;
+  if (gmtime_r(&local, &tm) == NULL)
+    return 0;
+  return (tm.tm_year + 1900L) * 10000L + (tm.tm_mon + 1L) * 100L + tm.tm_mday;
+}

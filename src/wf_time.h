@@ -35,4 +35,12 @@ int wf_rfc3339_format(time_t t, char *buffer, size_t size);
  * Returns 0 on success, -1 on anything else. */
 int wf_rfc3339_parse(const char *text, time_t *t);
 
+/* Writes `t` as local time at `offset` with a strftime format. Returns 0,
+ * or -1 when the buffer is too small. */
+int wf_local_format(time_t t, int offset, const char *format, char *buffer,
+                    size_t size);
+
+/* The local date of `t` at `offset` as the integer yyyyMMdd (Feishu). */
+long wf_local_yyyymmdd(time_t t, int offset);
+
 #endif /* WF_TIME_H */

@@ -26,10 +26,13 @@ static int wf_read(user_data_t *ud) {
   return 0;
 }
 
-/* Reads one <DingTalk "name"> block and registers its read callback. */
-static int wf_config_account(oconfig_item_t *ci) {
+/* Reads one <DingTalk> or <Feishu> block and registers its read
+ * callback. */
+static int wf_config_account(oconfig_item_t *ci, wf_platform_t platform) {
   wf_account_config_t cfg;
-  if (wf_config_dingtalk(ci, &cfg) != 0)
+  int parsed = (platform == WF_PLATFORM_DINGTALK) ? wf_config_dingtalk(ci, &cfg)
+                                                  : wf_config_feishu(ci, &cfg);
+  if (parsed != 0)
     return -1;
 
   for (size_t i = 0; i < account_names.count; i++) {
@@ -77,13 +80,16 @@ static int wf_config(oconfig_item_t *ci) {
 
   for (int i = 0; i < ci->children_num; i++) {
     oconfig_item_t *child = &ci->children[i];
-    if (strcasecmp("DingTalk", child->key) == 0) {
-      if (wf_config_account(child) == 0)
+    if (strcasecmp("DingTalk", child->key) == 0 ||
+        strcasecmp("Feishu", child->key) == 0) {
+      wf_platform_t platform = (strcasecmp("DingTalk", child->key) == 0)
+                                   ? WF_PLATFORM_DINGTALK
+                                   : WF_PLATFORM_FEISHU;
+      if (wf_config_account(child, platform) == 0)
         accounts++;
       else
         errors++;
-    } else if (strcasecmp("Feishu", child->key) == 0 ||
-               strcasecmp("Robot", child->key) == 0) {
+    } else if (strcasecmp("Robot", child->key) == 0) {
       ERROR(WF_LOG_PREFIX "<%s> blocks are not supported by this version",
             child->key);
       errors++;

@@ -444,19 +444,19 @@ static void test_collect_unknown_refused(void **state) {
 }
 
 /* A collector that exists but that this version cannot poll on DingTalk. */
-static void test_collect_attendance_refused_as_unavailable(void **state) {
+static void test_collect_leave_refused_as_unavailable(void **state) {
   fixture_t *f = *state;
   full_block(f);
-  set_string(f, "Collect", "attendance");
-  assert_refused(f, "attendance", "not available");
+  set_string(f, "Collect", "leave");
+  assert_refused(f, "leave", "not available");
 }
 
 /* Like every other refusal, this one must name the option the user has to
  * change: Collect. */
-static void test_collect_attendance_message_names_option(void **state) {
+static void test_collect_leave_message_names_option(void **state) {
   fixture_t *f = *state;
   full_block(f);
-  set_string(f, "Collect", "attendance");
+  set_string(f, "Collect", "leave");
   assert_int_equal(parse(f), -1);
   assert_int_equal(stub_log_count(), 1);
   assert_contains(stub_log_message(0), "Collect");
@@ -577,8 +577,8 @@ int main(void) {
       CONFIG_TEST(test_bad_utc_offset_refused),
       CONFIG_TEST(test_interval_zero_refused),
       CONFIG_TEST(test_collect_unknown_refused),
-      CONFIG_TEST(test_collect_attendance_refused_as_unavailable),
-      CONFIG_TEST(test_collect_attendance_message_names_option),
+      CONFIG_TEST(test_collect_leave_refused_as_unavailable),
+      CONFIG_TEST(test_collect_leave_message_names_option),
       CONFIG_TEST(test_leave_type_with_one_argument_refused),
       CONFIG_TEST(test_leave_type_name_must_be_an_instance_name),
       CONFIG_TEST(test_non_http_url_refused),

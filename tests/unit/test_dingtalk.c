@@ -499,8 +499,8 @@ typedef struct {
   dt_host_t host;
   long http_status;
   const char *body; /* NULL: the body was not JSON */
-  dt_verdict_t verdict;
-  wf_error_kind_t kind; /* WF_ERR_NONE unless the verdict is DT_FAIL */
+  wf_verdict_t verdict;
+  wf_error_kind_t kind; /* WF_ERR_NONE unless the verdict is WF_VERDICT_FAIL */
   long long errcode;
   const char *code;
   long retry_after;
@@ -508,84 +508,86 @@ typedef struct {
 
 static const classify_case_t classify_cases[] = {
     {"classify oapi errcode 0 HTTP 200 -> OK", DT_OAPI, 200,
-     "{\"errcode\":0,\"errmsg\":\"ok\",\"result\":{}}", DT_OK, WF_ERR_NONE, 0,
-     "", -1},
+     "{\"errcode\":0,\"errmsg\":\"ok\",\"result\":{}}", WF_VERDICT_OK,
+     WF_ERR_NONE, 0, "", -1},
     {"classify oapi errcode -1 (busy) -> RETRY", DT_OAPI, 200,
-     "{\"errcode\":-1,\"errmsg\":\"系统繁忙\"}", DT_RETRY, WF_ERR_NONE, -1, "",
-     -1},
+     "{\"errcode\":-1,\"errmsg\":\"系统繁忙\"}", WF_VERDICT_RETRY, WF_ERR_NONE,
+     -1, "", -1},
     {"classify oapi errcode 40001 -> TOKEN", DT_OAPI, 200,
-     "{\"errcode\":40001,\"errmsg\":\"invalid credential\"}", DT_TOKEN,
+     "{\"errcode\":40001,\"errmsg\":\"invalid credential\"}", WF_VERDICT_TOKEN,
      WF_ERR_NONE, 40001, "", -1},
     {"classify oapi errcode 40014 -> TOKEN", DT_OAPI, 200,
-     "{\"errcode\":40014,\"errmsg\":\"不合法的access_token\"}", DT_TOKEN,
-     WF_ERR_NONE, 40014, "", -1},
+     "{\"errcode\":40014,\"errmsg\":\"不合法的access_token\"}",
+     WF_VERDICT_TOKEN, WF_ERR_NONE, 40014, "", -1},
     {"classify oapi errcode 41001 -> TOKEN", DT_OAPI, 200,
-     "{\"errcode\":41001,\"errmsg\":\"缺少access_token参数\"}", DT_TOKEN,
-     WF_ERR_NONE, 41001, "", -1},
+     "{\"errcode\":41001,\"errmsg\":\"缺少access_token参数\"}",
+     WF_VERDICT_TOKEN, WF_ERR_NONE, 41001, "", -1},
     {"classify oapi errcode 42001 -> TOKEN", DT_OAPI, 200,
-     "{\"errcode\":42001,\"errmsg\":\"access_token超时\"}", DT_TOKEN,
+     "{\"errcode\":42001,\"errmsg\":\"access_token超时\"}", WF_VERDICT_TOKEN,
      WF_ERR_NONE, 42001, "", -1},
     {"classify oapi errcode 88 -> TOKEN", DT_OAPI, 200,
-     "{\"errcode\":88,\"errmsg\":\"鉴权异常\"}", DT_TOKEN, WF_ERR_NONE, 88, "",
-     -1},
+     "{\"errcode\":88,\"errmsg\":\"鉴权异常\"}", WF_VERDICT_TOKEN, WF_ERR_NONE,
+     88, "", -1},
     {"classify oapi errcode as a string \"40001\" -> TOKEN", DT_OAPI, 200,
-     "{\"errcode\":\"40001\",\"errmsg\":\"invalid credential\"}", DT_TOKEN,
-     WF_ERR_NONE, 40001, "", -1},
+     "{\"errcode\":\"40001\",\"errmsg\":\"invalid credential\"}",
+     WF_VERDICT_TOKEN, WF_ERR_NONE, 40001, "", -1},
     {"classify oapi errcode 90018 -> THROTTLE", DT_OAPI, 200,
-     "{\"errcode\":90018,\"errmsg\":\"请求频率超限\"}", DT_THROTTLE,
+     "{\"errcode\":90018,\"errmsg\":\"请求频率超限\"}", WF_VERDICT_THROTTLE,
      WF_ERR_NONE, 90018, "", -1},
     {"classify oapi errcode 90002 -> THROTTLE", DT_OAPI, 200,
-     "{\"errcode\":90002,\"errmsg\":\"请求频率超限\"}", DT_THROTTLE,
+     "{\"errcode\":90002,\"errmsg\":\"请求频率超限\"}", WF_VERDICT_THROTTLE,
      WF_ERR_NONE, 90002, "", -1},
     {"classify oapi errcode 90020 -> FAIL quota", DT_OAPI, 200,
-     "{\"errcode\":90020,\"errmsg\":\"月调用量超限\"}", DT_FAIL, WF_ERR_QUOTA,
-     90020, "", -1},
+     "{\"errcode\":90020,\"errmsg\":\"月调用量超限\"}", WF_VERDICT_FAIL,
+     WF_ERR_QUOTA, 90020, "", -1},
     {"classify oapi errcode 60011 -> FAIL platform", DT_OAPI, 200,
-     "{\"errcode\":60011,\"errmsg\":\"管理员权限不足\"}", DT_FAIL,
+     "{\"errcode\":60011,\"errmsg\":\"管理员权限不足\"}", WF_VERDICT_FAIL,
      WF_ERR_PLATFORM, 60011, "", -1},
     {"classify oapi errcode 0 without HTTP 200 -> RETRY", DT_OAPI, 502,
-     "{\"errcode\":0}", DT_RETRY, WF_ERR_NONE, 0, "", -1},
+     "{\"errcode\":0}", WF_VERDICT_RETRY, WF_ERR_NONE, 0, "", -1},
     {"classify oapi HTTP 200 without errcode -> FAIL bad answer", DT_OAPI, 200,
-     "{\"result\":{}}", DT_FAIL, WF_ERR_BAD_ANSWER, 0, "", -1},
+     "{\"result\":{}}", WF_VERDICT_FAIL, WF_ERR_BAD_ANSWER, 0, "", -1},
     {"classify oapi HTTP 200 not JSON -> FAIL bad answer", DT_OAPI, 200, NULL,
-     DT_FAIL, WF_ERR_BAD_ANSWER, 0, "", -1},
+     WF_VERDICT_FAIL, WF_ERR_BAD_ANSWER, 0, "", -1},
     {"classify IP block status 1111 wait 5 -> FAIL throttled 300 s", DT_OAPI,
-     200, "{\"status\":1111,\"wait\":5,\"message\":\"ip limited\"}", DT_FAIL,
-     WF_ERR_THROTTLED, 0, "", 300},
+     200, "{\"status\":1111,\"wait\":5,\"message\":\"ip limited\"}",
+     WF_VERDICT_FAIL, WF_ERR_THROTTLED, 0, "", 300},
     {"classify IP block on v1.0 wait 2 -> FAIL throttled 120 s", DT_API, 403,
-     "{\"status\":1111,\"wait\":2}", DT_FAIL, WF_ERR_THROTTLED, 0, "", 120},
+     "{\"status\":1111,\"wait\":2}", WF_VERDICT_FAIL, WF_ERR_THROTTLED, 0, "",
+     120},
     {"classify v1.0 HTTP 200 -> OK", DT_API, 200,
-     "{\"records\":[],\"nextToken\":\"\"}", DT_OK, WF_ERR_NONE, 0, "", -1},
+     "{\"records\":[],\"nextToken\":\"\"}", WF_VERDICT_OK, WF_ERR_NONE, 0, "",
+     -1},
     {"classify v1.0 HTTP 200 not JSON -> FAIL bad answer", DT_API, 200, NULL,
-     DT_FAIL, WF_ERR_BAD_ANSWER, 0, "", -1},
+     WF_VERDICT_FAIL, WF_ERR_BAD_ANSWER, 0, "", -1},
     {"classify v1.0 400 InvalidAuthentication -> TOKEN", DT_API, 400,
      "{\"code\":\"InvalidAuthentication\",\"message\":\"不合法的access_token\","
      "\"requestid\":\"r1\"}",
-     DT_TOKEN, WF_ERR_NONE, 0, "InvalidAuthentication", -1},
-    {"classify v1.0 401 -> TOKEN", DT_API, 401, NULL, DT_TOKEN, WF_ERR_NONE, 0,
-     "", -1},
+     WF_VERDICT_TOKEN, WF_ERR_NONE, 0, "InvalidAuthentication", -1},
+    {"classify v1.0 401 -> TOKEN", DT_API, 401, NULL, WF_VERDICT_TOKEN,
+     WF_ERR_NONE, 0, "", -1},
     {"classify v1.0 403 QpsLimitForAppkeyAndApi -> THROTTLE", DT_API, 403,
      "{\"code\":\"Forbidden.AccessDenied.QpsLimitForAppkeyAndApi\","
      "\"message\":\"app qps limit\"}",
-     DT_THROTTLE, WF_ERR_NONE, 0,
+     WF_VERDICT_THROTTLE, WF_ERR_NONE, 0,
      "Forbidden.AccessDenied.QpsLimitForAppkeyAndApi", -1},
     {"classify v1.0 403 ApiCountLimitForOrg -> FAIL quota", DT_API, 403,
      "{\"code\":\"Forbidden.AccessDenied.ApiCountLimitForOrg\","
      "\"message\":\"org api count limit\"}",
-     DT_FAIL, WF_ERR_QUOTA, 0, "Forbidden.AccessDenied.ApiCountLimitForOrg",
-     -1},
+     WF_VERDICT_FAIL, WF_ERR_QUOTA, 0,
+     "Forbidden.AccessDenied.ApiCountLimitForOrg", -1},
     {"classify v1.0 429 -> THROTTLE", DT_API, 429,
-     "{\"code\":\"Throttling\",\"message\":\"too many requests\"}", DT_THROTTLE,
-     WF_ERR_NONE, 0, "Throttling", -1},
+     "{\"code\":\"Throttling\",\"message\":\"too many requests\"}",
+     WF_VERDICT_THROTTLE, WF_ERR_NONE, 0, "Throttling", -1},
     {"classify v1.0 500 -> RETRY", DT_API, 500,
-     "{\"code\":\"InternalError\",\"message\":\"internal error\"}", DT_RETRY,
-     WF_ERR_NONE, 0, "InternalError", -1},
-    {"classify v1.0 503 not JSON -> RETRY", DT_API, 503, NULL, DT_RETRY,
+     "{\"code\":\"InternalError\",\"message\":\"internal error\"}",
+     WF_VERDICT_RETRY, WF_ERR_NONE, 0, "InternalError", -1},
+    {"classify v1.0 503 not JSON -> RETRY", DT_API, 503, NULL, WF_VERDICT_RETRY,
      WF_ERR_NONE, 0, "", -1},
     {"classify v1.0 400 invalidParameter -> FAIL platform", DT_API, 400,
      "{\"code\":\"invalidParameter.param.invalid\",\"message\":\"bad "
      "param\"}",
-     DT_FAIL, WF_ERR_PLATFORM, 0, "invalidParameter.param.invalid", -1},
+     WF_VERDICT_FAIL, WF_ERR_PLATFORM, 0, "invalidParameter.param.invalid", -1},
 };
 
 /* Runs one row of classify_cases (the test's initial state). */
@@ -600,7 +602,7 @@ static void test_classify_case(void **state) {
   }
   wf_error_t err;
   memset(&err, 0xA5, sizeof(err)); /* dt_classify must fill it all */
-  dt_verdict_t verdict =
+  wf_verdict_t verdict =
       dt_classify(c->host, "queryonjob", c->http_status, answer, &err);
   json_object_put(answer);
 
@@ -611,7 +613,7 @@ static void test_classify_case(void **state) {
   assert_int_equal(err.errcode, c->errcode);
   assert_string_equal(err.code, c->code);
   assert_int_equal(err.retry_after, c->retry_after);
-  if (verdict == DT_FAIL)
+  if (verdict == WF_VERDICT_FAIL)
     assert_string_not_equal(err.detail, "");
 }
 

@@ -1,0 +1,169 @@
+/**
+ * collectd-workforce - src/wf_client.c
+ **/
+#include "wf_client.h"
+#include "wf_time.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Retries within one call, and the pauses before them. */
+#define WF_MAX_BUSY_RETRIES 3
+#define WF_MAX_TRANSPORT_RETRIES 2
+#define WF_BUSY_PAUSE_MS 500
+#define WF_THROTTLE_PAUSE_MS 1000
+/* A platform that asks for a longer pause than this ends the call; the
+ * collector then waits the pause out between polls. */
+#define WF_MAX_INLINE_PAUSE_S 5
+/* How long a collector rests after throttling that outlasted its retries,
+ * when the platform did not say. */
+#define WF_DEFAULT_THROTTLE_REST_S 60
+
+void wf_client_init(wf_client_t *client, const wf_client_ops_t *ops,
+                    const wf_account_config_t *cfg, wf_http_t *http,
+                    wf_stats_t *stats, wf_clock_fn clock, wf_sleep_fn sleep) {
+  memset(client, 0, sizeof(*client));
+  client->ops = ops;
+  client->cfg = cfg;
+  client->http = http;
+  client->stats = stats;
+  client->clock = clock;
+  client->sleep = sleep;
+}
+
+void wf_client_destroy(wf_client_t *client) { wf_token_drop(&client->token); }
+
+char *wf_client_join(const char *base, const char *a, const char *b) {
+  size_t size = strlen(base) + strlen(a) + strlen(b) + 1;
+  char *s = malloc(size);
+  if (s != NULL)
+    snprintf(s, size, "%s%s%s", base, a, b);
+  return s;
+}
+
+/* Counts one request sent, and its quota call when the endpoint has one. */
+static void count_request(wf_client_t *c, const char *endpoint) {
+  wf_stats_request(c->stats, endpoint);
+  if (c->ops->counted != NULL && c->ops->counted(endpoint))
+    wf_stats_quota_call(c->stats,
+                        wf_month_start(c->clock(), c->cfg->utc_offset));
+}
+
+wf_verdict_t wf_client_exchange(wf_client_t *c, int family,
+                                const char *endpoint, const char *method,
+                                const char *url, const char *const *headers,
+                                const char *body, json_object **answer,
+                                wf_error_t *err) {
+  int busy = 0;
+  int throttled = 0;
+  int transport = 0;
+
+  for (;;) {
+    wf_http_response_t response;
+    count_request(c, endpoint);
+    wf_http_result_t result =
+        wf_http_perform(c->http, method, url, headers, body, &response);
+
+    if (result != WF_HTTP_OK) {
+      wf_error_kind_t kind = (result == WF_HTTP_TOO_LARGE) ? WF_ERR_BAD_ANSWER
+                             : (result == WF_HTTP_NOMEM)   ? WF_ERR_NOMEM
+                                                           : WF_ERR_TRANSPORT;
+      wf_error_clear(err);
+      wf_error_set(err, kind, endpoint, "%s: %s", wf_http_result_text(result),
+                   response.error);
+      wf_http_response_free(&response);
+      if (kind == WF_ERR_TRANSPORT && transport++ < WF_MAX_TRANSPORT_RETRIES) {
+        c->sleep((long)WF_BUSY_PAUSE_MS * transport);
+        continue;
+      }
+      return WF_VERDICT_FAIL;
+    }
+
+    char parse_error[128] = "";
+    json_object *parsed = wf_json_parse(response.body, response.size,
+                                        parse_error, sizeof(parse_error));
+    wf_verdict_t verdict =
+        c->ops->classify(family, endpoint, response.status, parsed, err);
+    long retry_after = response.retry_after;
+    wf_http_response_free(&response);
+
+    if (verdict == WF_VERDICT_OK) {
+      *answer = parsed;
+      return WF_VERDICT_OK;
+    }
+    json_object_put(parsed);
+    if (err->kind == WF_ERR_BAD_ANSWER && parse_error[0] != '\0')
+      snprintf(err->detail, sizeof(err->detail), "%s", parse_error);
+
+    if (verdict == WF_VERDICT_RETRY) {
+      if (busy++ < WF_MAX_BUSY_RETRIES) {
+        c->sleep(WF_BUSY_PAUSE_MS);
+        continue;
+      }
+      err->kind = WF_ERR_PLATFORM;
+      snprintf(err->detail, sizeof(err->detail),
+               "the platform stayed busy after %d retries",
+               WF_MAX_BUSY_RETRIES);
+      return WF_VERDICT_FAIL;
+    }
+    if (verdict == WF_VERDICT_THROTTLE) {
+      long pause_s = (retry_after > 0) ? retry_after : 1;
+      if (pause_s <= WF_MAX_INLINE_PAUSE_S &&
+          throttled++ < c->ops->max_throttle_retries) {
+        c->sleep((pause_s > 1) ? pause_s * 1000 : WF_THROTTLE_PAUSE_MS);
+        continue;
+      }
+      err->kind = WF_ERR_THROTTLED;
+      snprintf(err->detail, sizeof(err->detail),
+               "the platform asked to slow down%s",
+               (retry_after > 0) ? "" : " (no pause given)");
+      err->retry_after =
+          (retry_after > 0) ? retry_after : WF_DEFAULT_THROTTLE_REST_S;
+      return WF_VERDICT_FAIL;
+    }
+    return verdict; /* WF_VERDICT_TOKEN or WF_VERDICT_FAIL */
+  }
+}
+
+int wf_client_call(wf_client_t *c, int family, const char *endpoint,
+                   const char *method, const char *path, const char *body,
+                   json_object **answer, wf_error_t *err) {
+  for (int attempt = 0; attempt < 2; attempt++) {
+    if (!wf_token_usable(&c->token, c->clock()) &&
+        c->ops->fetch_token(c, err) != 0)
+      return -1; /* fetch_token counted its own failure */
+
+    char *url = NULL;
+    char *token_header = NULL;
+    if (c->ops->authorize(c, family, path, &url, &token_header) != 0) {
+      wf_error_set(err, WF_ERR_NOMEM, endpoint, "out of memory");
+      break;
+    }
+    const char *headers[] = {"Content-Type: application/json; charset=utf-8",
+                             token_header, NULL};
+    wf_verdict_t verdict = wf_client_exchange(c, family, endpoint, method, url,
+                                              headers, body, answer, err);
+    explicit_bzero(url, strlen(url));
+    free(url);
+    if (token_header != NULL) {
+      explicit_bzero(token_header, strlen(token_header));
+      free(token_header);
+    }
+
+    if (verdict == WF_VERDICT_OK)
+      return 0;
+    if (verdict != WF_VERDICT_TOKEN)
+      break;
+    /* The platform refused a token we thought valid: drop it and try once
+     * more with a new one. */
+    wf_token_drop(&c->token);
+    if (attempt == 1) {
+      err->kind = WF_ERR_AUTH;
+      snprintf(err->detail, sizeof(err->detail),
+               "a freshly fetched access token was refused");
+    }
+  }
+  wf_stats_error(c->stats, endpoint);
+  return -1;
+}

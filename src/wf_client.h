@@ -1,0 +1,99 @@
+/**
+ * collectd-workforce - src/wf_client.h
+ *
+ * What the DingTalk and Feishu clients share: the account's token cache,
+ * the retry loop around one request, and the token loop around a call.
+ * The platform supplies its conventions as a table of operations: how to
+ * read an answer, how to fetch a token, where the token goes in a request,
+ * and which endpoints count against a monthly quota.
+ **/
+#ifndef WF_CLIENT_H
+#define WF_CLIENT_H
+
+#include "wf_config.h"
+#include "wf_error.h"
+#include "wf_http.h"
+#include "wf_json.h"
+#include "wf_stats.h"
+#include "wf_token.h"
+
+#include <stdbool.h>
+#include <time.h>
+
+/* Sources of time: the wall clock (token expiry, "today", the quota month)
+ * and a sleep for the pauses between retries. Tests replace both. */
+typedef time_t (*wf_clock_fn)(void);
+typedef void (*wf_sleep_fn)(long milliseconds);
+
+/* What an answer asks the client to do. */
+typedef enum {
+  WF_VERDICT_OK,
+  WF_VERDICT_RETRY,    /* busy or server error: try again shortly */
+  WF_VERDICT_TOKEN,    /* the token was refused: fetch a new one, once */
+  WF_VERDICT_THROTTLE, /* slow down, then try again */
+  WF_VERDICT_FAIL,     /* give up; the error says why */
+} wf_verdict_t;
+
+typedef struct wf_client_s wf_client_t;
+
+typedef struct {
+  /* Classifies one answer of API family `family`; `answer` is NULL when
+   * the body is not JSON. Fills the codes of `err`, and its kind on
+   * WF_VERDICT_FAIL. */
+  wf_verdict_t (*classify)(int family, const char *endpoint, long http_status,
+                           json_object *answer, wf_error_t *err);
+  /* Fetches a token into the client's cache. Returns 0, or -1 with `err`
+   * filled. */
+  int (*fetch_token)(wf_client_t *client, wf_error_t *err);
+  /* Builds the URL of `path` in API family `family` and the header that
+   * carries the token (NULL when the token goes into the URL). Both are
+   * to free(); they hold the token. Returns 0 or -1 without memory. */
+  int (*authorize)(const wf_client_t *client, int family, const char *path,
+                   char **url, char **header);
+  /* True when calls to `endpoint` count against the monthly quota. */
+  bool (*counted)(const char *endpoint);
+  /* Throttling answers retried within a call before it gives up. */
+  int max_throttle_retries;
+} wf_client_ops_t;
+
+struct wf_client_s {
+  const wf_account_config_t *cfg;
+  const wf_client_ops_t *ops;
+  wf_http_t *http;
+  wf_stats_t *stats;
+  wf_token_t token;
+  wf_clock_fn clock;
+  wf_sleep_fn sleep;
+};
+
+/* Prepares a client; everything passed in stays owned by the caller and
+ * must outlive it. `http` may be set later, before the first call. */
+void wf_client_init(wf_client_t *client, const wf_client_ops_t *ops,
+                    const wf_account_config_t *cfg, wf_http_t *http,
+                    wf_stats_t *stats, wf_clock_fn clock, wf_sleep_fn sleep);
+
+/* Releases the cached token. */
+void wf_client_destroy(wf_client_t *client);
+
+/* Sends one request to a full URL and retries it on busy, throttling and
+ * transport errors. Returns WF_VERDICT_OK with `*answer` set (release with
+ * json_object_put), WF_VERDICT_TOKEN when the token was refused, or
+ * WF_VERDICT_FAIL with `err` filled. Counts requests and quota calls. */
+wf_verdict_t wf_client_exchange(wf_client_t *client, int family,
+                                const char *endpoint, const char *method,
+                                const char *url, const char *const *headers,
+                                const char *body, json_object **answer,
+                                wf_error_t *err);
+
+/* Calls `path` (with its query string) of API family `family` with the
+ * account's token: fetches one when none is usable and, when the platform
+ * refuses it, drops it, fetches a new one and tries once more. Returns 0
+ * with `*answer` set, or -1 with `err` filled and the failure counted. */
+int wf_client_call(wf_client_t *client, int family, const char *endpoint,
+                   const char *method, const char *path, const char *body,
+                   json_object **answer, wf_error_t *err);
+
+/* Joins `base` and the parts into a new string; NULL without memory. */
+char *wf_client_join(const char *base, const char *a, const char *b);
+
+#endif /* WF_CLIENT_H */

@@ -1,0 +1,247 @@
+/**
+ * collectd-workforce - src/wf_feishu.c
+ *
+ * Feishu answers carry {"code", "msg", "data"}: code 0 is success. The
+ * tenant access token travels as "Authorization: Bearer <token>"; codes
+ * 99991661, 99991663, 99991664, 99991668 and 99991671 mean it was missing
+ * or refused. Throttling (HTTP 429, code 99991400) says in
+ * x-ogw-ratelimit-reset how long to wait: the call is not retried, the
+ * collector waits that long before its next poll.
+ **/
+#include "wf_feishu.h"
+#include "wf_common.h"
+#include "wf_feishu_private.h"
+#include "wf_json.h"
+#include "wf_time.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* user_tasks/query takes at most 50 users a call. */
+#define FS_ATTENDANCE_BATCH 50
+
+/* True for the codes that mean the tenant access token is bad. */
+static bool fs_token_error(int64_t code) {
+  return code == 99991661 || code == 99991663 || code == 99991664 ||
+         code == 99991668 || code == 99991671;
+}
+
+UNITTEST wf_verdict_t fs_classify(int family, const char *endpoint,
+                                  long http_status, json_object *answer,
+                                  wf_error_t *err) {
+  int64_t code = 0;
+  bool has_code = wf_json_int64(answer, "code", &code);
+  (void)family;
+
+  wf_error_clear(err);
+  snprintf(err->endpoint, sizeof(err->endpoint), "%s", endpoint);
+  err->http_status = http_status;
+  err->errcode = code;
+
+  if (has_code && code == 0 && http_status == 200)
+    return WF_VERDICT_OK;
+  if (has_code && fs_token_error(code))
+    return WF_VERDICT_TOKEN;
+  if (http_status == 429 || (has_code && code == 99991400))
+    return WF_VERDICT_THROTTLE;
+  if (http_status >= 500)
+    return WF_VERDICT_RETRY;
+  if (has_code && code != 0) {
+    wf_error_set(err, WF_ERR_PLATFORM, endpoint, "the platform refused");
+    return WF_VERDICT_FAIL;
+  }
+  if (http_status == 200)
+    wf_error_set(err, WF_ERR_BAD_ANSWER, endpoint,
+                 (answer == NULL) ? "answer is not JSON"
+                                  : "answer has no code");
+  else
+    wf_error_set(err, WF_ERR_PLATFORM, endpoint, "the platform refused");
+  return WF_VERDICT_FAIL;
+}
+
+/* Fetches a tenant access token into the client's cache. */
+static int fs_fetch_token(wf_client_t *c, wf_error_t *err) {
+  json_object *request = json_object_new_object();
+  char *url = wf_client_join(
+      c->cfg->oapi_url, "/open-apis/auth/v3/tenant_access_token/internal", "");
+  int status = -1;
+
+  if (request == NULL || url == NULL) {
+    wf_error_set(err, WF_ERR_NOMEM, "tenantToken", "out of memory");
+  } else {
+    json_object_object_add(request, "app_id",
+                           json_object_new_string(c->cfg->app_key));
+    json_object_object_add(request, "app_secret",
+                           json_object_new_string(c->cfg->app_secret));
+    const char *body =
+        json_object_to_json_string_ext(request, JSON_C_TO_STRING_PLAIN);
+    const char *headers[] = {"Content-Type: application/json; charset=utf-8",
+                             NULL};
+    json_object *answer = NULL;
+    wf_verdict_t verdict = wf_client_exchange(c, 0, "tenantToken", "POST", url,
+                                              headers, body, &answer, err);
+    /* A code in an ordinary answer refuses the app's id or secret. */
+    if (verdict == WF_VERDICT_TOKEN ||
+        (verdict == WF_VERDICT_FAIL && err->kind == WF_ERR_PLATFORM &&
+         err->errcode != 0 && err->http_status < 500)) {
+      err->kind = WF_ERR_AUTH;
+      snprintf(err->detail, sizeof(err->detail), "AppID or AppSecret refused");
+    } else if (verdict == WF_VERDICT_OK) {
+      int64_t expire = 7200;
+      wf_json_int64(answer, "expire", &expire);
+      if (wf_token_store(&c->token,
+                         wf_json_string(answer, "tenant_access_token"),
+                         c->clock(), (long)expire) == 0)
+        status = 0;
+      else
+        wf_error_set(err, WF_ERR_BAD_ANSWER, "tenantToken",
+                     "answer holds no usable tenant_access_token");
+      json_object_put(answer);
+    }
+  }
+  json_object_put(request);
+  free(url);
+  if (status != 0)
+    wf_stats_error(c->stats, "tenantToken");
+  return status;
+}
+
+/* The token goes into the Authorization header. */
+static int fs_authorize(const wf_client_t *c, int family, const char *path,
+                        char **url, char **header) {
+  (void)family;
+  *url = wf_client_join(c->cfg->oapi_url, path, "");
+  *header = wf_client_join("Authorization: Bearer ", c->token.value, "");
+  if (*url == NULL || *header == NULL) {
+    free(*url);
+    free(*header);
+    return -1;
+  }
+  return 0;
+}
+
+const wf_client_ops_t wf_feishu_ops = {
+    .classify = fs_classify,
+    .fetch_token = fs_fetch_token,
+    .authorize = fs_authorize,
+    .counted = NULL,
+    /* Feishu says how long to wait; waiting is done between polls. */
+    .max_throttle_retries = 0,
+};
+
+void wf_feishu_rejects_free(wf_feishu_rejects_t *rejects) {
+  wf_strlist_free(&rejects->invalid);
+  wf_strlist_free(&rejects->unauthorized);
+}
+
+/* Appends the string items of `array` to `list`. */
+static int add_ids(json_object *array, wf_strlist_t *list) {
+  size_t n = (array != NULL) ? json_object_array_length(array) : 0;
+  for (size_t i = 0; i < n; i++) {
+    json_object *item = json_object_array_get_idx(array, i);
+    if (json_object_is_type(item, json_type_string) &&
+        wf_strlist_add(list, json_object_get_string(item)) != 0)
+      return -1;
+  }
+  return 0;
+}
+
+/* Reads a user_tasks/query answer: each record's check-in and check-out
+ * result of day `today` (yyyyMMdd) into `checkins`, and the rejected ids
+ * into `rejects`. Returns 0, or -1 with `err` filled. */
+UNITTEST int fs_parse_user_tasks(json_object *answer, long today,
+                                 wf_checkins_t *checkins,
+                                 wf_feishu_rejects_t *rejects,
+                                 wf_error_t *err) {
+  json_object *data = wf_json_object(answer, "data");
+  if (data == NULL) {
+    wf_error_set(err, WF_ERR_BAD_ANSWER, "userTasks", "answer has no data");
+    return -1;
+  }
+  json_object *results = wf_json_array(data, "user_task_results");
+  size_t n = (results != NULL) ? json_object_array_length(results) : 0;
+  for (size_t i = 0; i < n; i++) {
+    json_object *task = json_object_array_get_idx(results, i);
+    int64_t day;
+    if (wf_json_int64(task, "day", &day) && day != today)
+      continue;
+    const char *user = wf_json_string(task, "user_id");
+    json_object *records = wf_json_array(task, "records");
+    size_t m = (records != NULL) ? json_object_array_length(records) : 0;
+    for (size_t j = 0; j < m; j++) {
+      json_object *record = json_object_array_get_idx(records, j);
+      if (wf_checkins_add_feishu(
+              checkins, user, wf_json_string(record, "check_in_result")) != 0 ||
+          wf_checkins_add_feishu(checkins, user,
+                                 wf_json_string(record, "check_out_result")) !=
+              0) {
+        wf_error_set(err, WF_ERR_NOMEM, "userTasks", "out of memory");
+        return -1;
+      }
+    }
+  }
+  if (add_ids(wf_json_array(data, "invalid_user_ids"), &rejects->invalid) !=
+          0 ||
+      add_ids(wf_json_array(data, "unauthorized_user_ids"),
+              &rejects->unauthorized) != 0) {
+    wf_error_set(err, WF_ERR_NOMEM, "userTasks", "out of memory");
+    return -1;
+  }
+  return 0;
+}
+
+int wf_feishu_attendance(wf_client_t *c, time_t now, const wf_strlist_t *users,
+                         wf_metrics_t *out, wf_feishu_rejects_t *rejects,
+                         wf_error_t *err) {
+  wf_checkins_t checkins;
+  long today = wf_local_yyyymmdd(now, c->cfg->utc_offset);
+  int status = -1;
+
+  if (wf_checkins_init(&checkins, WF_CHECKINS_FEISHU) != 0) {
+    wf_error_set(err, WF_ERR_NOMEM, "userTasks", "out of memory");
+    goto out;
+  }
+  for (size_t first = 0; first < users->count; first += FS_ATTENDANCE_BATCH) {
+    json_object *request = json_object_new_object();
+    json_object *ids = json_object_new_array();
+    if (request == NULL || ids == NULL) {
+      json_object_put(request);
+      json_object_put(ids);
+      wf_error_set(err, WF_ERR_NOMEM, "userTasks", "out of memory");
+      goto out;
+    }
+    for (size_t i = first; i < users->count && i < first + FS_ATTENDANCE_BATCH;
+         i++)
+      json_object_array_add(ids, json_object_new_string(users->items[i]));
+    json_object_object_add(request, "user_ids", ids);
+    json_object_object_add(request, "check_date_from",
+                           json_object_new_int64(today));
+    json_object_object_add(request, "check_date_to",
+                           json_object_new_int64(today));
+
+    json_object *answer = NULL;
+    int called = wf_client_call(
+        c, 0, "userTasks", "POST",
+        "/open-apis/attendance/v1/user_tasks/query?employee_type=employee_id",
+        json_object_to_json_string_ext(request, JSON_C_TO_STRING_PLAIN),
+        &answer, err);
+    json_object_put(request);
+    if (called != 0)
+      goto out;
+    int parsed = fs_parse_user_tasks(answer, today, &checkins, rejects, err);
+    json_object_put(answer);
+    if (parsed != 0) {
+      wf_stats_error(c->stats, "userTasks");
+      goto out;
+    }
+  }
+  if (wf_checkins_metrics(&checkins, out) != 0) {
+    wf_error_set(err, WF_ERR_NOMEM, "userTasks", "out of memory");
+    goto out;
+  }
+  status = 0;
+out:
+  wf_checkins_free(&checkins);
+  return status;
+}
