@@ -403,6 +403,10 @@ static int validate(const oconfig_item_t *block, wf_account_config_t *cfg) {
                        dingtalk ? "DingTalk" : "Feishu") != 0)
     return -1;
 
+  /* An id listed twice would be asked for, and counted, twice. */
+  wf_strlist_sort_unique(&cfg->user_ids);
+  wf_strlist_sort_unique(&cfg->employment_ids);
+
   /* Feishu has no employee list here: whose attendance to read must be
    * said. */
   if (!dingtalk && (cfg->collect & WF_COLLECT_ATTENDANCE) &&

@@ -457,6 +457,8 @@ UNITTEST int dt_parse_records(json_object *answer, time_t day_start,
   size_t n = json_object_array_length(records);
   for (size_t i = 0; i < n; i++) {
     json_object *record = json_object_array_get_idx(records, i);
+    if (!json_object_is_type(record, json_type_object))
+      continue;
     int64_t work_date_ms;
     if (wf_json_int64(record, "workDate", &work_date_ms)) {
       time_t work_date = (time_t)(work_date_ms / 1000);
@@ -564,7 +566,7 @@ UNITTEST int dt_parse_signins(json_object *answer, time_t from, time_t to,
     json_object *record = json_object_array_get_idx(list, i);
     if (!wf_json_int64(record, "checkin_time", &ms))
       continue;
-    if (ms / 1000 >= from && ms / 1000 <= to)
+    if (ms >= (int64_t)from * 1000 && ms <= (int64_t)to * 1000)
       (*signins)++;
   }
   if (!wf_json_cursor(result, "next_cursor", next, next_size))

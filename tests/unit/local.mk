@@ -17,7 +17,20 @@ unit_test_data = \
 	tests/data/queryonjob-page2.json \
 	tests/data/queryonjob-last.json \
 	tests/data/queryonjob-no-result.json \
-	tests/data/queryonjob-non-string-id.json
+	tests/data/queryonjob-non-string-id.json \
+	tests/data/listRecord-today.json \
+	tests/data/listRecord-malformed.json \
+	tests/data/listRecord-empty.json \
+	tests/data/listRecord-no-recordresult.json \
+	tests/data/checkinRecord-page1.json \
+	tests/data/checkinRecord-page2.json \
+	tests/data/checkinRecord-last.json \
+	tests/data/checkinRecord-no-result.json \
+	tests/data/checkinRecord-no-page-list.json \
+	tests/data/userTasks-today.json \
+	tests/data/userTasks-no-names.json \
+	tests/data/userTasks-rejected.json \
+	tests/data/userTasks-no-data.json
 EXTRA_DIST += $(unit_test_data)
 
 if HAVE_CMOCKA
@@ -28,6 +41,7 @@ unit_test_programs += \
 	tests/unit/test_pager \
 	tests/unit/test_agg \
 	tests/unit/test_dingtalk \
+	tests/unit/test_feishu \
 	tests/unit/test_config
 check_PROGRAMS += $(unit_test_programs)
 TESTS += $(unit_test_programs)
@@ -75,6 +89,15 @@ tests_unit_test_dingtalk_CPPFLAGS = $(unit_cppflags) \
 tests_unit_test_dingtalk_CFLAGS = $(unit_cflags) $(CURL_CFLAGS) \
 	$(JSONC_CFLAGS)
 tests_unit_test_dingtalk_LDADD = $(CMOCKA_LIBS) $(CURL_LIBS) $(JSONC_LIBS)
+
+# The Feishu client's parsing and classification, on JSON fixtures.
+tests_unit_test_feishu_SOURCES = tests/unit/test_feishu.c \
+	$(unit_test_headers) $(pure_sources) $(client_sources)
+tests_unit_test_feishu_CPPFLAGS = $(unit_cppflags) \
+	-DWF_TEST_DATA_DIR='"$(abs_top_srcdir)/tests/data"'
+tests_unit_test_feishu_CFLAGS = $(unit_cflags) $(CURL_CFLAGS) \
+	$(JSONC_CFLAGS)
+tests_unit_test_feishu_LDADD = $(CMOCKA_LIBS) $(CURL_LIBS) $(JSONC_LIBS)
 
 # The configuration parser, on hand-built oconfig trees, with collectd's
 # functions replaced by tests/unit/collectd_stubs.c.

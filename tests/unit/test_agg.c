@@ -2,12 +2,13 @@
  * collectd-workforce - tests/unit/test_agg.c
  *
  * Aggregation from records to metric rows (src/wf_agg.c): departures by
- * reason today and over 30 days, at a fixed "now" and UTC offset, and the
- * headcount rows.
+ * reason today and over 30 days, at a fixed "now" and UTC offset, the
+ * headcount rows, and today's check-ins by result on DingTalk and Feishu.
  **/
 #include "unittest.h"
 
 #include "wf_agg.h"
+#include "wf_common.h"
 #include "wf_metrics.h"
 
 #include <stdlib.h>
@@ -30,6 +31,7 @@ static const char *const documented_reasons[] = {"leave", "delete", "oapi",
 
 typedef struct {
   wf_departures_t departures;
+  wf_checkins_t checkins;
   wf_metrics_t metrics;
 } fixture_t;
 
@@ -42,9 +44,26 @@ static int setup(void **state) {
   return wf_departures_init(&f->departures, NOW, PLUS_0800);
 }
 
+/* Prepares DingTalk check-in counters (and departures, unused). */
+static int setup_dingtalk(void **state) {
+  if (setup(state) != 0)
+    return -1;
+  fixture_t *f = *state;
+  return wf_checkins_init(&f->checkins, WF_CHECKINS_DINGTALK);
+}
+
+/* Prepares Feishu check-in counters (and departures, unused). */
+static int setup_feishu(void **state) {
+  if (setup(state) != 0)
+    return -1;
+  fixture_t *f = *state;
+  return wf_checkins_init(&f->checkins, WF_CHECKINS_FEISHU);
+}
+
 static int teardown(void **state) {
   fixture_t *f = *state;
   wf_departures_free(&f->departures);
+  wf_checkins_free(&f->checkins);
   wf_metrics_free(&f->metrics);
   free(f);
   return 0;
@@ -284,6 +303,317 @@ static void test_hr_status_names_and_codes(void **state) {
   assert_null(wf_hr_status_code(WF_HR_COUNT));
 }
 
+/* ---------------------------------------------------------------------
+ * Check-ins: checkins, checkin_locations, abnormal_checkins and
+ * abnormal_employees.
+ * --------------------------------------------------------------------- */
+
+/* DingTalk listRecord timeResult and locationResult values (api/NOTES.md)
+ * as they come, and as type instances in the order they are declared. */
+static const char *const dt_time_values[] = {
+    "Normal", "Early", "Late", "SeriousLate", "Absenteeism", "NotSigned"};
+static const char *const dt_time_instances[] = {
+    "normal", "early", "late", "seriouslate", "absenteeism", "notsigned"};
+static const char *const dt_location_instances[] = {"normal", "outside",
+                                                    "notsigned"};
+/* Feishu check_in_result / check_out_result instances declared at 0. */
+static const char *const fs_instances[] = {"normal", "early", "late",
+                                           "lack",   "todo",  "noneedcheck"};
+
+/* Counts one DingTalk check-in, which must not fail. */
+static void dt_checkin(fixture_t *f, const char *user, const char *time_result,
+                       const char *location_result) {
+  assert_int_equal(wf_checkins_add_dingtalk(&f->checkins, user, time_result,
+                                            location_result),
+                   0);
+}
+
+/* Counts one Feishu result, which must not fail. */
+static void fs_checkin(fixture_t *f, const char *user, const char *result) {
+  assert_int_equal(wf_checkins_add_feishu(&f->checkins, user, result), 0);
+}
+
+static int64_t checkins(const fixture_t *f, const char *result) {
+  return wf_counts_get(&f->checkins.results, result);
+}
+
+static int64_t locations(const fixture_t *f, const char *result) {
+  return wf_counts_get(&f->checkins.locations, result);
+}
+
+/* Builds the rows and returns abnormal_checkins, checking that
+ * abnormal_employees equals `employees`. */
+static double abnormal_rows(fixture_t *f, double employees) {
+  wf_metrics_clear(&f->metrics);
+  assert_int_equal(wf_checkins_metrics(&f->checkins, &f->metrics), 0);
+  assert_float_equal(gauge(&f->metrics, "abnormal_employees", ""), employees,
+                     0.0);
+  return gauge(&f->metrics, "abnormal_checkins", "");
+}
+
+static void test_checkins_dingtalk_init_declares_results(void **state) {
+  fixture_t *f = *state;
+  const wf_checkins_t *c = &f->checkins;
+  assert_int_equal(c->platform, WF_CHECKINS_DINGTALK);
+  assert_int_equal(c->results.count, WF_ARRAY_SIZE(dt_time_instances));
+  for (size_t i = 0; i < WF_ARRAY_SIZE(dt_time_instances); i++) {
+    assert_string_equal(c->results.items[i].name, dt_time_instances[i]);
+    assert_int_equal(c->results.items[i].count, 0);
+  }
+  assert_int_equal(c->locations.count, WF_ARRAY_SIZE(dt_location_instances));
+  for (size_t i = 0; i < WF_ARRAY_SIZE(dt_location_instances); i++) {
+    assert_string_equal(c->locations.items[i].name, dt_location_instances[i]);
+    assert_int_equal(c->locations.items[i].count, 0);
+  }
+  assert_int_equal(c->abnormal, 0);
+  assert_int_equal(c->abnormal_users.count, 0);
+}
+
+static void test_checkins_dingtalk_each_time_result_lower_case(void **state) {
+  fixture_t *f = *state;
+  /* i + 1 check-ins of each documented time result, all in the office. */
+  for (size_t i = 0; i < WF_ARRAY_SIZE(dt_time_values); i++)
+    for (size_t n = 0; n <= i; n++)
+      dt_checkin(f, "user-0001", dt_time_values[i], "Normal");
+  for (size_t i = 0; i < WF_ARRAY_SIZE(dt_time_instances); i++)
+    assert_int_equal(checkins(f, dt_time_instances[i]), (int64_t)i + 1);
+  /* Upper case folds into the declared instance, not a new one. */
+  dt_checkin(f, "user-0001", "NORMAL", "NORMAL");
+  assert_int_equal(checkins(f, "normal"), 2);
+  assert_int_equal(locations(f, "normal"), 22);
+  assert_int_equal(f->checkins.results.count, 6);
+  assert_int_equal(f->checkins.locations.count, 3);
+}
+
+static void test_checkins_dingtalk_normal_is_not_abnormal(void **state) {
+  fixture_t *f = *state;
+  dt_checkin(f, "user-0001", "Normal", "Normal");
+  dt_checkin(f, "user-0002", "Normal", "Normal");
+  /* Only Outside makes the location abnormal. */
+  dt_checkin(f, "user-0003", "Normal", "NotSigned");
+  assert_int_equal(f->checkins.abnormal, 0);
+  assert_float_equal(abnormal_rows(f, 0.0), 0.0, 0.0);
+  assert_int_equal(checkins(f, "normal"), 3);
+  assert_int_equal(locations(f, "notsigned"), 1);
+}
+
+static void test_checkins_dingtalk_time_result_not_normal(void **state) {
+  fixture_t *f = *state;
+  /* Every documented time result but Normal is abnormal, NotSigned
+   * included; each user once. */
+  static const char *const users[] = {"user-0001", "user-0002", "user-0003",
+                                      "user-0004", "user-0005"};
+  for (size_t i = 1; i < WF_ARRAY_SIZE(dt_time_values); i++)
+    dt_checkin(f, users[i - 1], dt_time_values[i], "Normal");
+  assert_int_equal(f->checkins.abnormal, 5);
+  assert_float_equal(abnormal_rows(f, 5.0), 5.0, 0.0);
+}
+
+static void test_checkins_dingtalk_not_signed_is_abnormal(void **state) {
+  fixture_t *f = *state;
+  dt_checkin(f, "user-0001", "NotSigned", "NotSigned");
+  assert_int_equal(checkins(f, "notsigned"), 1);
+  assert_int_equal(locations(f, "notsigned"), 1);
+  assert_float_equal(abnormal_rows(f, 1.0), 1.0, 0.0);
+}
+
+static void test_checkins_dingtalk_outside_is_abnormal(void **state) {
+  fixture_t *f = *state;
+  dt_checkin(f, "user-0001", "Normal", "Outside");
+  assert_int_equal(checkins(f, "normal"), 1);
+  assert_int_equal(locations(f, "outside"), 1);
+  assert_float_equal(abnormal_rows(f, 1.0), 1.0, 0.0);
+  /* Late and Outside at once is still one abnormal check-in. */
+  dt_checkin(f, "user-0002", "Late", "Outside");
+  assert_float_equal(abnormal_rows(f, 2.0), 2.0, 0.0);
+}
+
+static void test_checkins_dingtalk_unknown_time_result(void **state) {
+  fixture_t *f = *state;
+  dt_checkin(f, "user-0001", "Overtime", "Normal");
+  assert_int_equal(checkins(f, "overtime"), 1);
+  assert_int_equal(checkins(f, "normal"), 0);
+  assert_int_equal(f->checkins.results.count, 7);
+  assert_int_equal(locations(f, "normal"), 1);
+  assert_float_equal(abnormal_rows(f, 1.0), 1.0, 0.0);
+  assert_float_equal(gauge(&f->metrics, "checkins", "overtime"), 1.0, 0.0);
+}
+
+static void test_checkins_dingtalk_unknown_location(void **state) {
+  fixture_t *f = *state;
+  dt_checkin(f, "user-0001", "Normal", "Remote");
+  assert_int_equal(locations(f, "remote"), 1);
+  assert_int_equal(locations(f, "normal"), 0);
+  assert_int_equal(f->checkins.locations.count, 4);
+  assert_int_equal(checkins(f, "normal"), 1);
+  assert_float_equal(abnormal_rows(f, 1.0), 1.0, 0.0);
+  assert_float_equal(gauge(&f->metrics, "checkin_locations", "remote"), 1.0,
+                     0.0);
+}
+
+static void test_checkins_dingtalk_missing_results_read_unknown(void **state) {
+  fixture_t *f = *state;
+  dt_checkin(f, "user-0001", NULL, "Normal");
+  assert_int_equal(checkins(f, "unknown"), 1);
+  assert_int_equal(f->checkins.abnormal, 1);
+  dt_checkin(f, "user-0002", "Normal", NULL);
+  assert_int_equal(locations(f, "unknown"), 1);
+  assert_int_equal(f->checkins.abnormal, 2);
+  dt_checkin(f, "user-0003", "", "");
+  assert_int_equal(checkins(f, "unknown"), 2);
+  assert_int_equal(locations(f, "unknown"), 2);
+  assert_float_equal(abnormal_rows(f, 3.0), 3.0, 0.0);
+  assert_int_equal(f->checkins.results.count, 7);
+  assert_int_equal(f->checkins.locations.count, 4);
+}
+
+static void test_checkins_abnormal_employees_are_distinct(void **state) {
+  fixture_t *f = *state;
+  dt_checkin(f, "user-0001", "Late", "Normal");
+  dt_checkin(f, "user-0001", "Early", "Normal");
+  dt_checkin(f, "user-0002", "Normal", "Outside");
+  dt_checkin(f, "user-0003", "Normal", "Normal");
+  dt_checkin(f, "user-0001", "Normal", "Outside");
+  assert_float_equal(abnormal_rows(f, 2.0), 4.0, 0.0);
+  /* A check-in without a user counts, but not as an employee. */
+  dt_checkin(f, NULL, "Late", "Normal");
+  dt_checkin(f, "", "Late", "Normal");
+  assert_float_equal(abnormal_rows(f, 2.0), 6.0, 0.0);
+}
+
+static void test_checkins_same_user_twice_is_one_employee(void **state) {
+  fixture_t *f = *state;
+  dt_checkin(f, "user-0001", "Late", "Normal");
+  dt_checkin(f, "user-0001", "Late", "Normal");
+  assert_float_equal(abnormal_rows(f, 1.0), 2.0, 0.0);
+  /* Building the rows twice gives the same rows. */
+  assert_float_equal(abnormal_rows(f, 1.0), 2.0, 0.0);
+}
+
+static void test_checkins_dingtalk_metrics_rows(void **state) {
+  fixture_t *f = *state;
+  assert_int_equal(wf_checkins_metrics(&f->checkins, &f->metrics), 0);
+  /* Nothing yet: every declared instance reads 0, nothing else. */
+  assert_int_equal(f->metrics.count, 6 + 3 + 2);
+  for (size_t i = 0; i < WF_ARRAY_SIZE(dt_time_instances); i++)
+    assert_float_equal(gauge(&f->metrics, "checkins", dt_time_instances[i]),
+                       0.0, 0.0);
+  for (size_t i = 0; i < WF_ARRAY_SIZE(dt_location_instances); i++)
+    assert_float_equal(
+        gauge(&f->metrics, "checkin_locations", dt_location_instances[i]), 0.0,
+        0.0);
+  assert_float_equal(gauge(&f->metrics, "abnormal_checkins", ""), 0.0, 0.0);
+  assert_float_equal(gauge(&f->metrics, "abnormal_employees", ""), 0.0, 0.0);
+
+  dt_checkin(f, "user-0001", "Normal", "Normal");
+  dt_checkin(f, "user-0001", "Normal", "Normal");
+  dt_checkin(f, "user-0002", "Late", "Normal");
+  dt_checkin(f, "user-0003", "SeriousLate", "Outside");
+  dt_checkin(f, "user-0004", "NotSigned", "NotSigned");
+  wf_metrics_clear(&f->metrics);
+  assert_int_equal(wf_checkins_metrics(&f->checkins, &f->metrics), 0);
+  assert_int_equal(f->metrics.count, 6 + 3 + 2);
+  assert_float_equal(gauge(&f->metrics, "checkins", "normal"), 2.0, 0.0);
+  assert_float_equal(gauge(&f->metrics, "checkins", "early"), 0.0, 0.0);
+  assert_float_equal(gauge(&f->metrics, "checkins", "late"), 1.0, 0.0);
+  assert_float_equal(gauge(&f->metrics, "checkins", "seriouslate"), 1.0, 0.0);
+  assert_float_equal(gauge(&f->metrics, "checkins", "absenteeism"), 0.0, 0.0);
+  assert_float_equal(gauge(&f->metrics, "checkins", "notsigned"), 1.0, 0.0);
+  assert_float_equal(gauge(&f->metrics, "checkin_locations", "normal"), 3.0,
+                     0.0);
+  assert_float_equal(gauge(&f->metrics, "checkin_locations", "outside"), 1.0,
+                     0.0);
+  assert_float_equal(gauge(&f->metrics, "checkin_locations", "notsigned"), 1.0,
+                     0.0);
+  assert_float_equal(gauge(&f->metrics, "abnormal_checkins", ""), 3.0, 0.0);
+  assert_float_equal(gauge(&f->metrics, "abnormal_employees", ""), 3.0, 0.0);
+}
+
+static void test_checkins_feishu_init_declares_results(void **state) {
+  fixture_t *f = *state;
+  const wf_checkins_t *c = &f->checkins;
+  assert_int_equal(c->platform, WF_CHECKINS_FEISHU);
+  assert_int_equal(c->results.count, WF_ARRAY_SIZE(fs_instances));
+  for (size_t i = 0; i < WF_ARRAY_SIZE(fs_instances); i++) {
+    assert_string_equal(c->results.items[i].name, fs_instances[i]);
+    assert_int_equal(c->results.items[i].count, 0);
+  }
+  assert_int_equal(c->locations.count, 0);
+  assert_int_equal(c->abnormal, 0);
+}
+
+static void test_checkins_feishu_normal_results(void **state) {
+  fixture_t *f = *state;
+  fs_checkin(f, "e1", "Normal");
+  fs_checkin(f, "e1", "NoNeedCheck");
+  fs_checkin(f, "e2", "Todo");
+  fs_checkin(f, "e2", "SystemCheck");
+  assert_int_equal(checkins(f, "normal"), 1);
+  assert_int_equal(checkins(f, "noneedcheck"), 1);
+  assert_int_equal(checkins(f, "todo"), 1);
+  /* Not declared, but counted under its own name. */
+  assert_int_equal(checkins(f, "systemcheck"), 1);
+  assert_int_equal(f->checkins.abnormal, 0);
+  assert_float_equal(abnormal_rows(f, 0.0), 0.0, 0.0);
+}
+
+static void test_checkins_feishu_abnormal_results(void **state) {
+  fixture_t *f = *state;
+  fs_checkin(f, "e1", "Early");
+  fs_checkin(f, "e1", "Late");
+  fs_checkin(f, "e2", "Lack");
+  assert_int_equal(checkins(f, "early"), 1);
+  assert_int_equal(checkins(f, "late"), 1);
+  assert_int_equal(checkins(f, "lack"), 1);
+  assert_float_equal(abnormal_rows(f, 2.0), 3.0, 0.0);
+}
+
+static void test_checkins_feishu_unknown_result(void **state) {
+  fixture_t *f = *state;
+  fs_checkin(f, "e1", "Overtime");
+  assert_int_equal(checkins(f, "overtime"), 1);
+  assert_int_equal(f->checkins.results.count, 7);
+  assert_float_equal(abnormal_rows(f, 1.0), 1.0, 0.0);
+  assert_float_equal(gauge(&f->metrics, "checkins", "overtime"), 1.0, 0.0);
+}
+
+static void test_checkins_feishu_missing_result_ignored(void **state) {
+  fixture_t *f = *state;
+  fs_checkin(f, "e1", NULL);
+  fs_checkin(f, "e1", "");
+  assert_int_equal(wf_counts_total(&f->checkins.results), 0);
+  assert_int_equal(f->checkins.results.count, 6);
+  assert_int_equal(checkins(f, "unknown"), 0);
+  assert_float_equal(abnormal_rows(f, 0.0), 0.0, 0.0);
+}
+
+static void test_checkins_feishu_metrics_rows(void **state) {
+  fixture_t *f = *state;
+  fs_checkin(f, "e1", "Normal");
+  fs_checkin(f, "e1", "Late");
+  fs_checkin(f, "e2", "Lack");
+  fs_checkin(f, "e2", "Lack");
+  fs_checkin(f, "e3", "Todo");
+  assert_int_equal(wf_checkins_metrics(&f->checkins, &f->metrics), 0);
+  /* checkins by result and the two totals; no checkin_locations. */
+  assert_int_equal(f->metrics.count, 6 + 2);
+  for (size_t i = 0; i < f->metrics.count; i++)
+    assert_string_not_equal(f->metrics.rows[i].type, "checkin_locations");
+  assert_float_equal(gauge(&f->metrics, "checkins", "normal"), 1.0, 0.0);
+  assert_float_equal(gauge(&f->metrics, "checkins", "early"), 0.0, 0.0);
+  assert_float_equal(gauge(&f->metrics, "checkins", "late"), 1.0, 0.0);
+  assert_float_equal(gauge(&f->metrics, "checkins", "lack"), 2.0, 0.0);
+  assert_float_equal(gauge(&f->metrics, "checkins", "todo"), 1.0, 0.0);
+  assert_float_equal(gauge(&f->metrics, "checkins", "noneedcheck"), 0.0, 0.0);
+  assert_float_equal(gauge(&f->metrics, "abnormal_checkins", ""), 3.0, 0.0);
+  assert_float_equal(gauge(&f->metrics, "abnormal_employees", ""), 2.0, 0.0);
+}
+
+#define DINGTALK_TEST(f)                                                       \
+  cmocka_unit_test_setup_teardown(f, setup_dingtalk, teardown)
+#define FEISHU_TEST(f)                                                         \
+  cmocka_unit_test_setup_teardown(f, setup_feishu, teardown)
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_init_bounds_and_declared_reasons,
@@ -313,6 +643,24 @@ int main(void) {
                                       teardown),
       cmocka_unit_test_setup_teardown(test_headcount_metrics, setup, teardown),
       cmocka_unit_test(test_hr_status_names_and_codes),
+      DINGTALK_TEST(test_checkins_dingtalk_init_declares_results),
+      DINGTALK_TEST(test_checkins_dingtalk_each_time_result_lower_case),
+      DINGTALK_TEST(test_checkins_dingtalk_normal_is_not_abnormal),
+      DINGTALK_TEST(test_checkins_dingtalk_time_result_not_normal),
+      DINGTALK_TEST(test_checkins_dingtalk_not_signed_is_abnormal),
+      DINGTALK_TEST(test_checkins_dingtalk_outside_is_abnormal),
+      DINGTALK_TEST(test_checkins_dingtalk_unknown_time_result),
+      DINGTALK_TEST(test_checkins_dingtalk_unknown_location),
+      DINGTALK_TEST(test_checkins_dingtalk_missing_results_read_unknown),
+      DINGTALK_TEST(test_checkins_abnormal_employees_are_distinct),
+      DINGTALK_TEST(test_checkins_same_user_twice_is_one_employee),
+      DINGTALK_TEST(test_checkins_dingtalk_metrics_rows),
+      FEISHU_TEST(test_checkins_feishu_init_declares_results),
+      FEISHU_TEST(test_checkins_feishu_normal_results),
+      FEISHU_TEST(test_checkins_feishu_abnormal_results),
+      FEISHU_TEST(test_checkins_feishu_unknown_result),
+      FEISHU_TEST(test_checkins_feishu_missing_result_ignored),
+      FEISHU_TEST(test_checkins_feishu_metrics_rows),
   };
   return cmocka_run_group_tests_name("wf_agg", tests, NULL, NULL);
 }

@@ -1,8 +1,9 @@
 /**
  * collectd-workforce - tests/unit/test_config.c
  *
- * The <DingTalk "name"> block parser (src/wf_config.c) on oconfig trees
- * built by hand, as collectd's parser would hand them over. Every refusal
+ * The <DingTalk "name"> and <Feishu "name"> block parsers (src/wf_config.c)
+ * on oconfig trees built by hand, as collectd's parser would hand them
+ * over. Every refusal
  * must log one error that names the block and the option, and no message
  * may ever hold the secret.
  **/
@@ -12,6 +13,7 @@
 
 #include "collectd_stubs.h"
 #include "unittest_decls.h"
+#include "wf_common.h"
 #include "wf_config.h"
 #include "wf_config_parse.h"
 
@@ -22,13 +24,12 @@
 
 #define SECRET "s3cr3t-VALUE-never-logged"
 #define FILE_SECRET "file-s3cr3t-never-logged"
-#define BLOCK_NAME "<DingTalk \"acme\">"
 
 #define MAX_OPTIONS 32
 #define MAX_VALUES 4
 
-/* One <DingTalk> block under construction, the configuration read from
- * it, and a secret file when the test made one. */
+/* One <DingTalk> (or <Feishu>) block under construction, the configuration read
+ * from it, and a secret file when the test made one. */
 typedef struct {
   oconfig_item_t block;
   oconfig_value_t name;
@@ -166,7 +167,10 @@ static const char *secret_file(fixture_t *f, const char *content) {
   return f->secret_path;
 }
 
+/* Parses the block with the parser its key names. */
 static int parse(fixture_t *f) {
+  if (strcmp(f->block.key, "Feishu") == 0)
+    return wf_config_feishu(&f->block, &f->cfg);
   return wf_config_dingtalk(&f->block, &f->cfg);
 }
 
@@ -199,7 +203,10 @@ static void assert_refused(fixture_t *f, const char *option_name,
   const char *message = stub_log_message(0);
   assert_int_equal(stub_log_level(0), LOG_ERR);
   assert_contains(message, WF_LOG_PREFIX);
-  assert_contains(message, BLOCK_NAME);
+  char block_name[128];
+  snprintf(block_name, sizeof(block_name), "<%s \"%s\">", f->block.key,
+           f->name.value.string);
+  assert_contains(message, block_name);
   assert_contains(message, option_name);
   if (detail != NULL)
     assert_contains(message, detail);
@@ -554,6 +561,210 @@ static void test_collector_names(void **state) {
       (wf_collector_t)(WF_COLLECT_DEPARTURES | WF_COLLECT_HEADCOUNT)));
 }
 
+/* ---------------------------------------------------------------------
+ * <Feishu "name"> blocks, and what each platform refuses of the other.
+ * --------------------------------------------------------------------- */
+
+/* Turns the fixture's block into <Feishu "intl">. */
+static void feishu(fixture_t *f) {
+  f->block.key = "Feishu";
+  f->name.value.string = "intl";
+}
+
+/* The smallest Feishu block that is accepted: attendance, the default
+ * collector, needs the UserID list. */
+static void minimal_feishu_block(fixture_t *f) {
+  feishu(f);
+  set_string(f, "AppID", "cli_a1b2c3d4e5f6");
+  set_string(f, "AppSecret", SECRET);
+  set_string(f, "UserID", "e1");
+}
+
+static void test_feishu_full_block(void **state) {
+  fixture_t *f = *state;
+  feishu(f);
+  set_string(f, "AppID", "cli_a1b2c3d4e5f6");
+  set_string(f, "AppSecret", SECRET);
+  set_string(f, "URL", "https://open.larksuite.example.test/");
+  set_number(f, "Interval", 120);
+  set_string(f, "UTCOffset", "-05:00");
+  set_number(f, "Timeout", 3);
+  set_string(f, "Collect", "attendance");
+  string_arg(string_arg(option(f, "UserID"), "e1"), "e2");
+  set_string(f, "UserID", "e3");
+  set_string(f, "EmploymentID", "6982509313466189342");
+  string_arg(string_arg(option(f, "LeaveType"), "7111688079785723436"),
+             "annual");
+  set_number(f, "ExpiryWindowDays", 14);
+  assert_accepted(f);
+  const wf_account_config_t *cfg = &f->cfg;
+
+  assert_string_equal(cfg->name, "intl");
+  assert_int_equal(cfg->platform, WF_PLATFORM_FEISHU);
+  assert_string_equal(cfg->app_key, "cli_a1b2c3d4e5f6");
+  assert_string_equal(cfg->app_secret, SECRET);
+  /* URL is the base of every Feishu path: its trailing slash goes. */
+  assert_string_equal(cfg->oapi_url, "https://open.larksuite.example.test");
+  assert_float_equal(cfg->interval, 120.0, 0.0);
+  assert_int_equal(cfg->utc_offset, -5 * 3600);
+  assert_int_equal(cfg->timeout_ms, 3000);
+  assert_int_equal(cfg->collect, WF_COLLECT_ATTENDANCE);
+  /* UserID takes several values and may repeat. */
+  assert_int_equal(cfg->user_ids.count, 3);
+  assert_string_equal(cfg->user_ids.items[0], "e1");
+  assert_string_equal(cfg->user_ids.items[1], "e2");
+  assert_string_equal(cfg->user_ids.items[2], "e3");
+  assert_int_equal(cfg->employment_ids.count, 1);
+  assert_string_equal(cfg->employment_ids.items[0], "6982509313466189342");
+  assert_int_equal(cfg->leave_types.count, 1);
+  assert_string_equal(cfg->leave_types.items[0].code, "7111688079785723436");
+  assert_string_equal(cfg->leave_types.items[0].name, "annual");
+  assert_int_equal(cfg->expiry_window_days, 14);
+}
+
+static void test_feishu_defaults(void **state) {
+  fixture_t *f = *state;
+  minimal_feishu_block(f);
+  assert_accepted(f);
+  const wf_account_config_t *cfg = &f->cfg;
+  assert_int_equal(cfg->platform, WF_PLATFORM_FEISHU);
+  assert_string_equal(cfg->oapi_url, "https://open.feishu.cn");
+  /* Without Collect, a Feishu account reads attendance. */
+  assert_int_equal(cfg->collect, WF_COLLECT_ATTENDANCE);
+  assert_float_equal(cfg->interval, WF_DEFAULT_INTERVAL, 0.0);
+  assert_int_equal(cfg->utc_offset, 8 * 3600);
+  assert_int_equal(cfg->timeout_ms, WF_DEFAULT_TIMEOUT_MS);
+  assert_int_equal(cfg->expiry_window_days, WF_DEFAULT_EXPIRY_WINDOW_DAYS);
+  assert_int_equal(cfg->employment_ids.count, 0);
+  assert_int_equal(cfg->leave_types.count, 0);
+  assert_true(cfg->verify_peer);
+  assert_true(cfg->verify_host);
+  assert_int_equal(cfg->max_pages, WF_DEFAULT_MAX_PAGES);
+}
+
+static void test_feishu_without_user_id_refused(void **state) {
+  fixture_t *f = *state;
+  minimal_feishu_block(f);
+  remove_option(f, "UserID");
+  assert_refused(f, "UserID", "attendance");
+
+  /* The same with attendance asked for by name. */
+  stub_log_reset();
+  set_string(f, "Collect", "attendance");
+  assert_refused(f, "UserID", "attendance");
+}
+
+static void test_feishu_missing_app_id_refused(void **state) {
+  fixture_t *f = *state;
+  minimal_feishu_block(f);
+  remove_option(f, "AppID");
+  assert_refused(f, "AppID", "missing");
+  /* Feishu's option is AppID: the message must not send the user looking
+   * for DingTalk's AppKey. */
+  assert_null(strstr(stub_log_message(0), "AppKey"));
+}
+
+static void test_feishu_missing_secret_refused(void **state) {
+  fixture_t *f = *state;
+  minimal_feishu_block(f);
+  remove_option(f, "AppSecret");
+  assert_refused(f, "AppSecret", "missing");
+}
+
+static void test_feishu_app_key_refused(void **state) {
+  fixture_t *f = *state;
+  minimal_feishu_block(f);
+  set_string(f, "AppKey", "dingkey123");
+  assert_refused(f, "\"AppKey\"", "unknown option");
+}
+
+/* Every DingTalk-only option is unknown in a Feishu block. */
+static void test_feishu_refuses_dingtalk_options(void **state) {
+  fixture_t *f = *state;
+  static const char *const keys[] = {"OapiURL", "ApiURL", "OperatorUserID"};
+  for (size_t i = 0; i < WF_ARRAY_SIZE(keys); i++) {
+    stub_log_reset();
+    f->block.children_num = 0;
+    f->values_used = 0;
+    minimal_feishu_block(f);
+    set_string(f, keys[i], "https://oapi.example.test");
+    char quoted[64];
+    snprintf(quoted, sizeof(quoted), "\"%s\"", keys[i]);
+    assert_refused(f, quoted, "unknown option");
+  }
+  stub_log_reset();
+  f->block.children_num = 0;
+  f->values_used = 0;
+  minimal_feishu_block(f);
+  string_arg(string_arg(option(f, "ReportReader"), "manager01"), "cto");
+  assert_refused(f, "\"ReportReader\"", "unknown option");
+}
+
+static void test_dingtalk_app_id_refused(void **state) {
+  fixture_t *f = *state;
+  minimal_block(f);
+  set_string(f, "AppID", "cli_a1b2c3d4e5f6");
+  assert_refused(f, "\"AppID\"", "unknown option");
+}
+
+/* Every Feishu-only option is unknown in a DingTalk block. */
+static void test_dingtalk_refuses_feishu_options(void **state) {
+  fixture_t *f = *state;
+  static const char *const keys[] = {"URL", "EmploymentID"};
+  for (size_t i = 0; i < WF_ARRAY_SIZE(keys); i++) {
+    stub_log_reset();
+    f->block.children_num = 0;
+    f->values_used = 0;
+    minimal_block(f);
+    set_string(f, keys[i], "https://open.feishu.cn");
+    char quoted[64];
+    snprintf(quoted, sizeof(quoted), "\"%s\"", keys[i]);
+    assert_refused(f, quoted, "unknown option");
+  }
+  stub_log_reset();
+  f->block.children_num = 0;
+  f->values_used = 0;
+  minimal_block(f);
+  set_number(f, "ExpiryWindowDays", 30);
+  assert_refused(f, "\"ExpiryWindowDays\"", "unknown option");
+}
+
+static void test_feishu_collect_departures_refused(void **state) {
+  fixture_t *f = *state;
+  minimal_feishu_block(f);
+  set_string(f, "Collect", "departures");
+  assert_refused(f, "Collect", "not available for Feishu");
+  assert_contains(stub_log_message(0), "departures");
+}
+
+static void test_feishu_bad_url_refused(void **state) {
+  fixture_t *f = *state;
+  minimal_feishu_block(f);
+  set_string(f, "URL", "open.feishu.cn");
+  assert_refused(f, "URL", "open.feishu.cn");
+}
+
+static void test_dingtalk_collect_attendance_and_signins(void **state) {
+  fixture_t *f = *state;
+  minimal_block(f);
+  string_arg(string_arg(option(f, "Collect"), "attendance"), "signins");
+  assert_accepted(f);
+  /* Asked for by name, they replace the default collectors. */
+  assert_int_equal(f->cfg.collect, WF_COLLECT_ATTENDANCE | WF_COLLECT_SIGNINS);
+  /* DingTalk reads every on-job employee when UserID is absent. */
+  assert_int_equal(f->cfg.user_ids.count, 0);
+}
+
+/* Without Collect, DingTalk polls only what its monthly call quota does
+ * not count: departures and headcount, never attendance or sign-ins. */
+static void test_dingtalk_default_collect_spares_quota(void **state) {
+  fixture_t *f = *state;
+  minimal_block(f);
+  assert_accepted(f);
+  assert_int_equal(f->cfg.collect,
+                   WF_COLLECT_DEPARTURES | WF_COLLECT_HEADCOUNT);
+}
+
 #define CONFIG_TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void) {
@@ -587,6 +798,19 @@ int main(void) {
       CONFIG_TEST(test_block_without_name_refused),
       CONFIG_TEST(test_block_name_with_slash_refused),
       CONFIG_TEST(test_collector_names),
+      CONFIG_TEST(test_feishu_full_block),
+      CONFIG_TEST(test_feishu_defaults),
+      CONFIG_TEST(test_feishu_without_user_id_refused),
+      CONFIG_TEST(test_feishu_missing_app_id_refused),
+      CONFIG_TEST(test_feishu_missing_secret_refused),
+      CONFIG_TEST(test_feishu_app_key_refused),
+      CONFIG_TEST(test_feishu_refuses_dingtalk_options),
+      CONFIG_TEST(test_dingtalk_app_id_refused),
+      CONFIG_TEST(test_dingtalk_refuses_feishu_options),
+      CONFIG_TEST(test_feishu_collect_departures_refused),
+      CONFIG_TEST(test_feishu_bad_url_refused),
+      CONFIG_TEST(test_dingtalk_collect_attendance_and_signins),
+      CONFIG_TEST(test_dingtalk_default_collect_spares_quota),
   };
   return cmocka_run_group_tests_name("wf_config", tests, NULL, NULL);
 }

@@ -3,8 +3,9 @@
  *
  * The DingTalk client without the network (src/wf_dingtalk.c): answers
  * read from tests/data/, parsed with the JSON helpers (src/wf_json.c),
- * then fed to the page parsers; and the classification of answers into
- * what the client does next, one cmocka test per answer.
+ * then fed to the page parsers (empLeaveRecords, queryonjob, listRecord,
+ * checkin/record/get); and the classification of answers into what the
+ * client does next, one cmocka test per answer.
  **/
 #include "unittest.h"
 
@@ -13,9 +14,10 @@
 #include "wf_common.h"
 #include "wf_error.h"
 #include "wf_json.h"
+#include "wf_metrics.h"
 #include "wf_strlist.h"
+#include "wf_time.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,48 +30,19 @@
 /* now: 2024-03-09T20:00:00Z, which is 2024-03-10T04:00:00+08:00. The
  * fixtures' leaveTime values are chosen around this day. */
 #define NOW ((time_t)1710014400)
-
-/* Reads a whole file into a NUL-terminated buffer to free(). Fails the
- * test when the file cannot be read. */
-static char *read_whole_file(const char *path, size_t *size) {
-  FILE *fh = fopen(path, "rb");
-  if (fh == NULL)
-    fail_msg("cannot open %s: errno %d", path, errno);
-  char *text = NULL;
-  size_t used = 0;
-  size_t capacity = 0;
-  for (;;) {
-    if (used + 4096 + 1 > capacity) {
-      capacity = 2 * capacity + 4096 + 1;
-      char *tmp = realloc(text, capacity);
-      if (tmp == NULL) {
-        free(text);
-        fclose(fh);
-        fail_msg("out of memory reading %s", path);
-      }
-      text = tmp;
-    }
-    size_t n = fread(text + used, 1, 4096, fh);
-    used += n;
-    if (n < 4096)
-      break;
-  }
-  int read_error = ferror(fh);
-  fclose(fh);
-  if (read_error) {
-    free(text);
-    fail_msg("cannot read %s", path);
-  }
-  text[used] = '\0';
-  *size = used;
-  return text;
-}
+/* 2024-03-10T00:00:00+08:00 and 2024-03-11T00:00:00+08:00: today at
+ * +08:00, the day of the listRecord and checkinRecord fixtures. */
+#define TODAY_START ((time_t)1710000000)
+#define TOMORROW_START ((time_t)1710086400)
 
 /* Everything a test may hold; the teardown releases it whether the test
  * passed or not. */
 typedef struct {
   json_object *answer;
   wf_departures_t departures;
+  wf_checkins_t checkins;
+  wf_metrics_t metrics;
+  int64_t signins;
   wf_strlist_t ids;
   wf_error_t err;
   char next[256];
@@ -82,6 +55,8 @@ static int setup(void **state) {
   *state = f;
   wf_error_clear(&f->err);
   snprintf(f->next, sizeof(f->next), "untouched");
+  if (wf_checkins_init(&f->checkins, WF_CHECKINS_DINGTALK) != 0)
+    return -1;
   return wf_departures_init(&f->departures, NOW, PLUS_0800);
 }
 
@@ -89,6 +64,8 @@ static int teardown(void **state) {
   fixture_t *f = *state;
   json_object_put(f->answer);
   wf_departures_free(&f->departures);
+  wf_checkins_free(&f->checkins);
+  wf_metrics_free(&f->metrics);
   wf_strlist_free(&f->ids);
   free(f);
   return 0;
@@ -100,7 +77,7 @@ static json_object *load(fixture_t *f, const char *name) {
   char path[1024];
   snprintf(path, sizeof(path), "%s/%s", WF_TEST_DATA_DIR, name);
   size_t size = 0;
-  char *text = read_whole_file(path, &size);
+  char *text = unittest_read_file(path, &size);
   char error[128] = "";
   json_object_put(f->answer);
   f->answer = wf_json_parse(text, size, error, sizeof(error));
@@ -116,7 +93,7 @@ static void expect_parse_error(const char *name, const char *expected) {
   char path[1024];
   snprintf(path, sizeof(path), "%s/%s", WF_TEST_DATA_DIR, name);
   size_t size = 0;
-  char *text = read_whole_file(path, &size);
+  char *text = unittest_read_file(path, &size);
   char error[128] = "";
   json_object *obj = wf_json_parse(text, size, error, sizeof(error));
   free(text);
@@ -491,6 +468,256 @@ static void test_id_page_with_non_string_item(void **state) {
 }
 
 /* ---------------------------------------------------------------------
+ * listRecord answers (attendance).
+ * --------------------------------------------------------------------- */
+
+static int64_t checkins(const fixture_t *f, const char *result) {
+  return wf_counts_get(&f->checkins.results, result);
+}
+
+static int64_t locations(const fixture_t *f, const char *result) {
+  return wf_counts_get(&f->checkins.locations, result);
+}
+
+/* Parses f->answer as one listRecord answer for today at +08:00. */
+static int parse_records(fixture_t *f) {
+  return dt_parse_records(f->answer, TODAY_START, TOMORROW_START, &f->checkins,
+                          &f->err);
+}
+
+/* Text of the fixtures' personal fields (addresses, remarks, device and
+ * network ids, visitors): none may reach a metric row. */
+static const char *const personal_fragments[] = {
+    "浙江",  "杭州",  "上海",   "客户", "先生",   "女士",  "1380", "1390",
+    "a4:5e", "b8:27", "device", "acme", "static", "user-", "经理", "赵总"};
+
+/* Fails when a row's type instance holds personal data from an answer. */
+static void assert_no_personal_data(const wf_metrics_t *m) {
+  for (size_t i = 0; i < m->count; i++)
+    for (size_t j = 0; j < WF_ARRAY_SIZE(personal_fragments); j++)
+      if (strstr(m->rows[i].instance, personal_fragments[j]) != NULL)
+        fail_msg("row %s/%s holds \"%s\"", m->rows[i].type, m->rows[i].instance,
+                 personal_fragments[j]);
+}
+
+static void test_records_of_today_are_counted(void **state) {
+  fixture_t *f = *state;
+  load(f, "listRecord-today.json");
+  assert_int_equal(parse_records(f), 0);
+  assert_int_equal(f->err.kind, WF_ERR_NONE);
+  /* Today's five, the one without workDate, and the one at the last
+   * millisecond of today; yesterday's two and tomorrow's one are not. */
+  assert_int_equal(wf_counts_total(&f->checkins.results), 6);
+  assert_int_equal(checkins(f, "normal"), 2);
+  assert_int_equal(checkins(f, "early"), 1);
+  assert_int_equal(checkins(f, "late"), 1);
+  assert_int_equal(checkins(f, "seriouslate"), 1);
+  assert_int_equal(checkins(f, "absenteeism"), 0);
+  assert_int_equal(checkins(f, "notsigned"), 1);
+  assert_int_equal(wf_counts_total(&f->checkins.locations), 6);
+  assert_int_equal(locations(f, "normal"), 4);
+  assert_int_equal(locations(f, "outside"), 1);
+  assert_int_equal(locations(f, "notsigned"), 1);
+  assert_int_equal(f->checkins.abnormal, 4);
+  /* Only the documented instances. */
+  assert_int_equal(f->checkins.results.count, 6);
+  assert_int_equal(f->checkins.locations.count, 3);
+
+  assert_int_equal(wf_checkins_metrics(&f->checkins, &f->metrics), 0);
+  const wf_metric_t *employees =
+      wf_metrics_find(&f->metrics, "abnormal_employees", "");
+  assert_non_null(employees);
+  /* user-0001 (Early), user-0002, user-0003 and user-0007. */
+  assert_float_equal(employees->value.gauge, 4.0, 0.0);
+  assert_no_personal_data(&f->metrics);
+}
+
+static void test_records_of_other_days_are_skipped(void **state) {
+  fixture_t *f = *state;
+  load(f, "listRecord-today.json");
+  /* The fixture read for the day before (2024-03-09 at +08:00): only its
+   * two records of that day, and the one without workDate. */
+  assert_int_equal(dt_parse_records(f->answer, TODAY_START - WF_SECONDS_PER_DAY,
+                                    TODAY_START, &f->checkins, &f->err),
+                   0);
+  assert_int_equal(wf_counts_total(&f->checkins.results), 3);
+  assert_int_equal(checkins(f, "late"), 1);
+  assert_int_equal(checkins(f, "early"), 1);
+  assert_int_equal(checkins(f, "normal"), 1);
+  assert_int_equal(locations(f, "outside"), 1);
+  assert_int_equal(f->checkins.abnormal, 2);
+}
+
+static void test_records_pages_accumulate(void **state) {
+  fixture_t *f = *state;
+  load(f, "listRecord-today.json");
+  assert_int_equal(parse_records(f), 0);
+  load(f, "listRecord-empty.json");
+  assert_int_equal(parse_records(f), 0);
+  load(f, "listRecord-today.json");
+  assert_int_equal(parse_records(f), 0);
+  assert_int_equal(wf_counts_total(&f->checkins.results), 12);
+  assert_int_equal(f->checkins.abnormal, 8);
+}
+
+static void test_records_empty_list(void **state) {
+  fixture_t *f = *state;
+  load(f, "listRecord-empty.json");
+  assert_int_equal(parse_records(f), 0);
+  assert_int_equal(wf_counts_total(&f->checkins.results), 0);
+  assert_int_equal(wf_counts_total(&f->checkins.locations), 0);
+  assert_int_equal(f->checkins.abnormal, 0);
+}
+
+/* Items of recordresult that are not objects are not check-ins: they must
+ * neither crash the parser nor be counted (as "unknown" and abnormal). */
+static void test_records_non_object_items_are_ignored(void **state) {
+  fixture_t *f = *state;
+  load(f, "listRecord-malformed.json");
+  assert_int_equal(parse_records(f), 0);
+  assert_int_equal(checkins(f, "normal"), 1);
+  assert_int_equal(locations(f, "normal"), 1);
+  assert_int_equal(checkins(f, "unknown"), 0);
+  assert_int_equal(locations(f, "unknown"), 0);
+  assert_int_equal(wf_counts_total(&f->checkins.results), 1);
+  assert_int_equal(f->checkins.abnormal, 0);
+}
+
+static void test_records_without_recordresult(void **state) {
+  fixture_t *f = *state;
+  load(f, "listRecord-no-recordresult.json");
+  assert_int_equal(parse_records(f), -1);
+  assert_int_equal(f->err.kind, WF_ERR_BAD_ANSWER);
+  assert_string_equal(f->err.endpoint, "listRecord");
+  assert_string_not_equal(f->err.detail, "");
+  assert_int_equal(wf_counts_total(&f->checkins.results), 0);
+
+  /* recordresult of the wrong type, and no answer at all. */
+  char error[128];
+  json_object_put(f->answer);
+  f->answer =
+      parse_text("{\"errcode\":0,\"recordresult\":{}}", error, sizeof(error));
+  assert_non_null(f->answer);
+  wf_error_clear(&f->err);
+  assert_int_equal(parse_records(f), -1);
+  assert_int_equal(f->err.kind, WF_ERR_BAD_ANSWER);
+  wf_error_clear(&f->err);
+  assert_int_equal(dt_parse_records(NULL, TODAY_START, TOMORROW_START,
+                                    &f->checkins, &f->err),
+                   -1);
+  assert_int_equal(f->err.kind, WF_ERR_BAD_ANSWER);
+}
+
+/* ---------------------------------------------------------------------
+ * checkin/record/get answers (sign-ins).
+ * --------------------------------------------------------------------- */
+
+/* Parses f->answer as one sign-in page of today until NOW. */
+static int parse_signins(fixture_t *f) {
+  return dt_parse_signins(f->answer, TODAY_START, NOW, &f->signins, f->next,
+                          sizeof(f->next), &f->err);
+}
+
+static void test_signins_first_page(void **state) {
+  fixture_t *f = *state;
+  load(f, "checkinRecord-page1.json");
+  assert_int_equal(parse_signins(f), 0);
+  /* The first second of today, a sign-in at 02:00 and one at the very
+   * second of "now"; not the millisecond before today, the second after
+   * now, nor the sign-in without checkin_time. */
+  assert_int_equal(f->signins, 3);
+  assert_string_equal(f->next, "100");
+  assert_int_equal(f->err.kind, WF_ERR_NONE);
+}
+
+static void test_signins_string_cursor(void **state) {
+  fixture_t *f = *state;
+  load(f, "checkinRecord-page2.json");
+  assert_int_equal(parse_signins(f), 0);
+  /* Tomorrow's sign-in and the one with a null checkin_time are not. */
+  assert_int_equal(f->signins, 1);
+  assert_string_equal(f->next, "200");
+}
+
+static void test_signins_last_page_has_no_cursor(void **state) {
+  fixture_t *f = *state;
+  load(f, "checkinRecord-last.json");
+  assert_int_equal(parse_signins(f), 0);
+  assert_int_equal(f->signins, 1);
+  assert_string_equal(f->next, "");
+
+  /* A null next_cursor means the same ("null: no more data"). */
+  char error[128];
+  json_object_put(f->answer);
+  f->answer = parse_text(
+      "{\"errcode\":0,\"result\":{\"next_cursor\":null,\"page_list\":[]}}",
+      error, sizeof(error));
+  assert_non_null(f->answer);
+  snprintf(f->next, sizeof(f->next), "untouched");
+  assert_int_equal(parse_signins(f), 0);
+  assert_string_equal(f->next, "");
+  assert_int_equal(f->signins, 1);
+}
+
+static void test_signins_pages_accumulate(void **state) {
+  fixture_t *f = *state;
+  static const char *const pages[] = {"checkinRecord-page1.json",
+                                      "checkinRecord-page2.json",
+                                      "checkinRecord-last.json"};
+  static const char *const cursors[] = {"100", "200", ""};
+  for (size_t i = 0; i < WF_ARRAY_SIZE(pages); i++) {
+    load(f, pages[i]);
+    assert_int_equal(parse_signins(f), 0);
+    assert_string_equal(f->next, cursors[i]);
+  }
+  assert_int_equal(f->signins, 5);
+}
+
+static void test_signins_window_bounds(void **state) {
+  fixture_t *f = *state;
+  load(f, "checkinRecord-page1.json");
+  /* Until one second before now: the sign-in at now drops out. */
+  assert_int_equal(dt_parse_signins(f->answer, TODAY_START, NOW - 1,
+                                    &f->signins, f->next, sizeof(f->next),
+                                    &f->err),
+                   0);
+  assert_int_equal(f->signins, 2);
+  /* From the second before today: the millisecond before today counts. */
+  f->signins = 0;
+  assert_int_equal(dt_parse_signins(f->answer, TODAY_START - 1, NOW,
+                                    &f->signins, f->next, sizeof(f->next),
+                                    &f->err),
+                   0);
+  assert_int_equal(f->signins, 4);
+}
+
+static void test_signins_without_result(void **state) {
+  fixture_t *f = *state;
+  load(f, "checkinRecord-no-result.json");
+  f->signins = 7;
+  assert_int_equal(parse_signins(f), -1);
+  assert_int_equal(f->err.kind, WF_ERR_BAD_ANSWER);
+  assert_string_equal(f->err.endpoint, "checkinRecord");
+  assert_string_not_equal(f->err.detail, "");
+  assert_int_equal(f->signins, 7);
+
+  wf_error_clear(&f->err);
+  assert_int_equal(dt_parse_signins(NULL, TODAY_START, NOW, &f->signins,
+                                    f->next, sizeof(f->next), &f->err),
+                   -1);
+  assert_int_equal(f->err.kind, WF_ERR_BAD_ANSWER);
+}
+
+static void test_signins_result_without_page_list(void **state) {
+  fixture_t *f = *state;
+  load(f, "checkinRecord-no-page-list.json");
+  assert_int_equal(parse_signins(f), 0);
+  assert_int_equal(f->signins, 0);
+  assert_string_equal(f->next, "");
+  assert_int_equal(f->err.kind, WF_ERR_NONE);
+}
+
+/* ---------------------------------------------------------------------
  * dt_classify: one test per answer.
  * --------------------------------------------------------------------- */
 
@@ -648,6 +875,30 @@ int main(void) {
                                       teardown),
       cmocka_unit_test_setup_teardown(test_id_page_with_non_string_item, setup,
                                       teardown),
+      cmocka_unit_test_setup_teardown(test_records_of_today_are_counted, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_records_of_other_days_are_skipped,
+                                      setup, teardown),
+      cmocka_unit_test_setup_teardown(test_records_pages_accumulate, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_records_empty_list, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_records_non_object_items_are_ignored,
+                                      setup, teardown),
+      cmocka_unit_test_setup_teardown(test_records_without_recordresult, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_signins_first_page, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_signins_string_cursor, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_signins_last_page_has_no_cursor,
+                                      setup, teardown),
+      cmocka_unit_test_setup_teardown(test_signins_pages_accumulate, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_signins_window_bounds, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_signins_without_result, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_signins_result_without_page_list,
+                                      setup, teardown),
   };
 
   /* The fixed tests, then one test per classify_cases row, named after

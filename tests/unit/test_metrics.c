@@ -2,8 +2,8 @@
  * collectd-workforce - tests/unit/test_metrics.c
  *
  * The data structures every collector fills: metric rows, named counters,
- * type instance names, string lists, request statistics and error lines
- * (src/wf_metrics.c, wf_strlist.c, wf_stats.c, wf_error.c).
+ * type instance names, string lists, request and quota statistics and
+ * error lines (src/wf_metrics.c, wf_strlist.c, wf_stats.c, wf_error.c).
  **/
 #include "unittest.h"
 
@@ -341,6 +341,60 @@ static void test_stats_to_metrics(void **state) {
       row(&f->metrics, "api_errors", "empLeaveRecords")->value.derive, 1);
 }
 
+/* 2024-03-01T00:00:00+08:00, 2024-04-01T00:00:00+08:00 and
+ * 2024-05-01T00:00:00+08:00: the starts of three local months. */
+#define MARCH_START ((time_t)1709222400)
+#define APRIL_START ((time_t)1711900800)
+#define MAY_START ((time_t)1714492800)
+
+static void test_stats_quota_counts_within_a_month(void **state) {
+  fixture_t *f = *state;
+  /* Nothing counted yet. */
+  assert_int_equal(wf_stats_quota_used(&f->stats, MARCH_START), 0);
+  for (int i = 0; i < 5; i++)
+    wf_stats_quota_call(&f->stats, MARCH_START);
+  assert_int_equal(wf_stats_quota_used(&f->stats, MARCH_START), 5);
+  /* Another month's figure is 0, not March's. */
+  assert_int_equal(wf_stats_quota_used(&f->stats, APRIL_START), 0);
+  assert_int_equal(wf_stats_quota_used(&f->stats, MARCH_START - 1), 0);
+  /* Reading does not reset. */
+  assert_int_equal(wf_stats_quota_used(&f->stats, MARCH_START), 5);
+}
+
+static void test_stats_quota_restarts_at_new_month(void **state) {
+  fixture_t *f = *state;
+  wf_stats_quota_call(&f->stats, MARCH_START);
+  wf_stats_quota_call(&f->stats, MARCH_START);
+  wf_stats_quota_call(&f->stats, APRIL_START);
+  assert_int_equal(wf_stats_quota_used(&f->stats, APRIL_START), 1);
+  /* March is over: its count is gone. */
+  assert_int_equal(wf_stats_quota_used(&f->stats, MARCH_START), 0);
+  wf_stats_quota_call(&f->stats, APRIL_START);
+  assert_int_equal(wf_stats_quota_used(&f->stats, APRIL_START), 2);
+  wf_stats_quota_call(&f->stats, MAY_START);
+  assert_int_equal(wf_stats_quota_used(&f->stats, MAY_START), 1);
+  assert_int_equal(wf_stats_quota_used(&f->stats, APRIL_START), 0);
+}
+
+/* Quota calls are not requests: wf_stats_to_metrics gives the same
+ * api_requests and api_errors rows with them as without, and no other. */
+static void test_stats_to_metrics_ignores_quota(void **state) {
+  fixture_t *f = *state;
+  wf_stats_request(&f->stats, "listRecord");
+  wf_stats_request(&f->stats, "listRecord");
+  wf_stats_error(&f->stats, "listRecord");
+  for (int i = 0; i < 7; i++)
+    wf_stats_quota_call(&f->stats, MARCH_START);
+  assert_int_equal(wf_stats_to_metrics(&f->stats, &f->metrics), 0);
+  assert_int_equal(f->metrics.count, 2);
+  assert_int_equal(row(&f->metrics, "api_requests", "listRecord")->value.derive,
+                   2);
+  assert_int_equal(row(&f->metrics, "api_errors", "listRecord")->value.derive,
+                   1);
+  assert_null(wf_metrics_find(&f->metrics, "api_quota_used", ""));
+  assert_int_equal(wf_stats_quota_used(&f->stats, MARCH_START), 7);
+}
+
 static void test_error_format(void **state) {
   (void)state;
   wf_error_t err;
@@ -411,6 +465,12 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_strlist_sort_unique_small_and_many,
                                       setup, teardown),
       cmocka_unit_test_setup_teardown(test_stats_to_metrics, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_stats_quota_counts_within_a_month,
+                                      setup, teardown),
+      cmocka_unit_test_setup_teardown(test_stats_quota_restarts_at_new_month,
+                                      setup, teardown),
+      cmocka_unit_test_setup_teardown(test_stats_to_metrics_ignores_quota,
+                                      setup, teardown),
       cmocka_unit_test(test_error_format),
       cmocka_unit_test(test_error_kind_text_covers_every_kind),
   };

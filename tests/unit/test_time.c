@@ -259,6 +259,99 @@ test_rfc3339_parse_rejects_invalid_date_with_second_60(void **state) {
   }
 }
 
+/* Formats `t` at `offset` as "yyyy-mm-dd HH:MM:SS", which must fit. */
+static const char *local_text(time_t t, int offset, char *buffer, size_t size) {
+  assert_int_equal(
+      wf_local_format(t, offset, "%Y-%m-%d %H:%M:%S", buffer, size), 0);
+  return buffer;
+}
+
+static void test_local_format_around_midnight_plus_0800(void **state) {
+  (void)state;
+  char text[32];
+  time_t midnight = MIDNIGHT_MAR10_PLUS8;
+  assert_string_equal(local_text(midnight, PLUS_0800, text, sizeof(text)),
+                      "2024-03-10 00:00:00");
+  /* One second earlier is the day before, although the UTC date
+   * (2024-03-09) is the same. */
+  assert_string_equal(local_text(midnight - 1, PLUS_0800, text, sizeof(text)),
+                      "2024-03-09 23:59:59");
+  /* 2024-03-10T02:00:00Z */
+  assert_string_equal(
+      local_text(MIDNIGHT_MAR10_UTC + 2 * HOUR, PLUS_0800, text, sizeof(text)),
+      "2024-03-10 10:00:00");
+  /* The bounds of a day as listRecord wants them. */
+  assert_int_equal(wf_local_format(midnight + 4 * HOUR, PLUS_0800,
+                                   "%Y-%m-%d 23:59:59", text, sizeof(text)),
+                   0);
+  assert_string_equal(text, "2024-03-10 23:59:59");
+}
+
+static void test_local_format_around_midnight_minus_0500(void **state) {
+  (void)state;
+  char text[32];
+  time_t midnight = MIDNIGHT_MAR10_MINUS5;
+  assert_string_equal(local_text(midnight, MINUS_0500, text, sizeof(text)),
+                      "2024-03-10 00:00:00");
+  assert_string_equal(local_text(midnight - 1, MINUS_0500, text, sizeof(text)),
+                      "2024-03-09 23:59:59");
+  /* 2024-03-10T02:00:00Z is still the evening before at -05:00. */
+  assert_string_equal(
+      local_text(MIDNIGHT_MAR10_UTC + 2 * HOUR, MINUS_0500, text, sizeof(text)),
+      "2024-03-09 21:00:00");
+}
+
+static void test_local_format_at_utc_and_small_buffer(void **state) {
+  (void)state;
+  char text[32];
+  /* At offset 0 it agrees with the RFC 3339 formatter. */
+  assert_int_equal(
+      wf_local_format(1717257600, 0, "%Y-%m-%dT%H:%M:%SZ", text, sizeof(text)),
+      0);
+  assert_string_equal(text, "2024-06-01T16:00:00Z");
+  /* "2024-03-10" and the NUL need 11 bytes. */
+  char small[10];
+  assert_int_equal(wf_local_format(MIDNIGHT_MAR10_PLUS8, PLUS_0800, "%Y-%m-%d",
+                                   small, sizeof(small)),
+                   -1);
+  char exact[11];
+  assert_int_equal(wf_local_format(MIDNIGHT_MAR10_PLUS8, PLUS_0800, "%Y-%m-%d",
+                                   exact, sizeof(exact)),
+                   0);
+  assert_string_equal(exact, "2024-03-10");
+}
+
+static void test_local_yyyymmdd_around_midnight(void **state) {
+  (void)state;
+  assert_int_equal(wf_local_yyyymmdd(MIDNIGHT_MAR10_PLUS8, PLUS_0800),
+                   20240310);
+  assert_int_equal(wf_local_yyyymmdd(MIDNIGHT_MAR10_PLUS8 - 1, PLUS_0800),
+                   20240309);
+  assert_int_equal(wf_local_yyyymmdd(MIDNIGHT_MAR10_MINUS5, MINUS_0500),
+                   20240310);
+  assert_int_equal(wf_local_yyyymmdd(MIDNIGHT_MAR10_MINUS5 - 1, MINUS_0500),
+                   20240309);
+  /* One instant, 2024-03-10T02:00:00Z, on two local dates. */
+  assert_int_equal(wf_local_yyyymmdd(MIDNIGHT_MAR10_UTC + 2 * HOUR, PLUS_0800),
+                   20240310);
+  assert_int_equal(wf_local_yyyymmdd(MIDNIGHT_MAR10_UTC + 2 * HOUR, MINUS_0500),
+                   20240309);
+  assert_int_equal(wf_local_yyyymmdd(MIDNIGHT_MAR10_UTC + 2 * HOUR, 0),
+                   20240310);
+}
+
+static void test_local_yyyymmdd_across_new_year(void **state) {
+  (void)state;
+  /* 2024-12-31T20:00:00Z is already 2025 at +08:00... */
+  assert_int_equal(wf_local_yyyymmdd(1735675200, PLUS_0800), 20250101);
+  assert_int_equal(wf_local_yyyymmdd(1735675200, 0), 20241231);
+  /* ...and 2025-01-01T03:00:00Z still 2024 at -05:00. */
+  assert_int_equal(wf_local_yyyymmdd(1735700400, MINUS_0500), 20241231);
+  assert_int_equal(wf_local_yyyymmdd(1735700400, 0), 20250101);
+  /* A single-digit month and day keep their zeros: 2024-01-05. */
+  assert_int_equal(wf_local_yyyymmdd(1704412800, 0), 20240105);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_utc_offset_parse_accepts_documented_forms),
@@ -274,6 +367,11 @@ int main(void) {
       cmocka_unit_test(test_rfc3339_parse_zones_and_fractions),
       cmocka_unit_test(test_rfc3339_parse_rejects_bad_text),
       cmocka_unit_test(test_rfc3339_parse_rejects_invalid_date_with_second_60),
+      cmocka_unit_test(test_local_format_around_midnight_plus_0800),
+      cmocka_unit_test(test_local_format_around_midnight_minus_0500),
+      cmocka_unit_test(test_local_format_at_utc_and_small_buffer),
+      cmocka_unit_test(test_local_yyyymmdd_around_midnight),
+      cmocka_unit_test(test_local_yyyymmdd_across_new_year),
   };
   return cmocka_run_group_tests_name("wf_time", tests, NULL, NULL);
 }

@@ -2,7 +2,8 @@
  * collectd-workforce - tests/unit/unittest.h
  *
  * What every unit test includes: cmocka with the headers it needs first,
- * and assertions that print times readably.
+ * assertions that print times readably, and a reader for the fixtures in
+ * tests/data/.
  **/
 #ifndef UNITTEST_H
 #define UNITTEST_H
@@ -15,7 +16,9 @@
 
 #include <cmocka.h>
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 
 /* Writes `t` as "2024-03-09T16:00:00Z (1710000000)" without using the
@@ -40,5 +43,41 @@ static inline const char *unittest_time_text(time_t t, char *buffer,
         unittest_time_text((expected), expected_text_,                         \
                            sizeof(expected_text_)));                           \
   } while (0)
+
+/* Reads a whole file into a NUL-terminated buffer to free(). Fails the
+ * test when the file cannot be read. */
+static inline char *unittest_read_file(const char *path, size_t *size) {
+  FILE *fh = fopen(path, "rb");
+  if (fh == NULL)
+    fail_msg("cannot open %s: errno %d", path, errno);
+  char *text = NULL;
+  size_t used = 0;
+  size_t capacity = 0;
+  for (;;) {
+    if (used + 4096 + 1 > capacity) {
+      capacity = 2 * capacity + 4096 + 1;
+      char *tmp = realloc(text, capacity);
+      if (tmp == NULL) {
+        free(text);
+        fclose(fh);
+        fail_msg("out of memory reading %s", path);
+      }
+      text = tmp;
+    }
+    size_t n = fread(text + used, 1, 4096, fh);
+    used += n;
+    if (n < 4096)
+      break;
+  }
+  int read_error = ferror(fh);
+  fclose(fh);
+  if (read_error) {
+    free(text);
+    fail_msg("cannot read %s", path);
+  }
+  text[used] = '\0';
+  *size = used;
+  return text;
+}
 
 #endif /* UNITTEST_H */
