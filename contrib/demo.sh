@@ -34,11 +34,18 @@ trap 'exit 130' INT TERM
 # The simulator prints "READY port=N" once it listens.
 mkfifo "$work/ready"
 python3 tests/sim/wfsim.py --port 0 --employees 1000 --seed 1 --quiet \
-  >"$work/ready" 2>"$work/simulator.log" &
+  --monthly-quota 0 >"$work/ready" 2>"$work/simulator.log" &
 sim_pid=$!
 read -r ready <"$work/ready"
 port=${ready#READY port=}
-echo "simulator: http://127.0.0.1:$port (DingTalk, 1,000 employees)"
+echo "simulator: http://127.0.0.1:$port (DingTalk and Feishu, 1,000 employees each)"
+
+# Feishu has no employee list in this plugin: watch the first 100.
+feishu_users=$(python3 -c '
+import json, sys, urllib.request
+url = "http://127.0.0.1:%s/_sim/truth?platform=feishu" % sys.argv[1]
+ids = json.load(urllib.request.urlopen(url))["employees"][:100]
+print(" ".join("\"%s\"" % i for i in ids))' "$port")
 
 cat >"$work/collectd.conf" <<CONF
 Hostname "demo"
@@ -67,11 +74,21 @@ LoadPlugin workforce
     AppSecret "dingsimsecret"
     OapiURL "http://127.0.0.1:$port"
     ApiURL "http://127.0.0.1:$port"
-    Interval 5
+    Interval 20
     UTCOffset "+08:00"
     Timeout 10
-    Collect "departures" "headcount"
+    MaxRequestsPerSecond 18
+    Collect "departures" "headcount" "attendance" "signins"
   </DingTalk>
+  <Feishu "acme-intl">
+    AppID "cli_simapp"
+    AppSecret "feishusimsecret"
+    URL "http://127.0.0.1:$port"
+    Interval 20
+    UTCOffset "+08:00"
+    Collect "attendance"
+    UserID $feishu_users
+  </Feishu>
 </Plugin>
 CONF
 

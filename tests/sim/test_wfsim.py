@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Self-test of the DingTalk simulator wfsim.py (standard library unittest).
+"""Self-test of the DingTalk and Feishu simulator wfsim.py (standard library unittest).
 
 Most tests drive a Simulator in-process with a fake clock (fast and
 independent of the real date); the HTTPServer tests start wfsim.py as a
@@ -32,6 +32,45 @@ QOJ = "/topapi/smartwork/hrm/employee/queryonjob"
 QPE = "/topapi/smartwork/hrm/employee/querypreentry"
 ELR = "/v1.0/contact/empLeaveRecords"
 HDR = "x-acs-dingtalk-access-token"
+LR = "/attendance/listRecord"
+CKR = "/topapi/checkin/record/get"
+FTOK = "/open-apis/auth/v3/tenant_access_token/internal"
+UT = "/open-apis/attendance/v1/user_tasks/query"
+TODAY_FROM, TODAY_TO = "2024-05-15 00:00:00", "2024-05-15 23:59:59"
+
+
+def ms(t):
+    """Epoch seconds to integer epoch milliseconds."""
+    return int(round(t * 1000))
+
+
+def count_checks(records):
+    """Hand count of listRecord records: (checkins, locations, abnormal records, abnormal users)."""
+    checkins, locations, abnormal = {}, {}, []
+    for r in records:
+        checkins[r["timeResult"].lower()] = checkins.get(r["timeResult"].lower(), 0) + 1
+        locations[r["locationResult"].lower()] = locations.get(r["locationResult"].lower(), 0) + 1
+        if r["timeResult"] != "Normal" or r["locationResult"] not in ("Normal", "NotSigned"):
+            abnormal.append(r)
+    return checkins, locations, len(abnormal), len({r["userId"] for r in abnormal})
+
+
+def count_tasks(results):
+    """Hand count of user_task_results: (checkins, abnormal check-ins, abnormal users)."""
+    checkins, abnormal, users = {}, 0, set()
+    for res in results:
+        for rec in res["records"]:
+            for result in (rec["check_in_result"], rec["check_out_result"]):
+                checkins[result.lower()] = checkins.get(result.lower(), 0) + 1
+                if result not in ("Normal", "NoNeedCheck", "Todo", "SystemCheck"):
+                    abnormal += 1
+                    users.add(res["user_id"])
+    return checkins, abnormal, len(users)
+
+
+def nonzero(counts):
+    """The counts without zero entries."""
+    return {k: v for k, v in counts.items() if v}
 
 
 class FakeClock:
@@ -88,6 +127,65 @@ class Client:
     def control(self, method, path, body=None):
         """A /_sim/ control call."""
         return self.call(method, path, body=body)
+
+    def list_record(self, tok, body):
+        """POST attendance/listRecord."""
+        return self.call("POST", f"{LR}?access_token={tok}", body=body)
+
+    def records(self, tok, users, date_from=TODAY_FROM, date_to=TODAY_TO, batch=50):
+        """listRecord over users in batches; returns (records, calls)."""
+        records, calls = [], 0
+        for i in range(0, len(users), batch):
+            status, obj, _ = self.list_record(tok, {"userIds": users[i:i + batch], "checkDateFrom": date_from,
+                                                    "checkDateTo": date_to, "isI18n": False})
+            assert status == 200 and obj["errcode"] == 0, obj
+            records += obj["recordresult"]
+            calls += 1
+            self.clock.advance(0.06)
+        return records, calls
+
+    def checkin(self, tok, body):
+        """POST topapi/checkin/record/get."""
+        return self.call("POST", f"{CKR}?access_token={tok}", body=body)
+
+    def signins(self, tok, users, start_ms, end_ms, size=100):
+        """checkin/record/get over users in batches of 10, every page; returns (records, calls)."""
+        records, calls = [], 0
+        for i in range(0, len(users), 10):
+            cursor = 0
+            while True:
+                status, obj, _ = self.checkin(tok, {"userid_list": ",".join(users[i:i + 10]), "start_time": start_ms,
+                                                    "end_time": end_ms, "cursor": cursor, "size": size})
+                assert status == 200 and obj["errcode"] == 0, obj
+                records += obj["result"]["page_list"]
+                calls += 1
+                self.clock.advance(0.06)
+                if "next_cursor" not in obj["result"]:
+                    break
+                cursor = obj["result"]["next_cursor"]
+        return records, calls
+
+    def ftoken(self, app_id="cli_simapp", secret="feishusimsecret"):
+        """Fetch a Feishu tenant token, asserting success."""
+        status, obj, _ = self.call("POST", FTOK, body={"app_id": app_id, "app_secret": secret})
+        assert status == 200 and obj["code"] == 0, obj
+        return obj["tenant_access_token"]
+
+    def tasks(self, tok, body, employee_type="employee_id"):
+        """POST user_tasks/query."""
+        qs = "" if employee_type is None else f"?employee_type={employee_type}"
+        return self.call("POST", f"{UT}{qs}", headers={"Authorization": f"Bearer {tok}"}, body=body)
+
+    def all_tasks(self, tok, users, day=20240515, batch=50):
+        """user_tasks/query over users in batches for one day; returns the results."""
+        results = []
+        for i in range(0, len(users), batch):
+            status, obj, _ = self.tasks(tok, {"user_ids": users[i:i + batch], "check_date_from": day,
+                                              "check_date_to": day})
+            assert status == 200 and obj["code"] == 0, obj
+            results += obj["data"]["user_task_results"]
+            self.clock.advance(0.03)
+        return results
 
     def rules(self):
         """Rules of the recorded violations."""
@@ -800,6 +898,705 @@ class Control(unittest.TestCase):
         self.assertEqual(c.onjob(tok, {"status_list": "3", "offset": 0, "size": 1})[1]["errcode"], 40014)
 
 
+class ListRecord(unittest.TestCase):
+    """/attendance/listRecord and the attendance truth."""
+
+    def test_record_shape_and_time_fields(self):
+        c = Client(employees=60)
+        status, obj, _ = c.list_record(c.token(), {"userIds": ["u00001", "u00002"], "checkDateFrom": TODAY_FROM,
+                                                   "checkDateTo": TODAY_TO, "isI18n": False})
+        self.assertEqual((status, obj["errcode"], obj["errmsg"]), (200, 0, "ok"))
+        self.assertEqual(set(obj), {"errcode", "errmsg", "recordresult"})
+        self.assertTrue(obj["recordresult"])
+        for r in obj["recordresult"]:
+            self.assertIn(r["userId"], ("u00001", "u00002"))
+            self.assertIn(r["checkType"], ("OnDuty", "OffDuty"))
+            self.assertIn(r["timeResult"], wfsim.TIME_RESULTS)
+            self.assertIn(r["locationResult"], wfsim.LOCATION_RESULTS)
+            self.assertIn(r["isLegal"], ("Y", "N"))
+            for key in ("userCheckTime", "baseCheckTime", "planCheckTime", "workDate"):
+                self.assertIsInstance(r[key], int, key)
+            self.assertEqual(r["workDate"], ms(TODAY0))
+            self.assertLessEqual(r["userCheckTime"], ms(START))
+            if r["locationResult"] != "NotSigned":
+                self.assertRegex(r["userAddress"], r"^[\u4e00-\u9fff]+\d+号\d+幢\d+室$")
+                self.assertRegex(r["deviceId"], r"^[0-9a-f]{32}$")
+                self.assertRegex(r["userLatitude"], r"^\d+\.\d{6}$")
+        self.assertEqual(c.rules(), [])
+
+    def test_user_ids_as_array_or_json_string(self):
+        c = Client(employees=60)
+        tok = c.token()
+        base = {"checkDateFrom": TODAY_FROM, "checkDateTo": TODAY_TO}
+        a = c.list_record(tok, {**base, "userIds": ["u00003", "u00004", "u00003"]})[1]["recordresult"]
+        b = c.list_record(tok, {**base, "userIds": '["u00003","u00004"]', "isI18n": "false"})[1]["recordresult"]
+        self.assertEqual(a, b)
+        self.assertEqual(c.list_record(tok, {**base, "userIds": ["nobody"]})[1]["recordresult"], [])
+        self.assertEqual(c.rules(), [])
+
+    def test_parameter_errors(self):
+        c = Client(employees=60)
+        tok = c.token()
+        ok = {"userIds": ["u00001"], "checkDateFrom": TODAY_FROM, "checkDateTo": TODAY_TO}
+        many = [f"u{i:05d}" for i in range(1, 52)]
+        cases = [({"checkDateFrom": TODAY_FROM, "checkDateTo": TODAY_TO}, "userIds"),
+                 ({**ok, "userIds": []}, "userIds"),
+                 ({**ok, "userIds": "[]"}, "userIds"),
+                 ({**ok, "userIds": many}, "userIds"),
+                 ({**ok, "userIds": json.dumps(many)}, "userIds"),
+                 ({**ok, "userIds": "u00001,u00002"}, "userIds"),
+                 ({**ok, "userIds": [1, 2]}, "userIds"),
+                 ({**ok, "checkDateFrom": None}, "checkDateFrom"),
+                 ({**ok, "checkDateFrom": "2024-05-15"}, "checkDateFrom"),
+                 ({**ok, "checkDateFrom": "2024-05-15T00:00:00"}, "checkDateFrom"),
+                 ({**ok, "checkDateFrom": "2024-02-30 00:00:00"}, "checkDateFrom"),
+                 ({**ok, "checkDateTo": 1715702400000}, "checkDateTo"),
+                 ({**ok, "checkDateTo": "2024-05-14 23:59:59"}, "checkDateTo"),
+                 ({**ok, "checkDateFrom": "2024-05-08 00:00:00", "checkDateTo": "2024-05-15 00:00:01"}, "span"),
+                 ({**ok, "checkDateFrom": "2023-11-16 23:59:59", "checkDateTo": "2023-11-17 00:00:00"}, "history"),
+                 ({**ok, "isI18n": "yes"}, "isI18n"),
+                 ("not json", "body")]
+        for body, rule in cases:
+            c.sim.violations.clear()
+            status, obj, _ = c.call("POST", f"{LR}?access_token={tok}",
+                                    body=body.encode() if isinstance(body, str) else body)
+            self.assertEqual((status, obj["errcode"]), (200, 40035), body)
+            self.assertEqual(c.rules(), [rule], body)
+            c.clock.advance(0.06)
+        c.sim.violations.clear()
+        for date_from, date_to in (("2024-05-08 00:00:00", "2024-05-15 00:00:00"),      # exactly 7 days
+                                   ("2023-11-17 00:00:00", "2023-11-17 23:59:59")):     # 180 days ago
+            body = {**ok, "checkDateFrom": date_from, "checkDateTo": date_to}
+            self.assertEqual(c.list_record(tok, body)[1]["errcode"], 0)
+        self.assertEqual(c.list_record(tok, {**ok, "userIds": many[:50]})[1]["errcode"], 0)
+        self.assertEqual(c.rules(), [])
+
+    def test_window_and_seven_days(self):
+        c = Client(employees=60)
+        tok = c.token()
+        users = ["u00001", "u00002", "u00003"]
+        week, _ = c.records(tok, users, "2024-05-08 00:00:00", "2024-05-15 00:00:00")
+        days = {r["workDate"] for r in week}
+        self.assertEqual(days, {ms(TODAY0 - k * 86400) for k in range(7)})   # the last 7 days only
+        self.assertEqual(sum(r["workDate"] < ms(TODAY0) for r in week), 6 * 2 * 3)   # OnDuty+OffDuty, 6 days
+        yesterday, _ = c.records(tok, users, "2024-05-14 00:00:00", "2024-05-14 23:59:59")
+        self.assertEqual({r["workDate"] for r in yesterday}, {ms(TODAY0 - 86400)})
+        later, _ = c.records(tok, users, "2024-05-14 00:00:01", "2024-05-14 23:59:59")
+        self.assertEqual(later, [])                       # workDate is the day's midnight
+        today, _ = c.records(tok, users)
+        self.assertTrue(all(r["checkType"] == "OnDuty" for r in today))   # 10:00: no OffDuty yet
+        self.assertTrue(all(r["userCheckTime"] <= ms(START) for r in week))
+
+    def test_truth_matches_hand_count(self):
+        c = Client(employees=200)
+        tok = c.token()
+        truth = c.sim.truth()
+        records, calls = c.records(tok, truth["employees"])
+        self.assertEqual(calls, 4)
+        checkins, locations, abnormal, abnormal_users = count_checks(records)
+        self.assertEqual(nonzero(truth["checkins"]), checkins)
+        self.assertEqual(set(truth["checkins"]), {r.lower() for r in wfsim.TIME_RESULTS})
+        self.assertEqual(nonzero(truth["checkin_locations"]), locations)
+        self.assertEqual(set(truth["checkin_locations"]), {"normal", "outside", "notsigned"})
+        self.assertEqual((truth["abnormal_checkins"], truth["abnormal_employees"]), (abnormal, abnormal_users))
+        self.assertGreater(truth["checkins"]["normal"], 0.7 * sum(truth["checkins"].values()))
+        personal = set(truth["personal"])
+        for r in records:
+            if r["locationResult"] != "NotSigned":
+                self.assertIn(r["userAddress"], personal)
+                self.assertIn(r["deviceId"], personal)
+            if "outsideRemark" in r:
+                self.assertIn(r["outsideRemark"], personal)
+        self.assertEqual(c.rules(), [])
+
+    def test_truth_for_some_users_and_other_offset(self):
+        c = Client(employees=120)
+        tok = c.token()
+        users = ["u00005", "u00017", "u00099"]
+        truth = c.sim.truth(userids=",".join(users))
+        checkins, locations, abnormal, _ = count_checks(c.records(tok, users)[0])
+        self.assertEqual((nonzero(truth["checkins"]), truth["abnormal_checkins"]), (checkins, abnormal))
+        over_http = c.control("GET", "/_sim/truth?userids=u00005,u00017,u00099")[1]
+        self.assertEqual(over_http["checkins"], truth["checkins"])
+        # workDate is the organisation's (+08:00) midnight 2024-05-14T16:00Z: inside "today" at +09:00
+        # and at -12:00, not at +00:00 (today there is 2024-05-15T00:00Z..)
+        here = c.sim.truth()
+        for offset in ("+09:00", "-12:00"):
+            self.assertEqual(c.sim.truth(utc_offset=offset)["checkins"], here["checkins"], offset)
+        self.assertEqual(sum(c.sim.truth(utc_offset="+00:00")["checkins"].values()), 0)
+        self.assertEqual(c.sim.truth(utc_offset="+00:00")["signins_today"],
+                         len(c.signins(tok, here["employees"], ms(TODAY0 + 8 * 3600), ms(START))[0]))
+
+    def test_thousand_employees_take_twenty_calls(self):
+        c = Client(employees=1000)
+        tok = c.token()
+        c.control("POST", "/_sim/requests/clear")
+        truth = c.sim.truth()
+        records, calls = c.records(tok, truth["employees"])
+        log = [e for e in c.control("GET", "/_sim/requests")[1] if e["endpoint"] == "listRecord"]
+        self.assertEqual((calls, len(log)), (20, 20))
+        self.assertTrue(all(len(e["body"]["userIds"]) == 50 for e in log))
+        self.assertEqual(nonzero(truth["checkins"]), count_checks(records)[0])
+        self.assertEqual(c.sim.truth()["quota_used"], 20)
+        self.assertEqual(c.rules(), [])
+
+    def test_every_result_today_at_any_hour(self):
+        for seed, hour in [(1, h) for h in (0.01, 2, 8.99, 10, 17.5, 20, 23.99)] + [(2, 3), (7, 12), (9, 22)]:
+            c = Client(start=TODAY0 + hour * 3600, employees=50, seed=seed)
+            truth = c.sim.truth()
+            self.assertTrue(all(truth["checkins"].values()), (hour, truth["checkins"]))
+            self.assertTrue(all(truth["checkin_locations"].values()), (hour, truth["checkin_locations"]))
+            self.assertGreater(truth["signins_today"], 0, hour)
+            feishu = c.sim.truth(platform="feishu")["checkins"]
+            self.assertTrue(all(feishu[k] for k in wfsim.FEISHU_FIXED), (hour, feishu))
+            self.assertGreater(feishu.get("systemcheck", 0), 0, hour)
+            records, _ = c.records(c.token(), truth["employees"], "2024-05-09 00:00:00", TODAY_TO)
+            self.assertTrue(all(r["userCheckTime"] <= ms(c.clock()) for r in records), hour)
+            self.assertEqual(any(r["checkType"] == "OffDuty" and r["workDate"] == ms(TODAY0) for r in records),
+                             hour >= 17, hour)
+
+    def test_days_roll_over_and_nothing_is_ever_in_the_future(self):
+        c = Client(employees=60)
+        before = c.sim.truth()["checkins"]
+        for step in (3600, 6 * 3600, 8 * 3600, 3600):          # 11:00, 17:00, 01:00 next day, 02:00
+            c.clock.advance(step)
+            now_ms = ms(c.clock())
+            records, _ = c.records(c.token(), c.sim.truth()["employees"], "2024-05-10 00:00:00",
+                                   "2024-05-16 23:59:59")
+            self.assertTrue(all(r["userCheckTime"] <= now_ms for r in records))
+        self.assertNotEqual(c.sim.truth()["checkins"], before)
+        self.assertTrue(all(c.sim.truth()["checkins"].values()))
+        self.assertEqual(c.sim.truth()["utc_offset"], "+08:00")
+
+    def test_odd_results(self):
+        c = Client(employees=60, odd_results=True)
+        truth = c.sim.truth()
+        self.assertGreaterEqual(truth["checkins"]["overtime"], 1)
+        self.assertGreaterEqual(truth["checkin_locations"]["remote"], 1)
+        records, _ = c.records(c.token(), truth["employees"])
+        checkins, locations, abnormal, users = count_checks(records)
+        self.assertEqual((checkins["overtime"], locations["remote"]), (1, 1))
+        self.assertEqual((truth["abnormal_checkins"], truth["abnormal_employees"]), (abnormal, users))
+        plain = Client(employees=60).sim.truth()
+        self.assertEqual(truth["abnormal_checkins"], plain["abnormal_checkins"] + 2)
+        self.assertNotIn("overtime", plain["checkins"])
+        c2 = Client(employees=60)
+        c2.control("POST", "/_sim/config", {"odd_results": True})
+        self.assertEqual(c2.sim.truth()["checkins"], truth["checkins"])
+
+    def test_deterministic_and_stable_under_additions(self):
+        a, b = Client(employees=80).sim, Client(employees=80).sim
+        self.assertEqual(a.truth(), b.truth())
+        self.assertNotEqual(a.truth()["checkins"], Client(employees=80, seed=5).sim.truth()["checkins"])
+        users = ",".join(a.truth()["employees"])
+        before = a.truth(userids=users)["checkins"]
+        a.mutate({"add_employees": {"count": 3}})
+        self.assertEqual(a.truth(userids=users)["checkins"], before)
+
+
+class CheckinRecord(unittest.TestCase):
+    """/topapi/checkin/record/get and signins_today."""
+
+    def test_shape_paging_and_truth(self):
+        c = Client(employees=200)
+        tok = c.token()
+        truth = c.sim.truth()
+        records, calls = c.signins(tok, truth["employees"], ms(TODAY0), ms(TODAY0 + 86400) - 1)
+        self.assertEqual(calls, 20)
+        self.assertEqual(len(records), truth["signins_today"])
+        self.assertGreaterEqual(len({r["userid"] for r in records}), 25)       # ~15 % of 200
+        self.assertGreater(len(records), len({r["userid"] for r in records}))  # some sign in twice or more
+        small, _ = c.signins(tok, truth["employees"], ms(TODAY0), ms(TODAY0 + 86400) - 1, size=2)
+        self.assertEqual(small, records)
+        personal = set(truth["personal"])
+        for r in records:
+            self.assertTrue(ms(TODAY0) <= r["checkin_time"] <= ms(START))
+            self.assertTrue({"checkin_time", "userid", "place", "detail_place", "remark", "visit_user",
+                             "latitude", "longitude"} <= set(r), r)
+            for key in ("place", "detail_place", "remark", "visit_user"):
+                self.assertIn(r[key], personal)
+        self.assertTrue(any("image_list" in r for r in records))
+        self.assertTrue(any("image_list" not in r for r in records))
+        month, _ = c.signins(tok, truth["employees"], ms(TODAY0 - 30 * 86400), ms(START))
+        self.assertGreater(len(month), len(records))                            # a few on earlier days
+        self.assertEqual(c.rules(), [])
+
+    def test_page_shape(self):
+        c = Client(employees=200)
+        tok = c.token()
+        users = [r["userid"] for r in c.sim.orgs["k1"].signin_plan(TODAY0, c.sim.started)][:10]
+        users = list(dict.fromkeys(users))
+        obj = c.checkin(tok, {"userid_list": users, "start_time": ms(TODAY0), "end_time": ms(START),
+                              "cursor": 0, "size": 1})[1]
+        self.assertEqual((obj["errcode"], obj["result"]["next_cursor"], len(obj["result"]["page_list"])), (0, 1, 1))
+        self.assertIn("request_id", obj)
+        times = [r["checkin_time"] for r in c.signins(tok, users, ms(TODAY0), ms(START))[0]]
+        self.assertEqual(times, sorted(times))
+        self.assertEqual(c.rules(), [])
+
+    def test_time_range_is_inclusive(self):
+        c = Client(employees=200)
+        tok = c.token()
+        rec = c.sim.orgs["k1"].signin_plan(TODAY0, c.sim.started)[3]
+        body = {"userid_list": rec["userid"], "cursor": 0, "size": 100}
+        hit = c.checkin(tok, {**body, "start_time": rec["checkin_time"], "end_time": rec["checkin_time"]})[1]
+        self.assertIn(rec, hit["result"]["page_list"])
+        miss = c.checkin(tok, {**body, "start_time": rec["checkin_time"] + 1, "end_time": ms(START)})[1]
+        self.assertNotIn(rec, miss["result"]["page_list"])
+
+    def test_parameter_errors(self):
+        c = Client(employees=60)
+        tok = c.token()
+        ok = {"userid_list": "u00001,u00002", "start_time": ms(TODAY0), "end_time": ms(START), "cursor": 0, "size": 100}
+        eleven = ",".join(f"u{i:05d}" for i in range(1, 12))
+        cases = [({**ok, "userid_list": ""}, "userid_list"),
+                 ({**ok, "userid_list": []}, "userid_list"),
+                 ({**ok, "userid_list": eleven}, "userid_list"),
+                 ({**ok, "userid_list": eleven.split(",")}, "userid_list"),
+                 ({k: v for k, v in ok.items() if k != "userid_list"}, "userid_list"),
+                 ({**ok, "size": 0}, "size"),
+                 ({**ok, "size": 101}, "size"),
+                 ({k: v for k, v in ok.items() if k != "size"}, "size"),
+                 ({k: v for k, v in ok.items() if k != "start_time"}, "start_time"),
+                 ({k: v for k, v in ok.items() if k != "end_time"}, "end_time"),
+                 ({**ok, "end_time": ms(TODAY0) - 1}, "end_time"),
+                 ({**ok, "start_time": ms(START - 45 * 86400) - 1}, "span"),
+                 ({**ok, "cursor": 7}, "cursor"),
+                 ({k: v for k, v in ok.items() if k != "cursor"}, "cursor")]
+        for body, rule in cases:
+            c.sim.violations.clear()
+            status, obj, _ = c.checkin(tok, body)
+            self.assertEqual((status, obj["errcode"]), (200, 40035), body)
+            self.assertEqual(c.rules(), [rule], body)
+            c.clock.advance(0.06)
+        c.sim.violations.clear()
+        for body in ({**ok, "start_time": ms(START - 45 * 86400)},
+                     {**ok, "userid_list": eleven.split(",")[:10], "size": "1"}):
+            self.assertEqual(c.checkin(tok, body)[1]["errcode"], 0)
+        self.assertEqual(c.rules(), [])
+
+
+class Quota(unittest.TestCase):
+    """The monthly call quota of attendance and check-in calls."""
+
+    LR_BODY = {"userIds": ["u00001"], "checkDateFrom": TODAY_FROM, "checkDateTo": TODAY_TO}
+    CK_BODY = {"userid_list": "u00001", "start_time": ms(TODAY0), "end_time": ms(START), "cursor": 0, "size": 10}
+
+    def test_only_counted_endpoints_count(self):
+        c = Client()
+        tok = c.token()
+        c.onjob(tok, {"status_list": "3", "offset": 0, "size": 5})
+        c.call("POST", f"{QPE}?access_token={tok}", body={"offset": 0, "size": 5})
+        c.leave(tok, startTime=iso(TODAY0))
+        c.ftoken()
+        self.assertEqual(c.sim.truth()["quota_used"], 0)
+        c.list_record(tok, self.LR_BODY)
+        c.checkin(tok, self.CK_BODY)
+        c.list_record(tok, {**self.LR_BODY, "userIds": []})          # refused: not counted
+        c.list_record("bogus", self.LR_BODY)                          # bad token: not counted
+        self.assertEqual(c.sim.truth()["quota_used"], 2)
+        self.assertEqual(c.control("GET", "/_sim/config")[1]["quota_used"], {"k1": 2})
+        self.assertTrue(wfsim.ROUTES[LR].counted and wfsim.ROUTES[CKR].counted)
+        self.assertFalse(any(r.counted for p, r in wfsim.ROUTES.items() if p not in (LR, CKR)))
+
+    def test_used_up_quota_answers_90020(self):
+        c = Client(monthly_quota=3)
+        tok = c.token()
+        codes = [c.list_record(tok, self.LR_BODY)[1]["errcode"] for _ in range(3)]
+        status, obj, _ = c.list_record(tok, self.LR_BODY)
+        self.assertEqual((codes, status, obj["errcode"], obj["errmsg"]), ([0, 0, 0], 200, 90020, "该企业本月调用量已达上限"))
+        self.assertNotIn("recordresult", obj)
+        self.assertEqual(c.checkin(tok, self.CK_BODY)[1]["errcode"], 90020)
+        self.assertEqual(c.onjob(tok, {"status_list": "3", "offset": 0, "size": 5})[1]["errcode"], 0)
+        self.assertEqual(c.sim.truth()["quota_used"], 3)                # the 90020 answers do not count
+        self.assertEqual([e["errcode"] for e in c.sim.requests if e["endpoint"] == "checkinRecord"], [90020])
+        self.assertEqual(c.rules(), [])
+        c.control("POST", "/_sim/config", {"monthly_quota": 0})            # unlimited
+        self.assertEqual(c.list_record(tok, self.LR_BODY)[1]["errcode"], 0)
+        self.assertEqual(c.sim.truth()["quota_used"], 4)
+
+    def test_set_counter_and_month_turn(self):
+        month_end = dt.datetime(2024, 5, 31, 23, 59, 0, tzinfo=CST).timestamp()
+        c = Client(start=month_end)
+        tok = c.token()
+        obj = c.control("POST", "/_sim/config", {"quota_used": 4999})[1]
+        self.assertEqual((obj["quota_used"], obj["monthly_quota"]), ({"k1": 4999}, 5000))
+        self.assertEqual(c.list_record(tok, self.LR_BODY)[1]["errcode"], 0)
+        self.assertEqual(c.list_record(tok, self.LR_BODY)[1]["errcode"], 90020)
+        self.assertEqual(c.sim.truth()["quota_used"], 5000)
+        c.clock.advance(61)                                                 # 2024-06-01 00:00:01 +08:00
+        self.assertEqual(c.sim.truth()["quota_used"], 0)
+        body = {**self.LR_BODY, "checkDateFrom": "2024-06-01 00:00:00", "checkDateTo": "2024-06-01 23:59:59"}
+        self.assertEqual(c.list_record(tok, body)[1]["errcode"], 0)
+        self.assertEqual(c.sim.truth()["quota_used"], 1)
+
+    def test_counter_per_app_and_reset(self):
+        c = Client(apps=[("k1", "s1"), ("k2", "s2")])
+        c.control("POST", "/_sim/config", {"quota_used": 7, "appkey": "k2"})
+        self.assertEqual((c.sim.truth("k1")["quota_used"], c.sim.truth("k2")["quota_used"]), (0, 7))
+        c.control("POST", "/_sim/config", {"quota_used": 9})
+        self.assertEqual(c.control("GET", "/_sim/config")[1]["quota_used"], {"k1": 9, "k2": 9})
+        c.control("POST", "/_sim/reset")
+        self.assertEqual(c.sim.truth("k2")["quota_used"], 0)
+        for bad in ({"quota_used": -1}, {"monthly_quota": "many"}, {"appkey": "k1"},
+                    {"quota_used": 1, "appkey": "zz"}, {"odd_results": 1}):
+            self.assertEqual(c.control("POST", "/_sim/config", bad)[0], 400, bad)
+
+
+class AttendanceMutations(unittest.TestCase):
+    """add_checkin and add_signin."""
+
+    def test_add_checkin_moves_the_truth(self):
+        c = Client(employees=60)
+        tok = c.token()
+        records, _ = c.records(tok, c.sim.truth()["employees"])
+        abnormal = {r["userId"] for r in records if r["timeResult"] != "Normal" or r["locationResult"] == "Outside"}
+        uid = next(u for u in c.sim.truth()["employees"] if u not in abnormal)
+        before = c.sim.truth()
+        obj = c.control("POST", "/_sim/mutate", {"add_checkin": {"userid": uid, "timeResult": "Late",
+                                                                 "locationResult": "Outside"}})[1]
+        self.assertEqual(len(obj["added_checkins"]), 1)
+        after = c.sim.truth()
+        self.assertEqual(after["checkins"]["late"], before["checkins"]["late"] + 1)
+        self.assertEqual(after["checkin_locations"]["outside"], before["checkin_locations"]["outside"] + 1)
+        self.assertEqual(after["abnormal_checkins"], before["abnormal_checkins"] + 1)
+        self.assertEqual(after["abnormal_employees"], before["abnormal_employees"] + 1)
+        mine = c.list_record(tok, {"userIds": [uid], "checkDateFrom": TODAY_FROM, "checkDateTo": TODAY_TO})[1]
+        added = [r for r in mine["recordresult"] if r["id"] == obj["added_checkins"][0]]
+        self.assertEqual(len(added), 1)
+        self.assertEqual((added[0]["userCheckTime"], added[0]["workDate"]), (ms(START - 2), ms(TODAY0)))
+        c.control("POST", "/_sim/mutate", {"add_checkin": {"userid": uid, "timeResult": "Rushed"}})
+        self.assertEqual(c.sim.truth()["checkins"]["rushed"], 1)
+        self.assertEqual(c.sim.truth()["abnormal_checkins"], before["abnormal_checkins"] + 2)
+        for bad in ({"userid": "u99999"}, {"userid": uid, "checkType": "Lunch"}):
+            self.assertEqual(c.control("POST", "/_sim/mutate", {"add_checkin": bad})[0], 400)
+
+    def test_add_signin_moves_the_truth(self):
+        c = Client(employees=60)
+        tok = c.token()
+        before = c.sim.truth()["signins_today"]
+        c.control("POST", "/_sim/mutate", {"add_signin": {"userid": "u00002", "count": 2}})
+        truth = c.sim.truth()
+        self.assertEqual(truth["signins_today"], before + 2)
+        mine = c.checkin(tok, {"userid_list": "u00002", "start_time": ms(START - 2), "end_time": ms(START),
+                               "cursor": 0, "size": 10})[1]["result"]["page_list"]
+        self.assertEqual([r["checkin_time"] for r in mine], [ms(START - 2)] * 2)
+        self.assertIn(mine[0]["detail_place"], truth["personal"])
+        self.assertEqual(c.control("POST", "/_sim/mutate", {"add_signin": {"userid": "x"}})[0], 400)
+
+    def test_removed_employee_has_no_generated_records(self):
+        c = Client(employees=60)
+        c.control("POST", "/_sim/mutate", {"remove_employee": "u00001"})
+        tok = c.token()
+        self.assertEqual(c.list_record(tok, {"userIds": ["u00001"], "checkDateFrom": TODAY_FROM,
+                                             "checkDateTo": TODAY_TO})[1]["recordresult"], [])
+
+
+class FeishuTokens(unittest.TestCase):
+    """tenant_access_token/internal and the Bearer check."""
+
+    def test_shape(self):
+        c = Client()
+        status, obj, _ = c.call("POST", FTOK, body={"app_id": "cli_simapp", "app_secret": "feishusimsecret"})
+        self.assertEqual((status, obj["code"], obj["msg"], obj["expire"]), (200, 0, "ok", 7200))
+        self.assertRegex(obj["tenant_access_token"], r"^t-[0-9a-f]{40}$")
+        self.assertEqual(c.sim.requests[-1]["app"], "cli_simapp")
+
+    def test_same_token_then_new_one_near_expiry(self):
+        c = Client(token_ttl=100, feishu_same_token_window=30)
+        t1 = c.ftoken()
+        c.clock.advance(50)
+        obj = c.call("POST", FTOK, body={"app_id": "cli_simapp", "app_secret": "feishusimsecret"})[1]
+        self.assertEqual((obj["tenant_access_token"], obj["expire"]), (t1, 50))
+        c.clock.advance(20)                                           # 30 s left: still the same
+        self.assertEqual(c.ftoken(), t1)
+        c.clock.advance(1)                                            # 29 s left: a new one
+        obj = c.call("POST", FTOK, body={"app_id": "cli_simapp", "app_secret": "feishusimsecret"})[1]
+        t2 = obj["tenant_access_token"]
+        self.assertNotEqual(t2, t1)
+        self.assertEqual(obj["expire"], 100)
+        body = {"user_ids": ["fe00001"], "check_date_from": 20240515, "check_date_to": 20240515}
+        self.assertEqual(c.tasks(t1, body)[1]["code"], 0)             # the old one stays valid
+        c.clock.advance(29)
+        status, obj, _ = c.tasks(t1, body)
+        self.assertEqual((status, obj["code"]), (400, 99991663))      # ... until its own expiry
+        self.assertEqual(c.tasks(t2, body)[1]["code"], 0)
+        c.control("POST", "/_sim/config", {"feishu_same_token_window": 1000})
+        c.clock.advance(1)
+        self.assertNotEqual(c.ftoken(), t2)                            # 70 s left < 1000
+        self.assertEqual(c.rules(), [])
+
+    def test_default_window_is_1800(self):
+        c = Client(token_ttl=7200)
+        t1 = c.ftoken()
+        c.clock.advance(5400)
+        self.assertEqual(c.ftoken(), t1)
+        c.clock.advance(1)
+        self.assertNotEqual(c.ftoken(), t1)
+
+    def test_fetching_too_often_is_a_violation(self):
+        c = Client()
+        t1 = c.ftoken()
+        c.clock.advance(0.5)
+        self.assertEqual(c.ftoken(), t1)
+        self.assertEqual(c.rules(), ["token_cache"])
+        c.clock.advance(1.0)
+        self.assertEqual(c.ftoken(), t1)
+        self.assertEqual(c.rules(), ["token_cache"])
+        c.control("POST", "/_sim/revoke_tokens")
+        c.ftoken()                                                    # nothing valid held: fine
+        self.assertEqual(c.rules(), ["token_cache"])
+
+    def test_bad_credentials_and_parameters(self):
+        c = Client()
+        for body in ({"app_id": "cli_simapp", "app_secret": "nope"},
+                     {"app_id": "cli_x", "app_secret": "feishusimsecret"}):
+            status, obj, _ = c.call("POST", FTOK, body=body)
+            self.assertEqual((status, obj["code"], obj["msg"]), (200, 10014, "app secret invalid"))
+        self.assertEqual(c.rules(), [])
+        for body, rule in (({"app_id": "cli_simapp"}, "param"), (b"{", "body")):
+            c.sim.violations.clear()
+            status, obj, _ = c.call("POST", FTOK, body=body)
+            self.assertEqual((status, obj["code"]), (400, 10003))
+            self.assertEqual(c.rules(), [rule])
+        c.sim.violations.clear()
+        reply = c.call("GET", FTOK)[2]
+        self.assertEqual((reply.status, reply.body), (404, b"404 page not found"))
+        self.assertEqual(c.rules(), ["method"])
+
+    def test_missing_misplaced_unknown_expired(self):
+        c = Client(token_ttl=10)
+        tok = c.ftoken()
+        body = {"user_ids": ["fe00001"], "check_date_from": 20240515, "check_date_to": 20240515}
+        cases = [({}, "", 99991661, "token_missing"),
+                 ({"Authorization": tok}, "", 99991661, "token_missing"),
+                 ({}, f"&tenant_access_token={tok}", 99991661, "token_place"),
+                 ({"Authorization": "Bearer t-bogus"}, "", 99991663, None),
+                 ({"authorization": f"bearer {tok}"}, "", 0, None),
+                 ({HDR: tok}, "", 99991661, "token_missing")]
+        for headers, extra, code, rule in cases:
+            c.sim.violations.clear()
+            status, obj, _ = c.call("POST", f"{UT}?employee_type=employee_id{extra}", headers=headers, body=body)
+            self.assertEqual((status, obj["code"]), (200 if code == 0 else 400, code), headers)
+            self.assertEqual(c.rules(), [rule] if rule else [], headers)
+        self.assertIn("Missing access token", c.call("POST", f"{UT}?employee_type=employee_id", body=body)[1]["msg"])
+        dingtalk = c.token()
+        self.assertEqual(c.tasks(dingtalk, body)[1]["code"], 99991663)
+        self.assertEqual(c.list_record(tok, Quota.LR_BODY)[1]["errcode"], 40014)   # and the other way round
+        c.clock.advance(10)
+        self.assertEqual(c.tasks(tok, body)[1]["code"], 99991663)
+
+    def test_revoke_tokens_includes_feishu(self):
+        c = Client()
+        c.token()
+        tok = c.ftoken()
+        self.assertEqual(c.control("POST", "/_sim/revoke_tokens")[1], {"revoked": 2})
+        body = {"user_ids": ["fe00001"], "check_date_from": 20240515, "check_date_to": 20240515}
+        self.assertEqual(c.tasks(tok, body)[1]["code"], 99991663)
+
+    def test_apps_are_separate_organisations(self):
+        c = Client(feishu_apps=[("cli_a", "sa"), ("cli_b", "sb")], employees=20)
+        ta, tb = c.ftoken("cli_a", "sa"), c.ftoken("cli_b", "sb")
+        a, b = c.sim.truth(platform="feishu", appid="cli_a"), c.sim.truth(platform="feishu", appid="cli_b")
+        self.assertEqual(a["employees"], [f"fe{i:05d}" for i in range(1, 21)])
+        self.assertEqual(a["employees"], b["employees"])
+        self.assertNotEqual(a["names"], b["names"])
+        self.assertEqual(c.sim.truth(platform="feishu")["appid"], "cli_a")
+        res_a = c.all_tasks(ta, a["employees"])
+        res_b = c.all_tasks(tb, b["employees"])
+        self.assertEqual({r["employee_name"] for r in res_a}, set(a["names"]))
+        self.assertNotEqual(res_a, res_b)
+        self.assertEqual(c.control("GET", "/_sim/truth?platform=feishu&appid=nope")[0], 400)
+        self.assertEqual(c.control("GET", "/_sim/truth?platform=wechat")[0], 400)
+
+
+class FeishuUserTasks(unittest.TestCase):
+    """attendance/v1/user_tasks/query and the Feishu truth."""
+
+    def setUp(self):
+        self.c = Client(employees=200)
+        self.tok = self.c.ftoken()
+        self.body = {"user_ids": ["fe00001", "fe00002"], "check_date_from": 20240515, "check_date_to": 20240515}
+
+    def test_shape(self):
+        status, obj, _ = self.c.tasks(self.tok, self.body)
+        self.assertEqual((status, obj["code"], obj["msg"]), (200, 0, "success"))
+        data = obj["data"]
+        self.assertEqual((data["invalid_user_ids"], data["unauthorized_user_ids"]), ([], []))
+        self.assertEqual([r["user_id"] for r in data["user_task_results"]], ["fe00001", "fe00002"])
+        res = data["user_task_results"][0]
+        self.assertEqual(set(res), {"result_id", "user_id", "employee_name", "day", "group_id", "shift_id", "records"})
+        self.assertEqual(res["day"], 20240515)
+        rec = res["records"][0]
+        self.assertEqual(rec["check_in_shift_time"], str(int(TODAY0) + 9 * 3600))
+        self.assertEqual(rec["check_out_shift_time"], str(int(TODAY0) + 18 * 3600))
+        self.assertEqual(rec["check_out_result"] if rec["check_in_result"] != "NoNeedCheck" else "Todo", "Todo")
+        self.assertEqual((rec["check_in_result_supplement"], rec["check_out_result_supplement"]), ("None", "None"))
+        results = self.c.all_tasks(self.tok, self.c.sim.truth(platform="feishu")["employees"])
+        with_record = [r["records"][0] for r in results if "check_in_record" in r["records"][0]]
+        self.assertTrue(with_record)
+        for res in results:
+            rec = res["records"][0]
+            self.assertIn(rec["check_in_result"], wfsim.FEISHU_RESULTS)
+            self.assertIn(rec["check_out_result"], wfsim.FEISHU_RESULTS)
+        for rec in with_record:
+            self.assertRegex(rec["check_in_record"]["check_time"], r"^\d{10}$")
+            self.assertLessEqual(int(rec["check_in_record"]["check_time"]), START)
+            self.assertEqual(rec["check_in_record_id"], rec["check_in_record"]["record_id"])
+        self.assertEqual(self.c.rules(), [])
+
+    def test_truth_matches_hand_count(self):
+        truth = self.c.sim.truth(platform="feishu")
+        results = self.c.all_tasks(self.tok, truth["employees"])
+        self.assertEqual(len(results), 200)
+        checkins, abnormal, users = count_tasks(results)
+        self.assertEqual(nonzero(truth["checkins"]), checkins)
+        self.assertTrue(set(wfsim.FEISHU_FIXED) <= set(truth["checkins"]))
+        self.assertEqual((truth["abnormal_checkins"], truth["abnormal_employees"]), (abnormal, users))
+        self.assertTrue(all(truth["checkins"][k] for k in wfsim.FEISHU_FIXED))
+        self.assertEqual(truth["checkins"]["todo"], sum(r["records"][0]["check_out_result"] == "Todo" for r in results)
+                         + sum(r["records"][0]["check_in_result"] == "Todo" for r in results))
+        self.assertEqual(set(truth["names"]), {r["employee_name"] for r in results})
+        some = ["fe00003", "fe00150"]
+        part = self.c.sim.truth(platform="feishu", userids=",".join(some))
+        self.assertEqual(nonzero(part["checkins"]), count_tasks(self.c.all_tasks(self.tok, some))[0])
+
+    def test_results_over_the_day(self):
+        at_night = Client(start=TODAY0 + 20 * 3600, employees=200)
+        tok = at_night.ftoken()
+        results = at_night.all_tasks(tok, at_night.sim.truth(platform="feishu")["employees"])
+        outs = {r["records"][0]["check_out_result"] for r in results}
+        self.assertTrue({"Normal", "Early", "Lack"} <= outs, outs)
+        self.assertTrue(all(int(r["records"][0]["check_out_record"]["check_time"]) <= at_night.clock()
+                            for r in results if "check_out_record" in r["records"][0]))
+        # the day after, nothing of that day is Todo any more
+        at_night.clock.advance(86400)
+        yesterday = at_night.all_tasks(at_night.ftoken(), at_night.sim.truth(platform="feishu")["employees"])
+        self.assertEqual(len(yesterday), 200)
+        old = at_night.all_tasks(at_night.ftoken(), ["fe00001", "fe00002"], day=20240515)
+        self.assertFalse(any("Todo" in (r["records"][0]["check_in_result"], r["records"][0]["check_out_result"])
+                             for r in old))
+
+    def test_days_range_and_unknown_users(self):
+        body = {"user_ids": ["fe00001", "nobody", "fe00002"], "check_date_from": 20240501, "check_date_to": 20240531}
+        data = self.c.tasks(self.tok, body)[1]["data"]
+        self.assertEqual(data["invalid_user_ids"], ["nobody"])
+        days = sorted({r["day"] for r in data["user_task_results"]})
+        self.assertEqual(days, list(range(20240509, 20240516)))        # the last 7 days, none in the future
+        self.assertEqual(len(data["user_task_results"]), 14)
+        self.assertEqual(self.c.tasks(self.tok, self.body, "employee_no")[1]["code"], 0)
+
+    def test_unauthorized(self):
+        c = Client(employees=60, feishu_unauthorized=2)
+        tok = c.ftoken()
+        body = {"user_ids": ["fe00001", "fe00002", "fe00003"], "check_date_from": 20240515, "check_date_to": 20240515}
+        data = c.tasks(tok, body)[1]["data"]
+        self.assertEqual((data["unauthorized_user_ids"], [r["user_id"] for r in data["user_task_results"]]),
+                         (["fe00001", "fe00002"], ["fe00003"]))
+        truth = c.sim.truth(platform="feishu")
+        self.assertEqual(truth["unauthorized"], ["fe00001", "fe00002"])
+        self.assertEqual(nonzero(truth["checkins"]), count_tasks(c.all_tasks(tok, truth["employees"]))[0])
+        c.control("POST", "/_sim/config", {"feishu_unauthorized": 0})
+        self.assertEqual(c.tasks(tok, body)[1]["data"]["unauthorized_user_ids"], [])
+
+    def test_parameter_errors(self):
+        ok = self.body
+        fifty_one = [f"fe{i:05d}" for i in range(1, 52)]
+        cases = [(None, ok, "employee_type"),
+                 ("open_id", ok, "employee_type"),
+                 ("employee_id", {k: v for k, v in ok.items() if k != "user_ids"}, "user_ids"),
+                 ("employee_id", {**ok, "user_ids": []}, "user_ids"),
+                 ("employee_id", {**ok, "user_ids": fifty_one}, "user_ids"),
+                 ("employee_id", {**ok, "user_ids": "fe00001"}, "user_ids"),
+                 ("employee_id", {**ok, "check_date_from": "20240515"}, "check_date_from"),
+                 ("employee_id", {**ok, "check_date_from": 2024515}, "check_date_from"),
+                 ("employee_id", {**ok, "check_date_from": 20240231}, "check_date_from"),
+                 ("employee_id", {k: v for k, v in ok.items() if k != "check_date_to"}, "check_date_to"),
+                 ("employee_id", {**ok, "check_date_to": 20240514}, "check_date_to"),
+                 ("employee_id", {**ok, "check_date_from": 20240414}, "span"),
+                 ("employee_id", b"[]", "body")]
+        for employee_type, body, rule in cases:
+            self.c.sim.violations.clear()
+            status, obj, _ = self.c.tasks(self.tok, body, employee_type)
+            self.assertEqual((status, obj["code"], obj["msg"]), (400, 1220001, "param is invalid"), body)
+            self.assertEqual(self.c.rules(), [rule], body)
+        self.c.sim.violations.clear()
+        self.assertEqual(self.c.tasks(self.tok, {**ok, "check_date_from": 20240415})[1]["code"], 0)   # 31 days
+        self.assertEqual(self.c.tasks(self.tok, {**ok, "user_ids": fifty_one[:50]})[1]["code"], 0)
+        reply = self.c.call("GET", f"{UT}?employee_type=employee_id", headers={"Authorization": f"Bearer {self.tok}"})[2]
+        self.assertEqual(reply.status, 404)
+        self.assertEqual(self.c.rules(), ["method"])
+        self.assertEqual(self.c.call("POST", "/open-apis/nothing")[0], 404)
+
+    def test_odd_results(self):
+        c = Client(employees=60, odd_results=True)
+        truth = c.sim.truth(platform="feishu")
+        self.assertEqual(truth["checkins"]["overtime"], 1)
+        checkins, abnormal, users = count_tasks(c.all_tasks(c.ftoken(), truth["employees"]))
+        self.assertEqual((checkins["overtime"], abnormal, users),
+                         (1, truth["abnormal_checkins"], truth["abnormal_employees"]))
+
+    def test_rate_limit_50_per_second(self):
+        c = self.c
+        c.clock.advance(1.0)
+        codes = []
+        for _ in range(51):
+            status, obj, reply = c.tasks(self.tok, self.body)
+            codes.append(obj["code"])
+            c.clock.advance(0.005)
+        self.assertEqual(codes, [0] * 50 + [99991400])
+        self.assertEqual((status, obj["msg"]), (429, "request trigger frequency limit"))
+        self.assertEqual(reply.headers, {"x-ogw-ratelimit-limit": "50", "x-ogw-ratelimit-reset": "1"})
+        self.assertEqual(c.rules(), ["qps"])
+        self.assertIn("50 calls", c.sim.violations[0]["detail"])
+        self.assertEqual(c.ftoken() and c.rules(), ["qps"])             # another API is not affected
+        c.clock.advance(1.0)
+        self.assertEqual(c.tasks(self.tok, self.body)[1]["code"], 0)
+        c.control("POST", "/_sim/config", {"feishu_qps_limit": 1})
+        self.assertEqual(c.tasks(self.tok, self.body)[1]["code"], 99991400)
+
+    def test_faults(self):
+        c, tok, body = self.c, self.tok, self.body
+
+        def fault(**spec):
+            status, obj, _ = c.control("POST", "/_sim/fault", spec)
+            self.assertEqual(status, 200, obj)
+
+        fault(endpoint="userTasks", kind="errcode", code=1220002)
+        fault(endpoint="userTasks", kind="errcode", status=500, code=-1, msg="boom")
+        self.assertEqual(c.tasks(tok, body)[:2], (400, {"code": 1220002, "msg": "internal error"}))
+        self.assertEqual(c.tasks(tok, body)[:2], (500, {"code": -1, "msg": "boom"}))
+        self.assertEqual(c.sim.requests[-1]["errcode"], -1)
+        fault(endpoint="userTasks", kind="throttle", reset=3)
+        status, obj, reply = c.tasks(tok, body)
+        self.assertEqual((status, obj["code"], reply.headers["x-ogw-ratelimit-reset"]), (429, 99991400, "3"))
+        fault(kind="quota")                                           # not applicable to Feishu
+        self.assertEqual(c.tasks(tok, body)[1]["code"], 0)
+        self.assertEqual(len(c.sim.faults), 1)
+        c.control("POST", "/_sim/fault/clear")
+        fault(endpoint="userTasks", kind="truncated")
+        fault(endpoint="userTasks", kind="garbage")
+        fault(endpoint="userTasks", kind="huge", bytes=100_000)
+        self.assertTrue(c.tasks(tok, body)[2].body.startswith(b'{"code":0'))
+        self.assertIsInstance(c.tasks(tok, body)[1], bytes)
+        total, chunks = c.tasks(tok, body)[2].stream
+        data = b"".join(chunks())
+        self.assertEqual((total, len(data)), (100_000, 100_000))
+        self.assertGreater(len(json.loads(data)["data"]["user_task_results"]), 100)
+        fault(endpoint="userTasks", kind="token_invalid", appid="cli_simapp")
+        self.assertEqual(c.tasks(tok, body)[:2][1]["code"], 99991663)
+        self.assertEqual(c.tasks(tok, body)[1]["code"], 99991663)      # really revoked
+        new = c.ftoken()
+        self.assertNotEqual(new, tok)
+        fault(endpoint="tenantToken", kind="token_invalid")
+        credentials = {"app_id": "cli_simapp", "app_secret": "feishusimsecret"}
+        self.assertEqual(c.call("POST", FTOK, body=credentials)[1]["code"], 10014)
+        fault(endpoint="tenantToken", kind="drop")
+        self.assertTrue(c.call("POST", FTOK, body=credentials)[2].drop)
+        self.assertEqual(c.control("POST", "/_sim/fault", {"endpoint": "userTasks", "kind": "quota"})[0], 400)
+        self.assertEqual(c.rules(), [])
+
+
 class HTTPServer(unittest.TestCase):
     """wfsim.py as a process."""
 
@@ -912,6 +1709,95 @@ class HTTPServer(unittest.TestCase):
         self.assertNotIn("appsecret", err)                   # query (secret) not logged
 
 
+class FeishuHTTP(unittest.TestCase):
+    """The new command-line flags and the Feishu endpoints over HTTP."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.proc = subprocess.Popen(
+            [sys.executable, os.path.join(HERE, "wfsim.py"), "--port", "0", "--employees", "60", "--quiet",
+             "--feishu-app", "cli_a:sa", "--feishu-app", "cli_b:sb", "--odd-results", "--monthly-quota", "2",
+             "--feishu-unauthorized", "1", "--feishu-same-token-window", "60"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV)
+        cls.port = read_ready(cls.proc)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.proc.send_signal(signal.SIGTERM)
+        cls.proc.wait(timeout=10)
+        cls.proc.stdout.close()
+        cls.proc.stderr.close()
+
+    def setUp(self):
+        self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        self.request("POST", "/_sim/reset")
+
+    def tearDown(self):
+        self.conn.close()
+
+    def request(self, method, path, body=None, headers=None):
+        """One request; returns (response, decoded JSON or raw bytes)."""
+        data = json.dumps(body).encode() if body is not None else None
+        self.conn.request(method, path, body=data, headers={"Content-Type": "application/json", **(headers or {})})
+        resp = self.conn.getresponse()
+        raw = resp.read()
+        try:
+            return resp, json.loads(raw)
+        except ValueError:
+            return resp, raw
+
+    def test_flags_reach_the_config(self):
+        cfg = self.request("GET", "/_sim/config")[1]
+        self.assertEqual((cfg["monthly_quota"], cfg["odd_results"], cfg["feishu_unauthorized"],
+                          cfg["feishu_same_token_window"], cfg["feishu_qps_limit"], cfg["quota_used"]),
+                         (2, True, 1, 60.0, 50, {"dingsimkey": 0}))
+
+    def test_feishu_over_http(self):
+        resp, obj = self.request("POST", FTOK, {"app_id": "cli_b", "app_secret": "sb"})
+        self.assertEqual((resp.status, obj["code"], obj["expire"]), (200, 0, 7200))
+        tok = obj["tenant_access_token"]
+        today = int(time.strftime("%Y%m%d", time.gmtime(time.time() + 8 * 3600)))
+        truth = self.request("GET", "/_sim/truth?platform=feishu&appid=cli_b")[1]
+        resp, obj = self.request("POST", f"{UT}?employee_type=employee_id",
+                                 {"user_ids": truth["employees"][:50], "check_date_from": today, "check_date_to": today},
+                                 {"Authorization": f"Bearer {tok}"})
+        self.assertEqual((resp.status, obj["data"]["unauthorized_user_ids"]), (200, ["fe00001"]))
+        results = obj["data"]["user_task_results"]
+        resp, obj = self.request("POST", f"{UT}?employee_type=employee_id",
+                                 {"user_ids": truth["employees"][50:], "check_date_from": today, "check_date_to": today},
+                                 {"Authorization": f"Bearer {tok}"})
+        results += obj["data"]["user_task_results"]
+        truth = self.request("GET", "/_sim/truth?platform=feishu&appid=cli_b")[1]
+        self.assertEqual(nonzero(truth["checkins"]), count_tasks(results)[0])
+        self.assertEqual(truth["checkins"]["overtime"], 1)
+        log = self.request("GET", "/_sim/requests")[1]
+        self.assertEqual([(e["app"], e["endpoint"], e["errcode"]) for e in log],
+                         [("cli_b", "tenantToken", 0), ("cli_b", "userTasks", 0), ("cli_b", "userTasks", 0)])
+        self.assertEqual(self.request("GET", "/_sim/violations")[1], [])
+
+    def test_throttle_headers_on_the_wire(self):
+        tok = self.request("POST", FTOK, {"app_id": "cli_a", "app_secret": "sa"})[1]["tenant_access_token"]
+        self.request("POST", "/_sim/fault", {"endpoint": "userTasks", "kind": "throttle", "reset": 2})
+        resp, obj = self.request("POST", f"{UT}?employee_type=employee_id",
+                                 {"user_ids": ["fe00002"], "check_date_from": 20240101, "check_date_to": 20240101},
+                                 {"Authorization": f"Bearer {tok}"})
+        self.assertEqual((resp.status, obj["code"]), (429, 99991400))
+        self.assertEqual((resp.getheader("x-ogw-ratelimit-limit"), resp.getheader("x-ogw-ratelimit-reset")), ("50", "2"))
+        resp, _ = self.request("POST", "/open-apis/nothing")
+        self.assertEqual(resp.status, 404)
+
+    def test_monthly_quota_flag_and_list_record(self):
+        tok = self.request("GET", "/gettoken?appkey=dingsimkey&appsecret=dingsimsecret")[1]["access_token"]
+        day = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 8 * 3600))
+        body = {"userIds": '["u00001","u00002"]', "checkDateFrom": f"{day} 00:00:00",
+                "checkDateTo": f"{day} 23:59:59", "isI18n": False}
+        codes = [self.request("POST", f"{LR}?access_token={tok}", body)[1]["errcode"] for _ in range(3)]
+        self.assertEqual(codes, [0, 0, 90020])
+        truth = self.request("GET", "/_sim/truth?userids=u00001,u00002")[1]
+        self.assertEqual(truth["quota_used"], 2)
+        self.assertIn("overtime", truth["checkins"])
+
+
 class Quiet(unittest.TestCase):
     """--quiet and --utc-offset on the command line."""
 
@@ -933,9 +1819,11 @@ class Quiet(unittest.TestCase):
             self.assertEqual(proc.stderr.read(), "")
             proc.stdout.close()
             proc.stderr.close()
-        bad = subprocess.run([sys.executable, os.path.join(HERE, "wfsim.py"), "--app", "nocolon"],
-                             capture_output=True, text=True, timeout=10)
-        self.assertEqual(bad.returncode, 2)
+        for args in (["--app", "nocolon"], ["--feishu-app", "nocolon"], ["--monthly-quota", "-1"],
+                     ["--feishu-unauthorized", "-2"]):
+            bad = subprocess.run([sys.executable, os.path.join(HERE, "wfsim.py"), *args],
+                                 capture_output=True, text=True, timeout=10)
+            self.assertEqual(bad.returncode, 2, args)
 
 
 if __name__ == "__main__":

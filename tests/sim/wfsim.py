@@ -1,15 +1,16 @@
 #!/usr/bin/env python3
-"""wfsim - a DingTalk open-platform simulator for collectd-workforce.
+"""wfsim - a DingTalk and Feishu open-platform simulator for collectd-workforce.
 
-Serves the DingTalk endpoints the plugin polls (oapi and /v1.0 on one base
-URL) from deterministic generated data, enforces the documented limits,
-records every request and every broken rule, and is steered by tests through
-a control API under /_sim/.  Python 3.11 standard library only; see README.md
-next to this file.
+Serves the DingTalk endpoints the plugin polls (oapi and /v1.0) and the Feishu
+endpoints (/open-apis/...) on one base URL from deterministic generated data,
+enforces the documented limits, records every request and every broken rule,
+and is steered by tests through a control API under /_sim/.  Python 3.11
+standard library only; see README.md next to this file.
 
 Adding an endpoint: write a Simulator method decorated with @endpoint(path,
-method, kind, name) that takes a Context and returns a Reply (helpers:
-json_body, int_value, check_offset, offset_page, key_page, oapi_ok, Rejected).
+method, kind, name[, counted=True]) that takes a Context and returns a Reply
+(helpers: json_body, int_value, id_list, check_offset, offset_page, key_page,
+oapi_ok, Rejected).
 """
 
 from __future__ import annotations
@@ -51,6 +52,63 @@ GIVEN = ("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英�
 RFC3339_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?"
                         r"(Z|[+-]\d{2}:\d{2})")
 TOKEN_HEADER = "x-acs-dingtalk-access-token"
+LOCAL_DATETIME_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})")
+
+# DingTalk attendance (listRecord) and field sign-ins (checkin/record/get)
+TIME_WEIGHTS = {"Normal": 80, "Early": 4, "Late": 4, "SeriousLate": 4, "Absenteeism": 4, "NotSigned": 4}
+TIME_RESULTS = tuple(TIME_WEIGHTS)
+LOCATION_RESULTS = ("Normal", "Outside", "NotSigned")
+OUTSIDE_SHARE = 8 / 96             # of located records: Normal ~88 %, Outside ~8 %, NotSigned ~4 %
+SOURCE_TYPES = ("ATM", "ATM", "ATM", "DING_ATM", "BEACON", "USER", "AUTO_CHECK")
+CHECK_DELTAS = {                   # seconds from the planned time: (OnDuty range, OffDuty range)
+    "Normal": ((-1200, 0), (0, 3600)),
+    "Early": ((-3600, -1201), (-3600, -60)),
+    "Late": ((60, 1800), (60, 1800)),
+    "SeriousLate": ((1801, 5400), (1801, 5400)),
+    "Absenteeism": ((5401, 14400), (5401, 14400)),
+}
+ON_DUTY, OFF_DUTY = 9 * 3600, 18 * 3600
+EARLY_SHARE = 0.7                  # employees whose OnDuty record exists today at any hour
+FORCED_CHECKS = (("Early", False), ("Late", False), ("SeriousLate", False), ("Absenteeism", False),
+                 ("NotSigned", False), ("Normal", True), ("Normal", False))   # (timeResult, Outside)
+ATTENDANCE_DAYS = 7                # days with check records / Feishu tasks, today included
+SIGNIN_DAYS = 30                   # days before today that can hold field sign-ins
+MAX_RECORD_USERS = 50
+MAX_RECORD_SPAN = 7 * DAY
+RECORD_HISTORY = 180 * DAY
+MAX_CHECKIN_USERS = 10
+MAX_CHECKIN_SIZE = 100
+MAX_CHECKIN_SPAN = 45 * DAY
+DEFAULT_MONTHLY_QUOTA = 5000
+QUOTA_MESSAGE = "该企业本月调用量已达上限"
+
+# Feishu
+FEISHU_QPS = 50
+FEISHU_SAME_TOKEN_WINDOW = 1800.0
+FEISHU_PARAM_CODE = 1220001
+FEISHU_RESULTS = ("NoNeedCheck", "SystemCheck", "Normal", "Early", "Late", "Lack", "Todo")
+FEISHU_FIXED = ("normal", "early", "late", "lack", "todo", "noneedcheck")
+FEISHU_NOT_ABNORMAL = ("Normal", "NoNeedCheck", "Todo", "SystemCheck")
+FEISHU_IN_WEIGHTS = {"Normal": 80, "Late": 6, "Early": 2, "Lack": 4, "NoNeedCheck": 4, "SystemCheck": 4}
+FEISHU_OUT_WEIGHTS = {"Normal": 84, "Early": 6, "Late": 1, "Lack": 5, "SystemCheck": 4}
+FEISHU_FORCED = ("Early", "Late", "Lack", "NoNeedCheck", "SystemCheck", "Todo", "Normal")
+FEISHU_DELTAS = {"Normal": ((-1200, 0), (0, 3600)), "Early": ((-3600, -1201), (-3600, -60)),
+                 "Late": ((60, 3600), (60, 1800))}
+MAX_TASK_USERS = 50
+MAX_TASK_DAYS = 31
+
+# personal-looking text for addresses, places and remarks
+CITIES = (("杭州市", ("余杭区", "西湖区", "滨江区", "拱墅区"), 30.27, 120.15),
+          ("上海市", ("浦东新区", "徐汇区", "静安区", "长宁区"), 31.23, 121.47),
+          ("北京市", ("海淀区", "朝阳区", "东城区", "丰台区"), 39.90, 116.40),
+          ("深圳市", ("南山区", "福田区", "罗湖区", "宝安区"), 22.54, 114.06),
+          ("成都市", ("武侯区", "锦江区", "青羊区", "金牛区"), 30.57, 104.07))
+ROADS = ("文一西路", "五常大道", "莫干山路", "延安路", "南京西路", "长寿路", "中关村大街", "建国路",
+         "深南大道", "科苑路", "人民南路", "天府大道", "学院路", "解放路", "中山北路", "滨江大道")
+PLACES = ("未来科技城", "万象城", "银泰城", "国贸中心", "软件园", "创意产业园", "华润大厦", "龙湖天街",
+          "来福士广场", "环球中心", "东方广场", "金融港")
+VISITS = ("拜访客户,洽谈续约", "设备巡检", "上门安装调试", "合同签署", "售后回访", "项目验收",
+          "送货签收", "现场培训", "门店督导")
 
 
 # ---------------------------------------------------------------- time helpers
@@ -97,6 +155,53 @@ def parse_rfc3339(text: str) -> float:
     return dt.datetime(y, mo, d, h, mi, s, tzinfo=tz).timestamp() + frac
 
 
+def parse_local_datetime(text: str, offset_min: int) -> int:
+    """Parse 'yyyy-MM-dd HH:mm:ss' as local time at offset_min into epoch seconds."""
+    m = LOCAL_DATETIME_RE.fullmatch(text)
+    if not m:
+        raise ValueError(f"not yyyy-MM-dd HH:mm:ss: {text!r}")
+    zone = dt.timezone(dt.timedelta(minutes=offset_min))
+    return int(dt.datetime(*(int(g) for g in m.groups()), tzinfo=zone).timestamp())
+
+
+def local_date(ts: float, offset_min: int) -> dt.date:
+    """The calendar date at offset_min of the moment ts."""
+    return dt.datetime.fromtimestamp(ts, dt.timezone(dt.timedelta(minutes=offset_min))).date()
+
+
+def date_midnight(day: dt.date, offset_min: int) -> int:
+    """Epoch seconds of the local midnight starting day at offset_min."""
+    zone = dt.timezone(dt.timedelta(minutes=offset_min))
+    return int(dt.datetime(day.year, day.month, day.day, tzinfo=zone).timestamp())
+
+
+def ymd(day: dt.date) -> int:
+    """A date as the integer yyyyMMdd."""
+    return day.year * 10000 + day.month * 100 + day.day
+
+
+def settle_cutoff(day0: int, started: float) -> int:
+    """Latest second at which a record guaranteed to exist on day day0 may lie.
+
+    Guaranteed records (the OnDuty records of ~70 % of employees, most field
+    sign-ins) must exist today at any hour without lying in the future: on the
+    day the simulator started they lie at least 60 s before the start, on
+    later days at the local midnight, on earlier days anywhere in the day.
+    """
+    return max(day0, int(math.floor(min(day0 + DAY, started))) - 60)
+
+
+def pick(rng: random.Random, weights: dict[str, int]) -> str:
+    """A weighted choice among the keys of weights."""
+    return rng.choices(list(weights), list(weights.values()))[0]
+
+
+def in_range(rng_fraction: float, bounds: tuple[int, int]) -> int:
+    """The point at rng_fraction of the integer range bounds (both ends inclusive)."""
+    lo, hi = bounds
+    return min(hi, lo + int(rng_fraction * (hi - lo + 1)))
+
+
 # ---------------------------------------------------------------- data model
 
 @dataclasses.dataclass
@@ -128,29 +233,59 @@ class Departure:
                 "leaveReason": self.reason}
 
 
-class Org:
-    """One organisation (one app): employees, pre-entries and departures."""
+def fake_address(rng: random.Random) -> tuple[str, str, str]:
+    """A Chinese street address with its latitude and longitude (as strings)."""
+    city, districts, lat, lon = rng.choice(CITIES)
+    address = (f"{city}{rng.choice(districts)}{rng.choice(ROADS)}{rng.randint(1, 999)}号"
+               f"{rng.randint(1, 30)}幢{rng.randint(101, 2999)}室")
+    return address, f"{lat + rng.uniform(-0.1, 0.1):.6f}", f"{lon + rng.uniform(-0.1, 0.1):.6f}"
 
-    def __init__(self, appkey: str, secret: str, rng: random.Random):
+
+class Org:
+    """One organisation (one app): employees, pre-entries, departures, attendance.
+
+    Check records, field sign-ins and Feishu tasks are not stored: a day's
+    plan is drawn from seed + app + the day's local midnight over the current
+    employee list, cached, and filtered by the clock when served, so that
+    nothing served lies in the future and the days roll over by themselves.
+    """
+
+    def __init__(self, appkey: str, secret: str, rng: random.Random, seed: int = 0, prefix: str = "u"):
         """Create an empty organisation whose later random choices use rng."""
         self.appkey, self.secret, self.rng = appkey, secret, rng
+        self.seed, self.prefix = seed, prefix
         self.employees: dict[str, Person] = {}
         self.preentry: dict[str, Person] = {}
         self.departures: list[Departure] = []
         self.mobiles: set[str] = set()
-        self.counters = {"u": 0, "p": 0, "d": 0}
+        self.counters = {"u": 0, "p": 0, "d": 0, prefix: 0}
+        ids = random.Random(f"wfsim:{seed}:{appkey}:ids")
+        self.group_id, self.shift_id = ids.randrange(10 ** 8, 10 ** 9), ids.randrange(10 ** 8, 10 ** 9)
+        self.extra_checks: list[dict] = []      # check records added by /_sim/mutate
+        self.extra_signins: list[dict] = []     # sign-ins added by /_sim/mutate
+        self.quota: dict[tuple[int, int], int] = {}   # (year, month) -> counted calls
+        self.plans: dict[tuple, tuple[tuple, Any]] = {}
+        self.profiles: dict[str, dict] = {}
 
     @classmethod
     def generate(cls, seed: int, appkey: str, secret: str, employees: int, preentry: int,
                  start: float, offset_min: int) -> "Org":
         """Build the deterministic data of one app from seed + appkey."""
-        org = cls(appkey, secret, random.Random(f"wfsim:{seed}:{appkey}"))
+        org = cls(appkey, secret, random.Random(f"wfsim:{seed}:{appkey}"), seed)
         for status in org.status_plan(employees):
             org.add_employee(status)
         for _ in range(preentry):
             org.add_preentry()
         for t, reason in sorted(org.departure_plan(employees, start, offset_min)):
             org.add_departure(t, reason)
+        return org
+
+    @classmethod
+    def generate_feishu(cls, seed: int, app_id: str, secret: str, employees: int) -> "Org":
+        """Build a Feishu app's organisation: employees fe00001, ... from seed + app id."""
+        org = cls(app_id, secret, random.Random(f"wfsim:{seed}:feishu:{app_id}"), seed, prefix="fe")
+        for _ in range(employees):
+            org.add_employee(3)
         return org
 
     def status_plan(self, n: int) -> list[int]:
@@ -201,7 +336,7 @@ class Org:
 
     def add_employee(self, status: int) -> Person:
         """Add an on-job employee with the given HR status."""
-        person = Person(self.next_id("u"), self.new_name(), self.new_mobile(), status)
+        person = Person(self.next_id(self.prefix), self.new_name(), self.new_mobile(), status)
         self.employees[person.userid] = person
         return person
 
@@ -240,6 +375,171 @@ class Org:
         """Everyone whose personal data the org holds."""
         return [*self.employees.values(), *self.preentry.values(), *self.departures]
 
+    # ------------------------------------------------------------ attendance plans
+
+    def profile(self, userid: str) -> dict[str, str]:
+        """Personal-looking data of one person (address, coordinates, device, remark)."""
+        if userid not in self.profiles:
+            rng = random.Random(f"wfsim:{self.seed}:{self.appkey}:profile:{userid}")
+            address, lat, lon = fake_address(rng)
+            remark = f"{rng.choice(SURNAMES)}{rng.choice(('先生', '女士', '总'))}处{rng.choice(VISITS)}"
+            self.profiles[userid] = {"address": address, "latitude": lat, "longitude": lon,
+                                     "device": "%032x" % rng.getrandbits(128), "remark": remark}
+        return self.profiles[userid]
+
+    def cached(self, key: tuple, build: Callable[[tuple], Any]) -> Any:
+        """The plan named key for the current employee list (rebuilt when the list changed)."""
+        ids = tuple(self.employees)
+        hit = self.plans.get(key)
+        if hit is None or hit[0] != ids:
+            if len(self.plans) > 512:
+                self.plans.clear()
+            hit = (ids, build(ids))
+            self.plans[key] = hit
+        return hit[1]
+
+    def check_plan(self, day0: int, started: float, odd: bool) -> dict[str, list[dict]]:
+        """Every DingTalk check record of the work day starting at day0, by userid (not yet
+        filtered by the clock)."""
+        day0 = int(day0)
+        return self.cached(("checks", day0, started, odd),
+                           lambda ids: self.build_checks(ids, day0, started, odd))
+
+    def build_checks(self, ids: tuple, day0: int, started: float, odd: bool) -> dict[str, list[dict]]:
+        """Draw a day's check records: an OnDuty and an OffDuty record per employee.
+
+        Draws happen per employee in list order, so adding an employee leaves
+        the others' records alone. With 50 or more employees the first seven
+        employees whose OnDuty record is guaranteed today get one of every
+        time and location result, so that each is present at any hour.
+        """
+        rng = random.Random(f"wfsim:{self.seed}:{self.appkey}:checks:{day0}")
+        drafts = []
+        for uid in ids:
+            early = rng.random() < EARLY_SHARE
+            on, off = ([pick(rng, TIME_WEIGHTS), rng.random() < OUTSIDE_SHARE, rng.random(),
+                        rng.randrange(1000), rng.choice(SOURCE_TYPES), rng.getrandbits(40)] for _ in "01")
+            drafts.append((uid, early, on, off))
+        settled = [d for d in drafts if d[1]]
+        if len(ids) >= 50:
+            for (_, _, on, _), (result, outside) in zip(settled, FORCED_CHECKS):
+                on[0], on[1] = result, outside
+        cutoff = settle_cutoff(day0, started)
+        plan: dict[str, list[dict]] = {uid: [] for uid in ids}
+        for uid, early, on, off in drafts:
+            plan[uid].append(self.check_record(uid, "OnDuty", day0, on, cutoff if early else None))
+            plan[uid].append(self.check_record(uid, "OffDuty", day0, off, None))
+        if odd and settled:
+            odd_checks = (("Overtime", "Normal"), ("Normal", "Remote"))
+            for d, (result, location) in zip((settled[0], settled[-1]), odd_checks):
+                draw = [result, False, 0.0, 0, "USER", rng.getrandbits(40)]
+                plan[d[0]].append(self.check_record(d[0], "OnDuty", day0, draw, cutoff, location))
+        for records in plan.values():
+            records.sort(key=lambda r: r["userCheckTime"])
+        return plan
+
+    def check_record(self, uid: str, check_type: str, day0: int, draw: list, cutoff: int | None,
+                     location: str | None = None) -> dict:
+        """One check record from its draws; a guaranteed one (cutoff given) lies no later than cutoff."""
+        result, outside, fraction, millis, source, rec_id = draw
+        base = day0 + (ON_DUTY if check_type == "OnDuty" else OFF_DUTY)
+        deltas = CHECK_DELTAS.get(result)
+        planned = base + (in_range(fraction, deltas[check_type != "OnDuty"]) if deltas else 0)
+        at = planned if cutoff is None else min(planned, cutoff)
+        user_ms = at * 1000 + (millis if at == planned and result != "NotSigned" else 0)
+        if location is None:
+            location = "NotSigned" if result == "NotSigned" else "Outside" if outside else "Normal"
+        return self.check_dict(uid, check_type, result, location, user_ms, base, day0,
+                               "SYSTEM" if result == "NotSigned" else source, rec_id)
+
+    def check_dict(self, uid: str, check_type: str, result: str, location: str, user_ms: int,
+                   base: int, day0: int, source: str, rec_id: int) -> dict:
+        """A check record as listRecord returns it (times in epoch milliseconds)."""
+        prof = self.profile(uid)
+        located = location != "NotSigned"
+        rec = {"id": 10 ** 11 + rec_id, "groupId": self.group_id, "planId": 2 * 10 ** 11 + rec_id,
+               "userId": uid, "checkType": check_type, "timeResult": result, "locationResult": location,
+               "sourceType": source, "isLegal": "N" if location == "Outside" else "Y",
+               "userCheckTime": user_ms, "baseCheckTime": base * 1000, "planCheckTime": base * 1000,
+               "workDate": day0 * 1000, "userAddress": prof["address"] if located else "",
+               "userLatitude": prof["latitude"] if located else "",
+               "userLongitude": prof["longitude"] if located else "",
+               "userAccuracy": "30" if located else "", "locationMethod": "MAP" if located else "",
+               "deviceId": prof["device"] if located else "", "gmtCreate": user_ms, "gmtModified": user_ms}
+        if location == "Outside":
+            rec["outsideRemark"] = prof["remark"]
+        return rec
+
+    def signin_plan(self, day0: int, started: float) -> list[dict]:
+        """Every field sign-in of the day starting at day0, by time (not yet filtered by the clock)."""
+        day0 = int(day0)
+        return self.cached(("signins", day0, started), lambda ids: self.build_signins(ids, day0, started))
+
+    def build_signins(self, ids: tuple, day0: int, started: float) -> list[dict]:
+        """Draw a day's sign-ins: ~15 % of employees (1-3 each) from the start day on, ~2 % before.
+
+        Most sign-ins (and always the day's first) are settled: their times are
+        squeezed into [day0, cutoff], so today has sign-ins at any hour.
+        """
+        rng = random.Random(f"wfsim:{self.seed}:{self.appkey}:signins:{day0}")
+        share = 0.15 if day0 + DAY > started else 0.02
+        count = min(len(ids), max(1, round(share * len(ids))))
+        cutoff = settle_cutoff(day0, started)
+        out: list[dict] = []
+        for uid in rng.sample(ids, count):
+            for _ in range(rng.choices((1, 2, 3), (70, 20, 10))[0]):
+                planned = day0 + rng.randint(8 * 3600 + 1800, 19 * 3600)
+                settled = rng.random() < EARLY_SHARE or not out
+                at = day0 + (planned - day0) * (cutoff - day0) // DAY if settled else planned
+                out.append(self.signin_dict(uid, at * 1000 + rng.randrange(1000), rng))
+        out.sort(key=lambda r: (r["checkin_time"], r["userid"]))
+        return out
+
+    @staticmethod
+    def signin_dict(uid: str, checkin_ms: int, rng: random.Random) -> dict:
+        """A sign-in as checkin/record/get returns it (image_list only when there are photos)."""
+        detail, lat, lon = fake_address(rng)
+        rec = {"checkin_time": checkin_ms, "userid": uid, "place": f"{detail[:3]}{rng.choice(PLACES)}",
+               "detail_place": detail, "remark": rng.choice(VISITS),
+               "visit_user": f"{rng.choice(SURNAMES)}{rng.choice(('先生', '女士', '经理', '总'))}",
+               "latitude": lat, "longitude": lon}
+        if rng.random() < 0.5:
+            rec["image_list"] = [f"https://static.dingtalk.com/media/{rng.getrandbits(64):016x}.jpg"]
+        return rec
+
+    def task_plan(self, day0: int, started: float, odd: bool) -> dict[str, dict]:
+        """A Feishu day's planned results and times by user id (resolved against the clock when served)."""
+        day0 = int(day0)
+        return self.cached(("tasks", day0, started, odd), lambda ids: self.build_tasks(ids, day0, started, odd))
+
+    def build_tasks(self, ids: tuple, day0: int, started: float, odd: bool) -> dict[str, dict]:
+        """Draw a Feishu day: one shift 09:00-18:00 per employee, mostly Normal.
+
+        With 50 or more employees the first employees whose check-in is
+        guaranteed today get one of every result; with odd results the last
+        of them checks in with the undocumented result Overtime.
+        """
+        rng = random.Random(f"wfsim:{self.seed}:feishu:{self.appkey}:tasks:{day0}")
+        plan = {uid: {"early": rng.random() < EARLY_SHARE, "in": pick(rng, FEISHU_IN_WEIGHTS),
+                      "out": pick(rng, FEISHU_OUT_WEIGHTS), "in_fraction": rng.random(),
+                      "out_fraction": rng.random(), "id": rng.getrandbits(40)} for uid in ids}
+        settled = [task for task in plan.values() if task["early"]]
+        if len(ids) >= 50:
+            for task, result in zip(settled, FEISHU_FORCED):
+                task["in"] = result
+        if odd and settled:
+            settled[-1]["in"] = "Overtime"
+        cutoff = settle_cutoff(day0, started)
+        for task in plan.values():
+            if task["in"] == "NoNeedCheck":
+                task["out"] = "NoNeedCheck"
+            deltas_in, deltas_out = FEISHU_DELTAS.get(task["in"]), FEISHU_DELTAS.get(task["out"])
+            t_in = day0 + ON_DUTY + (in_range(task["in_fraction"], deltas_in[0]) if deltas_in else 0)
+            task["in_time"] = min(t_in, cutoff) if task["early"] else t_in
+            t_out = day0 + OFF_DUTY + (in_range(task["out_fraction"], deltas_out[1]) if deltas_out else 0)
+            task["out_time"] = t_out
+        return plan
+
 
 # ---------------------------------------------------------------- plumbing
 
@@ -252,6 +552,7 @@ class Reply:
     errcode: Any = None
     stream: tuple[int, Callable[[], Iterator[bytes]]] | None = None
     drop: bool = False
+    headers: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 def json_reply(status: int, obj: Any, errcode: Any = None) -> Reply:
@@ -274,6 +575,24 @@ def v1_error(status: int, code: str, message: str) -> Reply:
     return json_reply(status, {"code": code, "message": message, "requestid": request_id()}, code)
 
 
+def feishu_error(status: int, code: int, msg: str) -> Reply:
+    """A Feishu error: HTTP status with code/msg and a log id."""
+    log_id = secrets.token_hex(16).upper()
+    return json_reply(status, {"code": code, "msg": msg, "error": {"log_id": log_id}}, code)
+
+
+def feishu_not_found() -> Reply:
+    """The Feishu gateway's answer to an unknown path or a wrong method."""
+    return Reply(404, b"404 page not found", "text/plain; charset=utf-8")
+
+
+def feishu_throttled(limit: int, reset: int = 1) -> Reply:
+    """The Feishu per-app per-API rate limit answer, with its x-ogw-ratelimit headers."""
+    reply = feishu_error(429, 99991400, "request trigger frequency limit")
+    reply.headers = {"x-ogw-ratelimit-limit": str(limit), "x-ogw-ratelimit-reset": str(max(1, int(reset)))}
+    return reply
+
+
 def oapi_ok(result: Any) -> Reply:
     """A successful topapi answer wrapping result."""
     return json_reply(200, {"errcode": 0, "errmsg": "ok", "success": True,
@@ -284,6 +603,8 @@ def param_error(kind: str, detail: str) -> Reply:
     """The documented bad-parameter answer for an endpoint kind."""
     if kind == "oapi":
         return oapi_error(40035, "不合法的参数")
+    if kind == "feishu":
+        return feishu_error(400, FEISHU_PARAM_CODE, "param is invalid")
     return v1_error(400, "invalidParameter.param.invalid", f"入参错误:{detail}")
 
 
@@ -292,21 +613,26 @@ def invalid_token(kind: str, expired: bool = False) -> Reply:
     if kind == "oapi":
         return oapi_error(42001, "access_token超时") if expired else \
             oapi_error(40014, "不合法的access_token")
+    if kind == "feishu":
+        return feishu_error(400, 99991663, "Invalid access token for authorization. "
+                                           "Please make a request with token attached.")
     return v1_error(400, "InvalidAuthentication", "不合法的access_token")
 
 
-def throttled(kind: str) -> Reply:
-    """The per-app per-API QPS limit answer."""
+def throttled(kind: str, limit: int = FEISHU_QPS, reset: int = 1) -> Reply:
+    """The per-app per-API QPS limit answer (limit and reset: Feishu headers)."""
+    if kind == "feishu":
+        return feishu_throttled(limit, reset)
     if kind == "oapi":
         return oapi_error(90018, "当前企业调用该接口超过每秒限制,请降低调用频率")
     return v1_error(403, "Forbidden.AccessDenied.QpsLimitForAppkeyAndApi",
                     "调用该接口超过每秒限制,请降低调用频率")
 
 
-def quota_exhausted(kind: str) -> Reply:
+def quota_exhausted(kind: str, errmsg: str = "企业调用次数超过每月限额") -> Reply:
     """The monthly organisation quota answer."""
     if kind == "oapi":
-        return oapi_error(90020, "企业调用次数超过每月限额")
+        return oapi_error(90020, errmsg)
     return v1_error(403, "Forbidden.AccessDenied.ApiCountLimitForOrg", "企业调用次数超过每月限额")
 
 
@@ -324,19 +650,20 @@ class Route:
     """One platform endpoint: how it is called and who answers it."""
     path: str
     method: str
-    kind: str          # "oapi" (errcode in body) or "v1" (HTTP status + code)
+    kind: str          # "oapi" (errcode in body), "v1" (HTTP status + code) or "feishu"
     endpoint: str      # short name used in logs, faults and violations
     handler: Callable[["Simulator", "Context"], Reply]
     auth: bool = True
+    counted: bool = False   # counts against the organisation's monthly call quota
 
 
 ROUTES: dict[str, Route] = {}   # filled once at import time by @endpoint
 
 
-def endpoint(path: str, method: str, kind: str, name: str, auth: bool = True):
+def endpoint(path: str, method: str, kind: str, name: str, auth: bool = True, counted: bool = False):
     """Register a Simulator method as the handler of a platform path."""
     def register(func):
-        ROUTES[path] = Route(path, method, kind, name, func, auth)
+        ROUTES[path] = Route(path, method, kind, name, func, auth, counted)
         return func
     return register
 
@@ -373,6 +700,12 @@ def parse_query(raw: str) -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs(raw, keep_blank_values=True).items()}
 
 
+def bearer(header: str | None) -> str | None:
+    """The token of an 'Authorization: Bearer <token>' header, else None."""
+    m = re.fullmatch(r"\s*[Bb][Ee][Aa][Rr][Ee][Rr]\s+(\S+)\s*", header or "")
+    return m.group(1) if m else None
+
+
 def body_for_log(body: bytes) -> Any:
     """Parsed JSON body, else the raw text, else None."""
     if not body:
@@ -389,6 +722,13 @@ def sample_json(kind: str) -> tuple[bytes, bytes, bytes]:
     if kind == "oapi":
         return (b'{"errcode":0,"errmsg":"ok","success":true,"result":{"data_list":[',
                 b'"u00001"', b']}}')
+    if kind == "feishu":
+        task = {"result_id": "7000000000000000001", "user_id": "fe00001", "employee_name": "张三",
+                "day": 20240101, "group_id": "1", "shift_id": "1",
+                "records": [{"check_in_result": "Normal", "check_out_result": "Normal"}]}
+        return (b'{"code":0,"msg":"success","data":{"user_task_results":[',
+                json.dumps(task, ensure_ascii=False).encode("utf-8"),
+                b'],"invalid_user_ids":[],"unauthorized_user_ids":[]}}')
     rec = {"userId": "d00001", "name": "张三", "stateCode": "86", "mobile": "13800000000",
            "leaveTime": "2024-01-01T00:00:00Z", "leaveReason": "leave"}
     return b'{"records":[', json.dumps(rec, ensure_ascii=False).encode("utf-8"), b"]}"
@@ -427,17 +767,32 @@ class Simulator:
                  preentry: int = 7, token_ttl: float = 7200.0, utc_offset: int = 480,
                  clock: Callable[[], float] = time.time,
                  sleep: Callable[[float], None] = time.sleep,
-                 log: Callable[[str], None] | None = None):
+                 log: Callable[[str], None] | None = None,
+                 feishu_apps: list[tuple[str, str]] | None = None,
+                 monthly_quota: int = DEFAULT_MONTHLY_QUOTA, odd_results: bool = False,
+                 feishu_same_token_window: float = FEISHU_SAME_TOKEN_WINDOW,
+                 feishu_unauthorized: int = 0):
         """Generate every app's organisation at the current clock() moment."""
         self.lock = threading.RLock()
         self.clock, self.sleep, self.log = clock, sleep, log
         self.started = clock()
         self.config = {"token_ttl": float(token_ttl), "qps_limit": DEFAULT_QPS,
-                       "utc_offset": format_utc_offset(utc_offset)}
+                       "utc_offset": format_utc_offset(utc_offset),
+                       "monthly_quota": int(monthly_quota), "odd_results": bool(odd_results),
+                       "feishu_qps_limit": FEISHU_QPS,
+                       "feishu_same_token_window": float(feishu_same_token_window),
+                       "feishu_unauthorized": int(feishu_unauthorized)}
         self.orgs = {key: Org.generate(seed, key, secret, employees, preentry, self.started, utc_offset)
                      for key, secret in apps}
+        if feishu_apps is None:
+            feishu_apps = [("cli_simapp", "feishusimsecret")]
+        self.feishu = {app_id: Org.generate_feishu(seed, app_id, secret, employees)
+                       for app_id, secret in feishu_apps}
         self.tokens: dict[str, Token] = {}
         self.app_tokens: dict[str, str] = {}
+        self.feishu_tokens: dict[str, Token] = {}
+        self.feishu_app_tokens: dict[str, str] = {}     # app id -> its newest token
+        self.feishu_fetched: dict[str, float] = {}      # app id -> time of its last token fetch
         self.seq = 0
         self.requests: collections.deque = collections.deque(maxlen=REQUEST_LOG_MAX)
         self.violations: list[dict] = []
@@ -465,7 +820,7 @@ class Simulator:
                 return self.finish(ctx, self.reject(ctx, self.wrong_method(route, method)))
             ctx.app = self.peek_app(ctx)
             over = self.qps_tick(ctx)
-            ctx.fault = self.take_fault(route.endpoint, ctx.app)
+            ctx.fault = self.take_fault(route, ctx.app)
         if ctx.fault and ctx.fault["kind"] == "delay":
             self.sleep(float(ctx.fault.get("seconds", 1.0)))
         with self.lock:
@@ -502,14 +857,40 @@ class Simulator:
         """Apply QPS, fault and token rules, then call the endpoint handler."""
         route = ctx.route
         if over_qps:
-            self.violate(ctx, "qps", f"more than {self.config['qps_limit']} calls within 1 s")
+            self.violate(ctx, "qps", f"more than {self.qps_limit(route)} calls within 1 s")
         if ctx.fault and ctx.fault["kind"] not in ("delay", "repeat_cursor", "endless_cursor"):
             return self.fault_reply(ctx)
         if over_qps:
-            return throttled(route.kind)
+            return throttled(route.kind, self.qps_limit(route))
         if route.auth:
             self.authenticate(ctx)
+        if route.counted:
+            return self.counted_call(ctx)
         return route.handler(self, ctx)
+
+    def counted_call(self, ctx: Context) -> Reply:
+        """Answer a call that counts against the monthly quota: 90020 once it is used up,
+        else the handler's answer, counted when it is a success (errcode 0)."""
+        quota, month = self.config["monthly_quota"], self.month(ctx.now)
+        if quota and ctx.org.quota.get(month, 0) >= quota:
+            return quota_exhausted(ctx.route.kind, QUOTA_MESSAGE)
+        reply = ctx.route.handler(self, ctx)
+        if reply.errcode == 0:
+            ctx.org.quota[month] = ctx.org.quota.get(month, 0) + 1
+        return reply
+
+    def month(self, now: float) -> tuple[int, int]:
+        """(year, month) of the moment now at the simulator's UTC offset."""
+        day = local_date(now, self.utc_offset())
+        return day.year, day.month
+
+    def utc_offset(self) -> int:
+        """The simulator's UTC offset in minutes (the organisations' zone)."""
+        return parse_utc_offset(self.config["utc_offset"])
+
+    def qps_limit(self, route: Route) -> int:
+        """Calls per second allowed per app and API."""
+        return self.config["feishu_qps_limit" if route.kind == "feishu" else "qps_limit"]
 
     def reject(self, ctx: Context, rej: Rejected) -> Reply:
         """Record a violation if the rejection names a rule; return its answer."""
@@ -525,6 +906,8 @@ class Simulator:
 
     def not_found(self, path: str) -> Reply:
         """The answer to a path no route knows."""
+        if path.startswith("/open-apis/"):
+            return feishu_not_found()
         if path.startswith("/v1.0/"):
             return v1_error(404, "InvalidAction.NotFound",
                             "Specified api is not found, please check your url and method.")
@@ -533,6 +916,8 @@ class Simulator:
     def wrong_method(self, route: Route, method: str) -> Rejected:
         """The rejection of a call with the wrong HTTP method."""
         detail = f"{method} instead of {route.method}"
+        if route.kind == "feishu":
+            return Rejected("method", detail, feishu_not_found())
         if route.kind == "oapi":
             reply = oapi_error(43002, "需要POST请求") if route.method == "POST" else \
                 oapi_error(43001, "需要GET请求")
@@ -545,6 +930,13 @@ class Simulator:
 
     def peek_app(self, ctx: Context) -> str | None:
         """The app a request belongs to, if it can be told (without judging it)."""
+        if ctx.route.kind == "feishu":
+            if not ctx.route.auth:
+                body = body_for_log(ctx.body)
+                app_id = body.get("app_id") if isinstance(body, dict) else None
+                return app_id if isinstance(app_id, str) and app_id in self.feishu else None
+            tok = self.feishu_tokens.get(bearer(ctx.headers.get("authorization")) or "")
+            return tok.appkey if tok else None
         if not ctx.route.auth:
             key = ctx.query.get("appkey")
             return key if key in self.orgs else None
@@ -555,6 +947,8 @@ class Simulator:
     def authenticate(self, ctx: Context) -> None:
         """Check the access token in its documented place; set ctx.org and ctx.token."""
         kind = ctx.route.kind
+        if kind == "feishu":
+            return self.authenticate_feishu(ctx)
         if kind == "oapi":
             value = ctx.query.get("access_token")
             if not value:
@@ -577,6 +971,23 @@ class Simulator:
             raise Rejected(None, "expired token", invalid_token(kind, expired=True))
         ctx.org, ctx.token = self.orgs[tok.appkey], value
 
+    def authenticate_feishu(self, ctx: Context) -> None:
+        """Check 'Authorization: Bearer <tenant_access_token>'; set ctx.org and ctx.token."""
+        header = ctx.headers.get("authorization")
+        value = bearer(header)
+        if not value:
+            misplaced = any(ctx.query.get(k) for k in ("access_token", "tenant_access_token"))
+            raise Rejected("token_place" if misplaced else "token_missing",
+                           "token must be in the Authorization header" if misplaced
+                           else "Authorization header missing" if not header
+                           else "Authorization is not 'Bearer <token>'",
+                           feishu_error(400, 99991661, "Missing access token for authorization. "
+                                                       "Please make a request with token attached."))
+        tok = self.feishu_tokens.get(value)
+        if tok is None or ctx.now >= tok.expires:
+            raise Rejected(None, "unknown token" if tok is None else "expired token", invalid_token("feishu"))
+        ctx.org, ctx.token = self.feishu[tok.appkey], value
+
     def issue_token(self, appkey: str, now: float) -> Token:
         """Create a fresh token for an app."""
         tok = Token(secrets.token_hex(16), appkey, now + self.config["token_ttl"], now)
@@ -587,14 +998,20 @@ class Simulator:
     def revoke(self, value: str | None = None) -> int:
         """Forget one token (or all of them); returns how many were forgotten."""
         if value is None:
-            n = len(self.tokens)
+            n = len(self.tokens) + len(self.feishu_tokens)
             self.tokens.clear()
             self.app_tokens.clear()
+            self.feishu_tokens.clear()
+            self.feishu_app_tokens.clear()
+            self.feishu_fetched.clear()
             return n
-        tok = self.tokens.pop(value, None)
-        if tok and self.app_tokens.get(tok.appkey) == value:
-            del self.app_tokens[tok.appkey]
-        return 1 if tok else 0
+        gone = 0
+        for tokens, newest in ((self.tokens, self.app_tokens), (self.feishu_tokens, self.feishu_app_tokens)):
+            tok = tokens.pop(value, None)
+            if tok and newest.get(tok.appkey) == value:
+                del newest[tok.appkey]
+            gone += 1 if tok else 0
+        return gone
 
     # ------------------------------------------------------------ QPS and faults
 
@@ -607,15 +1024,18 @@ class Simulator:
         while window and window[0] <= now - 1.0:
             window.popleft()
         window.append(now)
-        return len(window) > self.config["qps_limit"]
+        return len(window) > self.qps_limit(ctx.route)
 
-    def take_fault(self, endpoint_name: str, app: str | None) -> dict | None:
+    def take_fault(self, route: Route, app: str | None) -> dict | None:
         """Consume one use of the first queued fault matching this request."""
         for fault in self.faults:
-            if fault["endpoint"] not in ("*", endpoint_name):
+            if fault["endpoint"] not in ("*", route.endpoint):
                 continue
-            if fault.get("appkey") and fault["appkey"] != app:
+            only = fault.get("appkey") or fault.get("appid")
+            if only and only != app:
                 continue
+            if fault["kind"] == "quota" and route.kind == "feishu":
+                continue                      # Feishu has no monthly quota
             fault["remaining"] -= 1
             if fault["remaining"] <= 0:
                 self.faults.remove(fault)
@@ -626,6 +1046,8 @@ class Simulator:
         """The answer a short-circuiting fault produces."""
         f, kind = ctx.fault, ctx.route.kind
         k = f["kind"]
+        if kind == "feishu" and k in ("errcode", "token_invalid", "throttle"):
+            return self.feishu_fault_reply(ctx)
         if k == "errcode":
             if kind == "oapi":
                 return oapi_error(int(f.get("errcode", -1)), str(f.get("errmsg", "系统繁忙")))
@@ -660,6 +1082,20 @@ class Simulator:
         if k == "quota":
             return quota_exhausted(kind)
         raise AssertionError(f"unhandled fault kind {k}")
+
+    def feishu_fault_reply(self, ctx: Context) -> Reply:
+        """The Feishu answers of the errcode, token_invalid and throttle faults."""
+        f = ctx.fault
+        if f["kind"] == "errcode":
+            code = int(f.get("code", f.get("errcode", -1)))
+            msg = str(f.get("msg", "internal error"))
+            return json_reply(int(f.get("status", 400)), {"code": code, "msg": msg}, code)
+        if f["kind"] == "token_invalid":
+            if not ctx.route.auth:
+                return json_reply(200, {"code": 10014, "msg": "app secret invalid"}, 10014)
+            self.revoke(bearer(ctx.headers.get("authorization")))
+            return invalid_token("feishu")
+        return feishu_throttled(self.config["feishu_qps_limit"], int(f.get("reset", 1)))
 
     # ------------------------------------------------------------ parameter helpers
 
@@ -747,6 +1183,136 @@ class Simulator:
         except ValueError:
             raise Rejected(name, f"{name}={raw!r} is not RFC 3339 (YYYY-MM-DDTHH:mm:ssZ)") from None
 
+    @staticmethod
+    def id_list(value: Any, name: str, limit: int, text: str | None = None) -> list[str]:
+        """A list of 1..limit user ids (duplicates dropped), or a violation named name.
+
+        value is a JSON array of strings; text also allows a string holding a
+        JSON array ("json") or a comma-separated string ("comma").
+        """
+        if isinstance(value, str) and text == "json":
+            try:
+                value = json.loads(value)
+            except ValueError:
+                raise Rejected(name, f"{name}={value!r} is not a JSON array of ids") from None
+        elif isinstance(value, str) and text == "comma":
+            value = [] if not value.strip() else [v.strip() for v in value.split(",")]
+        if value is None:
+            raise Rejected(name, f"{name} missing")
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise Rejected(name, f"{name} must be a list of non-empty string ids")
+        if not value:
+            raise Rejected(name, f"{name} is empty")
+        if len(value) > limit:
+            raise Rejected(name, f"{name} has {len(value)} ids, at most {limit} allowed")
+        return list(dict.fromkeys(value))
+
+    @staticmethod
+    def local_datetime_param(value: Any, name: str, offset_min: int) -> int:
+        """A 'yyyy-MM-dd HH:mm:ss' parameter read at offset_min, as epoch seconds."""
+        if value is None or value == "":
+            raise Rejected(name, f"{name} missing")
+        try:
+            if not isinstance(value, str):
+                raise ValueError(value)
+            return parse_local_datetime(value, offset_min)
+        except ValueError:
+            raise Rejected(name, f"{name}={value!r} is not yyyy-MM-dd HH:mm:ss") from None
+
+    @staticmethod
+    def ymd_param(value: Any, name: str) -> dt.date:
+        """A yyyyMMdd integer parameter as a date."""
+        if value is None:
+            raise Rejected(name, f"{name} missing")
+        if isinstance(value, bool) or not isinstance(value, int) or not 10000101 <= value <= 99991231:
+            raise Rejected(name, f"{name}={value!r} is not a yyyyMMdd integer")
+        try:
+            return dt.date(value // 10000, value // 100 % 100, value % 100)
+        except ValueError:
+            raise Rejected(name, f"{name}={value} is not a date") from None
+
+    # ------------------------------------------------------------ attendance data
+
+    def work_days(self, now: float, days: int = ATTENDANCE_DAYS) -> list[int]:
+        """Local midnights (simulator offset) of the last days days, today included, oldest first."""
+        today0 = local_midnight(now, self.utc_offset())
+        return [today0 - k * DAY for k in range(days - 1, -1, -1)]
+
+    def check_records(self, org: Org, users: list[str], lo_ms: int, hi_ms: int, now: float) -> list[dict]:
+        """Check records of users (in that order) with workDate in [lo_ms, hi_ms], none after now."""
+        now_ms, wanted = int(math.floor(now * 1000)), set(users)
+        by_user: dict[str, list[dict]] = {uid: [] for uid in users}
+        for day0 in self.work_days(now):
+            if lo_ms <= day0 * 1000 <= hi_ms:
+                plan = org.check_plan(day0, self.started, self.config["odd_results"])
+                for uid in users:
+                    by_user[uid].extend(plan.get(uid, ()))
+        for rec in org.extra_checks:
+            if rec["userId"] in wanted and lo_ms <= rec["workDate"] <= hi_ms:
+                by_user[rec["userId"]].append(rec)
+        return [rec for uid in users for rec in sorted(by_user[uid], key=lambda r: r["userCheckTime"])
+                if rec["userCheckTime"] <= now_ms]
+
+    def signin_records(self, org: Org, users: list[str], lo_ms: int, hi_ms: int, now: float) -> list[dict]:
+        """Field sign-ins of users with checkin_time in [lo_ms, hi_ms], none after now, by time."""
+        hi_ms, wanted = min(hi_ms, int(math.floor(now * 1000))), set(users)
+        items = [rec for day0 in self.work_days(now, SIGNIN_DAYS + 1)
+                 if day0 * 1000 <= hi_ms and (day0 + DAY) * 1000 > lo_ms
+                 for rec in org.signin_plan(day0, self.started) if rec["userid"] in wanted]
+        items += [rec for rec in org.extra_signins if rec["userid"] in wanted]
+        return sorted((rec for rec in items if lo_ms <= rec["checkin_time"] <= hi_ms),
+                      key=lambda r: (r["checkin_time"], r["userid"]))
+
+    def task_results(self, org: Org, users: list[str], days: list[dt.date],
+                     now: float) -> tuple[list[dict], list[str], list[str]]:
+        """Feishu user_task_results for users and days, plus the invalid and unauthorized ids."""
+        offset = self.utc_offset()
+        first, today0 = self.work_days(now)[0], local_midnight(now, offset)
+        unauthorized_ids = set(list(org.employees)[:self.config["feishu_unauthorized"]])
+        results, invalid, unauthorized = [], [], []
+        for uid in users:
+            if uid not in org.employees:
+                invalid.append(uid)
+            elif uid in unauthorized_ids:
+                unauthorized.append(uid)
+            else:
+                results += [self.task_result(org, uid, day, date_midnight(day, offset), now) for day in days
+                            if first <= date_midnight(day, offset) <= today0]
+        return results, invalid, unauthorized
+
+    def task_result(self, org: Org, uid: str, day: dt.date, day0: int, now: float) -> dict:
+        """One user's result for one day, resolved against the clock.
+
+        A check-in whose time has not come is Todo; today's check-out is Todo
+        until 18:00 (except NoNeedCheck); a planned Todo becomes Lack once the
+        day is over.
+        """
+        task = org.task_plan(day0, self.started, self.config["odd_results"])[uid]
+        record = {"check_in_result": task["in"], "check_out_result": task["out"],
+                  "check_in_result_supplement": "None", "check_out_result_supplement": "None",
+                  "check_in_shift_time": str(day0 + ON_DUTY), "check_out_shift_time": str(day0 + OFF_DUTY)}
+        over = now >= day0 + DAY
+        for side, at, offset_id in (("in", task["in_time"], 1), ("out", task["out_time"], 2)):
+            result = task[side]
+            if result == "Todo":
+                result = "Lack" if over else "Todo"
+            elif side == "out" and result != "NoNeedCheck" and not over and now < day0 + OFF_DUTY:
+                result = "Todo"
+            elif result not in ("Lack", "NoNeedCheck"):
+                if at <= now:
+                    rec_id = str(6 * 10 ** 18 + task["id"] * 4 + offset_id)
+                    record[f"check_{side}_record_id"] = rec_id
+                    record[f"check_{side}_record"] = {
+                        "record_id": rec_id, "user_id": uid, "creator_id": uid, "check_time": str(at),
+                        "location_name": org.profile(uid)["address"], "comment": "",
+                        "is_field": False, "is_wifi": False}
+                else:
+                    result = "Todo"
+            record[f"check_{side}_result"] = result
+        return {"result_id": str(7 * 10 ** 18 + task["id"]), "user_id": uid,
+                "employee_name": org.employees[uid].name, "day": ymd(day),
+                "group_id": str(org.group_id), "shift_id": str(org.shift_id), "records": [record]}
+
     # ------------------------------------------------------------ endpoints
 
     @endpoint("/gettoken", "GET", "oapi", "gettoken", auth=False)
@@ -824,19 +1390,107 @@ class Simulator:
             answer = {"nextToken": token, **answer}
         return json_reply(200, answer)
 
+    @endpoint("/attendance/listRecord", "POST", "oapi", "listRecord", counted=True)
+    def ep_list_record(self, ctx: Context) -> Reply:
+        """POST attendance/listRecord: every check record of up to 50 users, no paging."""
+        body = self.json_body(ctx)
+        users = self.id_list(body.get("userIds"), "userIds", MAX_RECORD_USERS, "json")
+        offset = self.utc_offset()
+        lo = self.local_datetime_param(body.get("checkDateFrom"), "checkDateFrom", offset)
+        hi = self.local_datetime_param(body.get("checkDateTo"), "checkDateTo", offset)
+        if hi < lo:
+            raise Rejected("checkDateTo", "checkDateTo is before checkDateFrom")
+        if hi - lo > MAX_RECORD_SPAN:
+            raise Rejected("span", "checkDateFrom and checkDateTo more than 7 days apart")
+        if lo < local_midnight(ctx.now, offset) - RECORD_HISTORY:
+            raise Rejected("history", "checkDateFrom more than 180 days ago")
+        if body.get("isI18n") not in (None, True, False, "true", "false"):
+            raise Rejected("isI18n", "isI18n must be a boolean")
+        records = self.check_records(ctx.org, users, lo * 1000, hi * 1000, ctx.now)
+        return json_reply(200, {"errcode": 0, "errmsg": "ok", "recordresult": records}, 0)
+
+    @endpoint("/topapi/checkin/record/get", "POST", "oapi", "checkinRecord", counted=True)
+    def ep_checkin_record(self, ctx: Context) -> Reply:
+        """POST topapi/checkin/record/get: field sign-ins of up to 10 users, cursor paging."""
+        body = self.json_body(ctx)
+        users = self.id_list(body.get("userid_list"), "userid_list", MAX_CHECKIN_USERS, "comma")
+        start = self.int_value(body.get("start_time"), "start_time", 0, None)
+        end = self.int_value(body.get("end_time"), "end_time", 0, None)
+        if end < start:
+            raise Rejected("end_time", "end_time is before start_time")
+        if end - start > MAX_CHECKIN_SPAN * 1000:
+            raise Rejected("span", "start_time and end_time more than 45 days apart")
+        cursor = self.int_value(body.get("cursor"), "cursor", 0, None)
+        size = self.int_value(body.get("size"), "size", 1, MAX_CHECKIN_SIZE)
+        self.check_offset(ctx, cursor)
+        items = self.signin_records(ctx.org, users, start, end, ctx.now)
+        return self.offset_page(ctx, items, cursor, size, "page_list")
+
+    @endpoint("/open-apis/auth/v3/tenant_access_token/internal", "POST", "feishu", "tenantToken", auth=False)
+    def ep_tenant_token(self, ctx: Context) -> Reply:
+        """POST tenant_access_token/internal: the same token while enough of it is left."""
+        bad = feishu_error(400, 10003, "invalid param")
+        try:
+            body = self.json_body(ctx)
+        except Rejected as rej:
+            raise Rejected(rej.rule, rej.detail, bad) from None
+        app_id, secret = body.get("app_id"), body.get("app_secret")
+        if not isinstance(app_id, str) or not app_id or not isinstance(secret, str) or not secret:
+            raise Rejected("param", "app_id and app_secret are required", bad)
+        org = self.feishu.get(app_id)
+        if org is None or org.secret != secret:
+            return json_reply(200, {"code": 10014, "msg": "app secret invalid"}, 10014)
+        tok = self.feishu_tokens.get(self.feishu_app_tokens.get(app_id, ""))
+        valid = tok is not None and ctx.now < tok.expires
+        last = self.feishu_fetched.get(app_id)
+        if valid and last is not None and ctx.now - last < 1.0:
+            self.violate(ctx, "token_cache", f"tenant token fetched {ctx.now - last:.3f}s after the last "
+                                             "fetch while a valid token is held")
+        self.feishu_fetched[app_id] = ctx.now
+        if valid and tok.expires - ctx.now >= self.config["feishu_same_token_window"]:
+            expire = int(tok.expires - ctx.now)
+        else:
+            tok = Token("t-" + secrets.token_hex(20), app_id, ctx.now + self.config["token_ttl"], ctx.now)
+            self.feishu_tokens[tok.value] = tok
+            self.feishu_app_tokens[app_id] = tok.value
+            expire = max(1, int(self.config["token_ttl"]))
+        return json_reply(200, {"code": 0, "msg": "ok", "tenant_access_token": tok.value, "expire": expire}, 0)
+
+    @endpoint("/open-apis/attendance/v1/user_tasks/query", "POST", "feishu", "userTasks")
+    def ep_user_tasks(self, ctx: Context) -> Reply:
+        """POST attendance/v1/user_tasks/query: daily results of up to 50 users over at most 31 days."""
+        employee_type = ctx.query.get("employee_type")
+        if employee_type not in ("employee_id", "employee_no"):
+            raise Rejected("employee_type", f"employee_type={employee_type!r}: employee_id or employee_no")
+        body = self.json_body(ctx)
+        users = self.id_list(body.get("user_ids"), "user_ids", MAX_TASK_USERS)
+        first = self.ymd_param(body.get("check_date_from"), "check_date_from")
+        last = self.ymd_param(body.get("check_date_to"), "check_date_to")
+        if last < first:
+            raise Rejected("check_date_to", "check_date_to is before check_date_from")
+        if (last - first).days >= MAX_TASK_DAYS:
+            raise Rejected("span", f"more than {MAX_TASK_DAYS} days from check_date_from to check_date_to")
+        days = [first + dt.timedelta(days=k) for k in range((last - first).days + 1)]
+        results, invalid, unauthorized = self.task_results(ctx.org, users, days, ctx.now)
+        return json_reply(200, {"code": 0, "msg": "success",
+                                "data": {"user_task_results": results, "invalid_user_ids": invalid,
+                                         "unauthorized_user_ids": unauthorized}}, 0)
+
     # ------------------------------------------------------------ control API
 
     def control(self, method: str, path: str, query: dict, body: bytes) -> Reply:
         """Answer a /_sim/ control request."""
         handlers = {
-            ("GET", "/_sim/truth"): lambda: self.truth(query.get("appkey"), query.get("utc_offset")),
+            ("GET", "/_sim/truth"): lambda: self.truth(query.get("appkey"), query.get("utc_offset"),
+                                                       query.get("userids"), query.get("platform"),
+                                                       query.get("appid")),
             ("GET", "/_sim/requests"): lambda: self.list_since(self.requests, query),
             ("POST", "/_sim/requests/clear"): lambda: self.clear(self.requests),
             ("GET", "/_sim/violations"): lambda: self.list_since(self.violations, query),
             ("POST", "/_sim/violations/clear"): lambda: self.clear(self.violations),
             ("POST", "/_sim/revoke_tokens"): lambda: {"revoked": self.revoke()},
             ("POST", "/_sim/config"): lambda: self.set_config(self.control_body(body)),
-            ("GET", "/_sim/config"): lambda: dict(self.config),
+            ("GET", "/_sim/config"): self.config_answer,
             ("POST", "/_sim/fault"): lambda: self.add_fault(self.control_body(body)),
             ("GET", "/_sim/faults"): lambda: [dict(f) for f in self.faults],
             ("POST", "/_sim/fault/clear"): lambda: self.clear(self.faults),
@@ -869,11 +1523,35 @@ class Simulator:
             raise KeyError(f"unknown appkey {appkey}")
         return self.orgs[appkey]
 
-    def truth(self, appkey: str | None = None, utc_offset: str | None = None) -> dict:
-        """The values a correct poller reports, computed now."""
-        org = self.org_for(appkey)
+    def truth(self, appkey: str | None = None, utc_offset: str | None = None, userids: str | None = None,
+              platform: str | None = None, appid: str | None = None) -> dict:
+        """The values a correct poller reports, computed now.
+
+        userids ("u1,u2") restricts the attendance and sign-in values to those
+        users (default: every on-job employee); platform=feishu answers for
+        the Feishu app appid instead.
+        """
         offset = parse_utc_offset(utc_offset or self.config["utc_offset"])
-        today0 = local_midnight(self.clock(), offset)
+        users = [u.strip() for u in (userids or "").split(",") if u.strip()] or None
+        if platform == "feishu":
+            return self.feishu_truth(appid, offset, users)
+        if platform not in (None, "", "dingtalk"):
+            raise ValueError(f"unknown platform {platform}; known: dingtalk, feishu")
+        org = self.org_for(appkey)
+        now = self.clock()
+        today0 = local_midnight(now, offset)
+        users = users or list(org.employees)
+        lo_ms, hi_ms = today0 * 1000, (today0 + DAY) * 1000 - 1
+        records = self.check_records(org, users, lo_ms, hi_ms, now)
+        checkins = {r.lower(): 0 for r in TIME_RESULTS}
+        locations = {r.lower(): 0 for r in LOCATION_RESULTS}
+        if self.config["odd_results"]:
+            checkins["overtime"] = locations["remote"] = 0
+        abnormal = [r for r in records if r["timeResult"] != "Normal" or r["locationResult"] == "Outside"
+                    or r["locationResult"] not in LOCATION_RESULTS]
+        for rec in records:
+            checkins[rec["timeResult"].lower()] = checkins.get(rec["timeResult"].lower(), 0) + 1
+            locations[rec["locationResult"].lower()] = locations.get(rec["locationResult"].lower(), 0) + 1
         return {"appkey": org.appkey,
                 "utc_offset": format_utc_offset(offset),
                 "departures_today": org.departures_between(today0, today0 + DAY),
@@ -881,8 +1559,57 @@ class Simulator:
                 "headcount": org.headcount(),
                 "employees": list(org.employees),
                 "preentry": list(org.preentry),
+                "checkins": checkins,
+                "checkin_locations": locations,
+                "abnormal_checkins": len(abnormal),
+                "abnormal_employees": len({r["userId"] for r in abnormal}),
+                "signins_today": len(self.signin_records(org, users, lo_ms, hi_ms, now)),
+                "quota_used": org.quota.get(self.month(now), 0),
                 "names": sorted({p.name for p in org.people()}),
-                "mobiles": sorted({p.mobile for p in org.people()})}
+                "mobiles": sorted({p.mobile for p in org.people()}),
+                "personal": self.personal(org, now)}
+
+    def personal(self, org: Org, now: float) -> list[str]:
+        """Every personal-looking text the attendance and sign-in answers can carry."""
+        users = set(org.employees) | {r["userId"] for r in org.extra_checks} | \
+            {r["userid"] for r in org.extra_signins}
+        values = {org.profile(uid)[k] for uid in users for k in ("address", "device", "remark")}
+        signins = [r for day0 in self.work_days(now, SIGNIN_DAYS + 1)
+                   for r in org.signin_plan(day0, self.started)] + org.extra_signins
+        values |= {r[k] for r in signins for k in ("place", "detail_place", "remark", "visit_user")}
+        return sorted(values)
+
+    def feishu_org(self, app_id: str | None) -> Org:
+        """The named Feishu app's organisation, or the first one."""
+        if not app_id:
+            if not self.feishu:
+                raise KeyError("no Feishu app")
+            return next(iter(self.feishu.values()))
+        if app_id not in self.feishu:
+            raise KeyError(f"unknown Feishu app id {app_id}")
+        return self.feishu[app_id]
+
+    def feishu_truth(self, app_id: str | None, offset: int, users: list[str] | None) -> dict:
+        """The Feishu values a correct poller reports for today at offset, computed now."""
+        org, now = self.feishu_org(app_id), self.clock()
+        results, _, unauthorized = self.task_results(org, users or list(org.employees),
+                                                     [local_date(now, offset)], now)
+        checkins = {r: 0 for r in FEISHU_FIXED}
+        abnormal_users: set[str] = set()
+        abnormal = 0
+        for res in results:
+            for rec in res["records"]:
+                for result in (rec["check_in_result"], rec["check_out_result"]):
+                    checkins[result.lower()] = checkins.get(result.lower(), 0) + 1
+                    if result not in FEISHU_NOT_ABNORMAL:
+                        abnormal += 1
+                        abnormal_users.add(res["user_id"])
+        return {"platform": "feishu", "appid": org.appkey, "utc_offset": format_utc_offset(offset),
+                "checkins": checkins, "abnormal_checkins": abnormal,
+                "abnormal_employees": len(abnormal_users),
+                "employees": list(org.employees), "unauthorized": unauthorized,
+                "names": sorted({p.name for p in org.employees.values()}),
+                "personal": sorted({org.profile(uid)["address"] for uid in org.employees})}
 
     @staticmethod
     def list_since(items, query: dict) -> list:
@@ -897,22 +1624,51 @@ class Simulator:
         items.clear()
         return {"cleared": n}
 
+    def config_answer(self) -> dict:
+        """The settings plus this month's counted calls per DingTalk app."""
+        month = self.month(self.clock())
+        return {**self.config, "quota_used": {k: org.quota.get(month, 0) for k, org in self.orgs.items()}}
+
     def set_config(self, changes: dict) -> dict:
-        """Change token_ttl, qps_limit or utc_offset at run time."""
+        """Change settings at run time; quota_used sets this month's counter of the app
+        named by appkey (default: every DingTalk app)."""
+        def number(key: str, value: Any, lo: float, integer: bool) -> None:
+            """Check and store a number setting >= lo."""
+            kinds = int if integer else (int, float)
+            if isinstance(value, bool) or not isinstance(value, kinds) or value < lo:
+                raise ValueError(f"{key} must be {'an integer' if integer else 'a number'} >= {lo}")
+            self.config[key] = value if integer else float(value)
+
+        changes = dict(changes)
+        appkey = changes.pop("appkey", None)
+        if appkey is not None and "quota_used" not in changes:
+            raise ValueError("appkey only goes with quota_used")
         for key, value in changes.items():
             if key == "token_ttl":
                 if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
                     raise ValueError("token_ttl must be a positive number")
                 self.config["token_ttl"] = float(value)
-            elif key == "qps_limit":
-                if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                    raise ValueError("qps_limit must be a positive integer")
-                self.config["qps_limit"] = value
+            elif key in ("qps_limit", "feishu_qps_limit"):
+                number(key, value, 1, True)
+            elif key in ("monthly_quota", "feishu_unauthorized"):
+                number(key, value, 0, True)
+            elif key == "feishu_same_token_window":
+                number(key, value, 0, False)
+            elif key == "odd_results":
+                if not isinstance(value, bool):
+                    raise ValueError("odd_results must be true or false")
+                self.config["odd_results"] = value
+            elif key == "quota_used":
+                if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                    raise ValueError("quota_used must be an integer >= 0")
+                month = self.month(self.clock())
+                for org in ([self.org_for(appkey)] if appkey else self.orgs.values()):
+                    org.quota[month] = value
             elif key == "utc_offset":
                 self.config["utc_offset"] = format_utc_offset(parse_utc_offset(str(value)))
             else:
                 raise ValueError(f"unknown setting {key}")
-        return dict(self.config)
+        return self.config_answer()
 
     def add_fault(self, spec: dict) -> dict:
         """Queue a fault for the next matching requests."""
@@ -921,6 +1677,9 @@ class Simulator:
             raise ValueError(f"unknown endpoint {spec.get('endpoint')}; known: {sorted(names)}")
         if spec.get("kind") not in FAULT_KINDS:
             raise ValueError(f"unknown fault kind {spec.get('kind')}; known: {', '.join(FAULT_KINDS)}")
+        if spec["kind"] == "quota" and any(r.kind == "feishu" and r.endpoint == spec.get("endpoint")
+                                           for r in ROUTES.values()):
+            raise ValueError("Feishu has no monthly quota: kind quota does not apply to a Feishu endpoint")
         count = spec.get("count", 1)
         if isinstance(count, bool) or not isinstance(count, int) or count < 1:
             raise ValueError("count must be a positive integer")
@@ -961,16 +1720,45 @@ class Simulator:
                                        for _ in range(int(add.get("count", 1)))]
         if "add_preentry" in spec:
             done["added_preentry"] = [org.add_preentry().userid for _ in range(int(spec["add_preentry"]))]
+        if "add_checkin" in spec:
+            done["added_checkins"] = self.add_checkins(org, spec["add_checkin"], recent, now)
+        if "add_signin" in spec:
+            add = spec["add_signin"]
+            uid = org.employees[add["userid"]].userid
+            for _ in range(int(add.get("count", 1))):
+                org.extra_signins.append(org.signin_dict(uid, recent * 1000, org.rng))
+            done["added_signins"] = int(add.get("count", 1))
         return done
 
+    def add_checkins(self, org: Org, add: dict, at: int, now: float) -> list[int]:
+        """Add check records at `at` (today) for an on-job employee; returns their ids."""
+        uid = org.employees[add["userid"]].userid
+        result = str(add.get("timeResult", "Normal"))
+        location = str(add.get("locationResult", "NotSigned" if result == "NotSigned" else "Normal"))
+        check_type = add.get("checkType", "OnDuty")
+        if check_type not in ("OnDuty", "OffDuty"):
+            raise ValueError("checkType must be OnDuty or OffDuty")
+        day0 = local_midnight(now, self.utc_offset())
+        base = day0 + (ON_DUTY if check_type == "OnDuty" else OFF_DUTY)
+        ids = []
+        for _ in range(int(add.get("count", 1))):
+            rec = org.check_dict(uid, check_type, result, location, at * 1000, base, day0, "USER",
+                                 org.rng.getrandbits(40))
+            org.extra_checks.append(rec)
+            ids.append(rec["id"])
+        return ids
+
     def reset(self) -> dict:
-        """Forget requests, violations, faults, tokens, QPS windows and cursors (not the data)."""
+        """Forget requests, violations, faults, tokens, QPS windows, cursors and quota counters
+        (not the data)."""
         self.requests.clear()
         self.violations.clear()
         self.faults.clear()
         self.qps.clear()
         self.offsets.clear()
         self.page_tokens.clear()
+        for org in self.orgs.values():
+            org.quota.clear()
         return {"revoked": self.revoke()}
 
 
@@ -1041,6 +1829,8 @@ class SimHandler(BaseHTTPRequestHandler):
             self.send_response(reply.status)
             self.send_header("Content-Type", reply.content_type)
             self.send_header("Content-Length", str(length))
+            for name, value in reply.headers.items():
+                self.send_header(name, value)
             self.end_headers()
             if self.command == "HEAD":
                 return
@@ -1058,17 +1848,24 @@ class SimHandler(BaseHTTPRequestHandler):
 
 # ---------------------------------------------------------------- command line
 
-def parse_app(text: str) -> tuple[str, str]:
+def parse_app(text: str, flag: str = "--app") -> tuple[str, str]:
     """Parse KEY:SECRET."""
     key, sep, secret = text.partition(":")
     if not sep or not key or not secret:
-        raise argparse.ArgumentTypeError(f"--app wants KEY:SECRET, got {text!r}")
+        what = "ID:SECRET" if "feishu" in flag else "KEY:SECRET"
+        raise argparse.ArgumentTypeError(f"{flag} wants {what}, got {text!r}")
     return key, secret
+
+
+def parse_feishu_app(text: str) -> tuple[str, str]:
+    """Parse ID:SECRET of --feishu-app."""
+    return parse_app(text, "--feishu-app")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Command-line options."""
-    p = argparse.ArgumentParser(description="DingTalk open-platform simulator for collectd-workforce")
+    p = argparse.ArgumentParser(
+        description="DingTalk and Feishu open-platform simulator for collectd-workforce")
     p.add_argument("--port", type=int, default=0, help="port to listen on (0 = any free port)")
     p.add_argument("--bind", default="127.0.0.1", help="address to listen on")
     p.add_argument("--seed", type=int, default=1, help="data seed")
@@ -1078,6 +1875,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--utc-offset", default="+08:00", help="offset defining 'today'")
     p.add_argument("--app", action="append", type=parse_app, metavar="KEY:SECRET",
                    help="an app (= organisation); may repeat")
+    p.add_argument("--feishu-app", action="append", type=parse_feishu_app, metavar="ID:SECRET",
+                   help="a Feishu app (= organisation); may repeat")
+    p.add_argument("--monthly-quota", type=int, default=DEFAULT_MONTHLY_QUOTA,
+                   help="counted DingTalk calls per organisation and month (0 = unlimited)")
+    p.add_argument("--odd-results", action="store_true",
+                   help="add undocumented attendance results (Overtime, Remote)")
+    p.add_argument("--feishu-same-token-window", type=float, default=FEISHU_SAME_TOKEN_WINDOW,
+                   help="seconds a Feishu token must have left to be handed out again")
+    p.add_argument("--feishu-unauthorized", type=int, default=0,
+                   help="the first N Feishu employees are outside the app's data scope")
     p.add_argument("--port-file", help="write the port number here once listening")
     p.add_argument("--quiet", action="store_true", help="no per-request log lines")
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -1091,7 +1898,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         p.error(str(exc))
     if args.employees < 0 or args.preentry < 0 or args.token_ttl <= 0:
         p.error("--employees/--preentry must be >= 0 and --token-ttl > 0")
+    if args.monthly_quota < 0 or args.feishu_unauthorized < 0 or args.feishu_same_token_window < 0:
+        p.error("--monthly-quota, --feishu-unauthorized and --feishu-same-token-window must be >= 0")
     args.app = args.app or [("dingsimkey", "dingsimsecret")]
+    args.feishu_app = args.feishu_app or [("cli_simapp", "feishusimsecret")]
     return args
 
 
@@ -1113,7 +1923,10 @@ def main(argv: list[str] | None = None) -> int:
 
     sim = Simulator(args.app, seed=args.seed, employees=args.employees, preentry=args.preentry,
                     token_ttl=args.token_ttl, utc_offset=args.utc_offset_min,
-                    log=None if args.quiet else log)
+                    log=None if args.quiet else log, feishu_apps=args.feishu_app,
+                    monthly_quota=args.monthly_quota, odd_results=args.odd_results,
+                    feishu_same_token_window=args.feishu_same_token_window,
+                    feishu_unauthorized=args.feishu_unauthorized)
     server = SimServer((args.bind, args.port), sim)
     port = server.server_address[1]
     stop = threading.Event()

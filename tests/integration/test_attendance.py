@@ -1,0 +1,223 @@
+#!/usr/bin/env python3
+"""Integration: check-ins and sign-ins, DingTalk and Feishu, in the real
+collectd against the simulator's ground truth."""
+
+import os
+import sys
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+from harness import Collectd, Simulator, dingtalk_block, wait_for  # noqa: E402
+
+DT_RESULTS = ["normal", "early", "late", "seriouslate", "absenteeism", "notsigned"]
+DT_LOCATIONS = ["normal", "outside", "notsigned"]
+FS_RESULTS = ["normal", "early", "late", "lack", "todo", "noneedcheck"]
+
+
+def attendance_matches(cd, truth, account, results, locations=None):
+    """True once collectd's check-in values equal the truth. `truth` is a
+    function: records appear as the simulated day goes on, so the truth is
+    read again at every try."""
+    truth = truth()
+    got = cd.values(account, "checkins")
+    if not set(results) <= set(got):
+        return None
+    if got != {k: float(v) for k, v in truth["checkins"].items()}:
+        return None
+    if locations is not None:
+        loc = cd.values(account, "checkin_locations")
+        if loc != {k: float(v) for k, v in truth["checkin_locations"].items()}:
+            return None
+    if cd.getval("workforce-%s/abnormal_checkins" % account) != truth["abnormal_checkins"]:
+        return None
+    if cd.getval("workforce-%s/abnormal_employees" % account) != truth["abnormal_employees"]:
+        return None
+    return got
+
+
+def feishu_block(name, sim, users, extra=""):
+    """A <Feishu> block pointing at the simulator."""
+    ids = " ".join('"%s"' % u for u in users)
+    return f"""  <Feishu "{name}">
+    AppID "cli_simapp"
+    AppSecret "feishusimsecret"
+    URL "{sim.url}"
+    Interval 1
+    UTCOffset "+08:00"
+    Timeout 5
+    MaxRequestsPerSecond 18
+    Collect "attendance"
+    UserID {ids}
+{extra}
+  </Feishu>
+"""
+
+
+class DingTalkAttendanceAtScale(unittest.TestCase):
+    """1,000 on-job employees: 20 listRecord calls a poll, no more."""
+
+    def test_thousand_employees_cost_twenty_calls(self):
+        sim = Simulator("--employees", "1000", "--seed", "11", "--odd-results")
+        cd = Collectd(dingtalk_block("acme", sim, extra='    Collect "headcount" "attendance"\n'
+                                     '    MaxRequestsPerSecond 18'))
+        try:
+            truth = sim.truth()
+            got = wait_for(lambda: attendance_matches(cd, sim.truth, "acme", DT_RESULTS,
+                                                      DT_LOCATIONS),
+                           timeout=60, what="check-in values equal to the truth")
+            self.assertIn("overtime", got, "an undocumented result keeps its own instance")
+            self.assertGreater(cd.getval("workforce-acme/abnormal_checkins"), 0)
+            calls = [r for r in sim.requests() if r["endpoint"] == "listRecord"]
+            employees = set(truth["employees"])
+            self.assertEqual(len(employees), 1000)
+            # Polls follow each other: cut the calls into groups of 20 and
+            # check that each group covers every employee exactly once.
+            self.assertGreaterEqual(len(calls), 20)
+            for start in range(0, len(calls) - len(calls) % 20, 20):
+                group = calls[start:start + 20]
+                seen = []
+                for r in group:
+                    users = r["body"]["userIds"]
+                    self.assertLessEqual(len(users), 50)
+                    seen.extend(users)
+                self.assertEqual(len(seen), 1000)
+                self.assertEqual(set(seen), employees)
+            # queryonjob is paged once a poll, for headcount and attendance:
+            # each poll's pages are followed by its one querypreentry call.
+            pages_per_poll = sum(-(-truth["headcount"][s] // 50) for s in
+                                 ("probation", "regular", "leaving", "nostatus"))
+            polls = 0
+            pages = 0
+            for r in sim.requests():
+                if r["endpoint"] == "queryonjob":
+                    pages += 1
+                elif r["endpoint"] == "querypreentry":
+                    self.assertEqual(pages, pages_per_poll)
+                    polls += 1
+                    pages = 0
+            self.assertGreater(polls, 0)
+            self.assertEqual(sim.violations(), [])
+            log = cd.read_log()
+            for value in truth["names"] + truth.get("personal", []):
+                self.assertNotIn(value, log)
+        finally:
+            cd.cleanup()
+            sim.stop()
+
+
+class DingTalkSigninsAndQuota(unittest.TestCase):
+    """Sign-ins, the monthly quota count, and a used-up quota."""
+
+    def test_signins_quota_and_exhaustion(self):
+        sim = Simulator("--employees", "120", "--seed", "12")
+        cd = Collectd(dingtalk_block(
+            "acme", sim,
+            extra='    Collect "departures" "attendance" "signins"\n'
+                  '    MaxRequestsPerSecond 18\n    Interval 4'))
+        try:
+            truth = sim.truth()
+            wait_for(lambda: cd.getval("workforce-acme/signins_today")
+                     == sim.truth()["signins_today"],
+                     what="signins_today equal to the truth")
+            self.assertGreater(truth["signins_today"], 0)
+            wait_for(lambda: attendance_matches(cd, sim.truth, "acme", DT_RESULTS,
+                                                DT_LOCATIONS),
+                     what="check-ins equal to the truth")
+            # Every listRecord and checkinRecord call counts; nothing else.
+            wait_for(lambda: cd.getval("workforce-acme/api_quota_used")
+                     == sim.truth()["quota_used"], what="api_quota_used equal to the truth")
+            for r in sim.requests():
+                if r["endpoint"] == "checkinRecord":
+                    self.assertLessEqual(len(r["body"]["userid_list"].split(",")), 10)
+                    self.assertLessEqual(r["body"]["size"], 100)
+
+            # The organisation's quota runs out: the counted collectors stop
+            # until the month turns; departures go on.
+            sim.post("/_sim/config", {"monthly_quota": 1})
+            wait_for(lambda: "monthly call quota used up" in cd.read_log(),
+                     what="the quota failure in the log")
+            wait_for(lambda: "collector signins rests for" in cd.read_log()
+                     and "collector attendance rests for" in cd.read_log(),
+                     what="both counted collectors resting")
+            mark = sim.requests()[-1]["seq"]
+            time.sleep(9)  # two more polls
+            later = sim.requests(mark)
+            self.assertEqual([r for r in later if r["endpoint"] in ("listRecord", "checkinRecord")],
+                             [], "no counted call after the quota ran out")
+            self.assertTrue([r for r in later if r["endpoint"] == "empLeaveRecords"],
+                            "uncounted collectors go on")
+            self.assertEqual(sim.violations(), [])
+        finally:
+            cd.cleanup()
+            sim.stop()
+
+
+class FeishuAttendance(unittest.TestCase):
+    """A Feishu account next to a DingTalk one."""
+
+    def test_values_rejects_and_throttling(self):
+        sim = Simulator("--employees", "150", "--seed", "13", "--token-ttl", "4",
+                        "--feishu-same-token-window", "2", "--feishu-unauthorized", "2")
+        truth_all = sim.truth()
+        fs_all = sim.get("/_sim/truth?platform=feishu&appid=cli_simapp")
+        users = fs_all["employees"][:120] + ["nosuchuser1"]
+        cd = Collectd(dingtalk_block("acme", sim) + feishu_block("intl", sim, users))
+        try:
+            def fs_truth():
+                return sim.get("/_sim/truth?platform=feishu&appid=cli_simapp&userids="
+                               + ",".join(users))
+            got = wait_for(lambda: attendance_matches(cd, fs_truth, "intl", FS_RESULTS),
+                           what="Feishu check-ins equal to the truth")
+            self.assertGreater(sum(got.values()), 0)
+            self.assertEqual(cd.values("intl", "checkin_locations"), {})
+            # The DingTalk account next to it is unaffected.
+            wait_for(lambda: cd.values("acme", "headcount"), what="DingTalk headcount")
+            self.assertIn("workforce-acme/api_quota_used", cd.listval())
+            self.assertNotIn("workforce-intl/api_quota_used", cd.listval())
+
+            log = cd.read_log()
+            self.assertEqual(log.count('UserID "nosuchuser1" is not known'), 1, log)
+            unauthorized = fs_all["employees"][:2]
+            for u in unauthorized:
+                self.assertEqual(log.count('UserID "%s" is outside' % u), 1, log)
+            for r in sim.requests():
+                if r["endpoint"] == "userTasks":
+                    self.assertLessEqual(len(r["body"]["user_ids"]), 50)
+                    self.assertTrue(r["headers"]["authorization"].startswith("Bearer t-"))
+
+            # Tokens of 4 s: fetched again, never on every request.
+            wait_for(lambda: len([r for r in sim.requests()
+                                  if r["endpoint"] == "tenantToken"]) >= 2,
+                     what="a tenant token refresh")
+
+            # Throttled: no retry storm; the collector rests as asked.
+            sim.post("/_sim/fault", {"endpoint": "userTasks", "kind": "throttle",
+                                     "reset": 3, "count": 1})
+            wait_for(lambda: "collector attendance failed" in cd.read_log(),
+                     what="the throttling line")
+            throttled = [r for r in sim.requests() if r["endpoint"] == "userTasks"
+                         and r.get("status") == 429]
+            self.assertEqual(len(throttled), 1)
+            after = [r for r in sim.requests(throttled[0]["seq"])
+                     if r["endpoint"] == "userTasks"]
+            if after:
+                self.assertGreaterEqual(after[0]["t"] - throttled[0]["t"], 2.5,
+                                        "no call before the reset time")
+            self.assertIn("throttled by the platform", cd.read_log())
+            wait_for(lambda: "intl: collector attendance works again" in cd.read_log(),
+                     what="recovery after the pause")
+            self.assertEqual(sim.violations(), [])
+            log = cd.read_log()
+            for value in fs_all["names"] + truth_all["names"]:
+                self.assertNotIn(value, log)
+            self.assertNotIn("feishusimsecret", log)
+        finally:
+            cd.cleanup()
+            sim.stop()
+
+
+if __name__ == "__main__":
+    harness.require_tools()
+    unittest.main(verbosity=2)
