@@ -124,6 +124,75 @@ static void report_rejects(wf_account_t *a, const wf_strlist_t *ids,
   }
 }
 
+/* Lists that change rarely (leave types, report templates) are read again
+ * after this long. */
+#define WF_DAILY_REFRESH WF_SECONDS_PER_DAY
+/* A report template seen within this many days reads 0 on a day without
+ * reports rather than being absent. */
+#define WF_TEMPLATE_MEMORY_DAYS 30
+
+/* The leave types to read: LeaveType, or the platform's list, read again
+ * once a day. */
+static const wf_pairs_t *leave_types(wf_account_t *a, time_t now,
+                                     wf_error_t *err) {
+  if (a->cfg.leave_types.count > 0)
+    return &a->cfg.leave_types;
+  if (a->leave_types_read == 0 ||
+      now - a->leave_types_read >= WF_DAILY_REFRESH) {
+    wf_pairs_t types = {0};
+    if (wf_dingtalk_leave_types(&a->client, &types, err) != 0) {
+      wf_pairs_free(&types);
+      return NULL;
+    }
+    wf_pairs_free(&a->leave_types);
+    a->leave_types = types;
+    a->leave_types_read = now;
+  }
+  return &a->leave_types;
+}
+
+/* reports: unread_reports of each ReportReader, and reports_today of every
+ * template seen in the last 30 days or listed by the platform. */
+static int run_reports(wf_account_t *a, time_t now, wf_metrics_t *out,
+                       wf_error_t *err) {
+  wf_counts_t today = {0};
+  int status = -1;
+
+  if (wf_dingtalk_unread_reports(&a->client, &a->cfg.report_readers, out,
+                                 err) != 0)
+    goto out;
+  if (a->report_templates_read == 0 ||
+      now - a->report_templates_read >= WF_DAILY_REFRESH) {
+    wf_strlist_t names = {0};
+    int listed = wf_dingtalk_report_templates(&a->client, &names, err);
+    for (size_t i = 0; listed == 0 && i < names.count; i++)
+      wf_seen_touch(&a->report_templates, names.items[i], now);
+    wf_strlist_free(&names);
+    if (listed != 0)
+      goto out;
+    a->report_templates_read = now;
+  }
+  if (wf_dingtalk_reports_today(&a->client, now, &today, err) != 0)
+    goto out;
+  for (size_t i = 0; i < today.count; i++)
+    wf_seen_touch(&a->report_templates, today.items[i].name, now);
+  wf_seen_forget_before(&a->report_templates,
+                        now - (time_t)WF_TEMPLATE_MEMORY_DAYS *
+                                  WF_SECONDS_PER_DAY);
+  for (size_t i = 0; i < a->report_templates.names.count; i++) {
+    const char *name = a->report_templates.names.items[i];
+    if (wf_metrics_add_gauge(out, "reports_today", name,
+                             (double)wf_counts_get(&today, name)) != 0) {
+      wf_error_set(err, WF_ERR_NOMEM, "reportList", "out of memory");
+      goto out;
+    }
+  }
+  status = 0;
+out:
+  wf_counts_free(&today);
+  return status;
+}
+
 /* Runs one DingTalk collector, appending its rows to `out`. */
 static int run_dingtalk(wf_account_t *a, wf_collector_t collector, poll_t *p,
                         wf_metrics_t *out, wf_error_t *err) {
@@ -150,6 +219,19 @@ static int run_dingtalk(wf_account_t *a, wf_collector_t collector, poll_t *p,
     return (users != NULL)
                ? wf_dingtalk_signins(&a->client, p->now, users, out, err)
                : -1;
+  case WF_COLLECT_LEAVE: {
+    const wf_pairs_t *types = leave_types(a, p->now, err);
+    if (types == NULL)
+      return -1;
+    users = watched_users(a, p, err);
+    return (users != NULL)
+               ? wf_dingtalk_leave(&a->client, p->now, types, users, out, err)
+               : -1;
+  }
+  case WF_COLLECT_REPORTS:
+    return run_reports(a, p->now, out, err);
+  case WF_COLLECT_ANNOUNCEMENTS:
+    return wf_dingtalk_announcements(&a->client, p->now, out, err);
   default:
     break;
   }
@@ -171,6 +253,10 @@ static int run_feishu(wf_account_t *a, wf_collector_t collector, poll_t *p,
     wf_feishu_rejects_free(&rejects);
     return status;
   }
+  if (collector == WF_COLLECT_LEAVE_EXPIRY)
+    return wf_feishu_leave_expiry(&a->client, p->now, &a->cfg.employment_ids,
+                                  &a->cfg.leave_types,
+                                  a->cfg.expiry_window_days, out, err);
   wf_error_set(err, WF_ERR_PLATFORM, wf_collector_name(collector),
                "collector not available");
   return -1;
@@ -300,6 +386,8 @@ void wf_account_destroy(void *arg) {
   wf_http_destroy(a->http);
   wf_stats_free(&a->stats);
   wf_strlist_free(&a->reported_ids);
+  wf_pairs_free(&a->leave_types);
+  wf_seen_free(&a->report_templates);
   wf_metrics_free(&a->metrics);
   wf_account_config_free(&a->cfg);
   free(a);

@@ -30,6 +30,14 @@ typedef struct {
   wf_client_t client;
   wf_stats_t stats;
   wf_strlist_t reported_ids; /* ids already logged as invalid/unauthorized */
+  /* DingTalk leave types read from the platform, when LeaveType is not
+   * set, and when; read again once a day. */
+  wf_pairs_t leave_types;
+  time_t leave_types_read;
+  /* Report templates seen in the last 30 days, and when the template
+   * list was last read (once a day). */
+  wf_seen_t report_templates;
+  time_t report_templates_read;
   wf_collector_state_t collectors[WF_COLLECTOR_COUNT];
   cdtime_t started;
   wf_metrics_t metrics; /* reused from poll to poll */

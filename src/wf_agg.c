@@ -194,3 +194,66 @@ void wf_checkins_free(wf_checkins_t *c) {
   wf_counts_free(&c->locations);
   wf_strlist_free(&c->abnormal_users);
 }
+
+int wf_leave_add(wf_leave_t *l, time_t now, const char *user_id,
+                 const char *record_type, const char *status, int64_t start_ms,
+                 int64_t end_ms) {
+  if (record_type == NULL || strcmp(record_type, "leave") != 0 ||
+      status == NULL)
+    return 0;
+  if (strcmp(status, "init") == 0) {
+    l->pending++;
+    return 0;
+  }
+  int64_t now_ms = (int64_t)now * 1000;
+  if (strcmp(status, "success") == 0 && user_id != NULL && user_id[0] != '\0' &&
+      start_ms <= now_ms && now_ms <= end_ms)
+    return wf_strlist_add(&l->on_leave_users, user_id);
+  return 0;
+}
+
+int64_t wf_leave_on_leave(wf_leave_t *l) {
+  wf_strlist_sort_unique(&l->on_leave_users);
+  return (int64_t)l->on_leave_users.count;
+}
+
+void wf_leave_free(wf_leave_t *l) { wf_strlist_free(&l->on_leave_users); }
+
+int wf_decimal_parse(const char *text, int64_t *millionths) {
+  if (text == NULL)
+    return -1;
+  const char *p = text;
+  int sign = 1;
+  if (*p == '-' || *p == '+') {
+    sign = (*p == '-') ? -1 : 1;
+    p++;
+  }
+  int64_t whole = 0;
+  int digits = 0;
+  while (*p >= '0' && *p <= '9') {
+    if (whole > 1000000000000LL)
+      return -1;
+    whole = whole * 10 + (*p - '0');
+    p++;
+    digits++;
+  }
+  int64_t fraction = 0;
+  int decimals = 0;
+  if (*p == '.') {
+    p++;
+    while (*p >= '0' && *p <= '9') {
+      if (++decimals > 6)
+        return -1;
+      fraction = fraction * 10 + (*p - '0');
+      p++;
+    }
+    if (decimals == 0)
+      return -1;
+  }
+  if (*p != '\0' || (digits == 0 && decimals == 0) || whole > 1000000000000LL)
+    return -1;
+  for (int i = decimals; i < 6; i++)
+    fraction *= 10;
+  *millionths = sign * (whole * WF_DECIMAL_SCALE + fraction);
+  return 0;
+}

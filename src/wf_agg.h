@@ -108,4 +108,34 @@ int wf_checkins_metrics(wf_checkins_t *c, wf_metrics_t *m);
 
 void wf_checkins_free(wf_checkins_t *c);
 
+/* on_leave and leave_pending of one leave type, from DingTalk's vacation
+ * records. */
+typedef struct {
+  wf_strlist_t on_leave_users; /* approved leaves that contain now */
+  int64_t pending;             /* requests awaiting approval */
+} wf_leave_t;
+
+/* Counts one vacation record at `now`. A record is a leave when its
+ * leave_record_type is "leave" (quota changes are not); an approved
+ * ("success") leave whose [start, end] (epoch ms) contains now puts its
+ * employee on leave, counted once however many such records they have; a
+ * leave with status "init" is pending. Returns 0 or -1 without memory. */
+int wf_leave_add(wf_leave_t *l, time_t now, const char *user_id,
+                 const char *record_type, const char *status, int64_t start_ms,
+                 int64_t end_ms);
+
+/* Employees on leave now (distinct). */
+int64_t wf_leave_on_leave(wf_leave_t *l);
+
+void wf_leave_free(wf_leave_t *l);
+
+/* Decimal quantities such as "2.5" or "0.333333" (Feishu's leave grants),
+ * as integer millionths so that sums do not drift. */
+#define WF_DECIMAL_SCALE 1000000
+
+/* Parses a decimal string with at most 6 decimals ("-1.5", "2", "0.25")
+ * into millionths. Returns 0, or -1 when it is not such a number or is
+ * larger than 10^12. */
+int wf_decimal_parse(const char *text, int64_t *millionths);
+
 #endif /* WF_AGG_H */

@@ -128,23 +128,11 @@ static int get_pair(const oconfig_item_t *block, const oconfig_item_t *ci,
                  ci->values[1].value.string, WF_NAME_LEN - 1);
     return -1;
   }
-  wf_pair_t *tmp =
-      realloc(pairs->items, (pairs->count + 1) * sizeof(*pairs->items));
-  if (tmp == NULL) {
+  if (wf_pairs_add(pairs, ci->values[0].value.string,
+                   ci->values[1].value.string) != 0) {
     option_error(block, ci, "out of memory");
     return -1;
   }
-  pairs->items = tmp;
-  wf_pair_t *pair = &pairs->items[pairs->count];
-  pair->code = strdup(ci->values[0].value.string);
-  pair->name = strdup(ci->values[1].value.string);
-  if (pair->code == NULL || pair->name == NULL) {
-    free(pair->code);
-    free(pair->name);
-    option_error(block, ci, "out of memory");
-    return -1;
-  }
-  pairs->count++;
   return 0;
 }
 
@@ -226,9 +214,10 @@ static void trim_slashes(char *url) {
  * monthly call quota. */
 #define WF_DINGTALK_AVAILABLE                                                  \
   (WF_COLLECT_DEPARTURES | WF_COLLECT_HEADCOUNT | WF_COLLECT_ATTENDANCE |      \
-   WF_COLLECT_SIGNINS)
+   WF_COLLECT_SIGNINS | WF_COLLECT_LEAVE | WF_COLLECT_REPORTS |                \
+   WF_COLLECT_ANNOUNCEMENTS)
 #define WF_DINGTALK_DEFAULT (WF_COLLECT_DEPARTURES | WF_COLLECT_HEADCOUNT)
-#define WF_FEISHU_AVAILABLE (WF_COLLECT_ATTENDANCE)
+#define WF_FEISHU_AVAILABLE (WF_COLLECT_ATTENDANCE | WF_COLLECT_LEAVE_EXPIRY)
 #define WF_FEISHU_DEFAULT (WF_COLLECT_ATTENDANCE)
 
 /* Fills in the defaults of an account. */
@@ -407,6 +396,37 @@ static int validate(const oconfig_item_t *block, wf_account_config_t *cfg) {
   wf_strlist_sort_unique(&cfg->user_ids);
   wf_strlist_sort_unique(&cfg->employment_ids);
 
+  /* Leave and announcements are read in the name of an administrator. */
+  unsigned needs_operator = WF_COLLECT_LEAVE | WF_COLLECT_ANNOUNCEMENTS;
+  if (dingtalk && (cfg->collect & needs_operator) &&
+      (cfg->operator_user_id == NULL || cfg->operator_user_id[0] == '\0')) {
+    oconfig_item_t option = {.key = "OperatorUserID"};
+    option_error(block, &option,
+                 "is required for the leave and announcements collectors: "
+                 "the user id of an administrator");
+    return -1;
+  }
+  if (!dingtalk && (cfg->collect & WF_COLLECT_LEAVE_EXPIRY)) {
+    const char *missing = (cfg->employment_ids.count == 0) ? "EmploymentID"
+                          : (cfg->leave_types.count == 0)  ? "LeaveType"
+                                                           : NULL;
+    if (missing != NULL) {
+      oconfig_item_t option = {.key = (char *)missing};
+      option_error(block, &option,
+                   "is required for the leave_expiry collector");
+      return -1;
+    }
+    /* The name gets "-hours" appended in leave_expiring. */
+    for (size_t i = 0; i < cfg->leave_types.count; i++) {
+      if (strlen(cfg->leave_types.items[i].name) > WF_NAME_LEN - 8) {
+        oconfig_item_t option = {.key = "LeaveType"};
+        option_error(block, &option, "name \"%s\" is longer than %d bytes",
+                     cfg->leave_types.items[i].name, WF_NAME_LEN - 8);
+        return -1;
+      }
+    }
+  }
+
   /* Feishu has no employee list here: whose attendance to read must be
    * said. */
   if (!dingtalk && (cfg->collect & WF_COLLECT_ATTENDANCE) &&
@@ -491,17 +511,6 @@ int wf_config_feishu(const oconfig_item_t *block, wf_account_config_t *cfg) {
   return parse_account(block, WF_PLATFORM_FEISHU, cfg);
 }
 
-/* Frees the items of a pair list. */
-static void pairs_free(wf_pairs_t *pairs) {
-  for (size_t i = 0; i < pairs->count; i++) {
-    free(pairs->items[i].code);
-    free(pairs->items[i].name);
-  }
-  free(pairs->items);
-  pairs->items = NULL;
-  pairs->count = 0;
-}
-
 void wf_account_config_free(wf_account_config_t *cfg) {
   if (cfg->app_secret != NULL)
     explicit_bzero(cfg->app_secret, strlen(cfg->app_secret));
@@ -515,7 +524,7 @@ void wf_account_config_free(wf_account_config_t *cfg) {
   free(cfg->proxy);
   wf_strlist_free(&cfg->user_ids);
   wf_strlist_free(&cfg->employment_ids);
-  pairs_free(&cfg->leave_types);
-  pairs_free(&cfg->report_readers);
+  wf_pairs_free(&cfg->leave_types);
+  wf_pairs_free(&cfg->report_readers);
   memset(cfg, 0, sizeof(*cfg));
 }

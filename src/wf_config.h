@@ -32,17 +32,6 @@ typedef enum {
 
 #define WF_COLLECTOR_COUNT 8
 
-/* A configured (code, name) pair: LeaveType, ReportReader. */
-typedef struct {
-  char *code;
-  char *name;
-} wf_pair_t;
-
-typedef struct {
-  wf_pair_t *items;
-  size_t count;
-} wf_pairs_t;
-
 typedef struct {
   char *name; /* the block's name: the account, collectd's plugin instance */
   wf_platform_t platform;

@@ -657,3 +657,494 @@ int wf_dingtalk_signins(wf_client_t *c, time_t now, const wf_strlist_t *users,
   }
   return 0;
 }
+
+/* vacation/record/list takes at most 50 users a call and pages of at most
+ * 200 records; blackboard/listids pages of at most 30 ids; report lists
+ * pages of at most 20 reports and 100 templates. */
+#define DT_LEAVE_BATCH 50
+#define DT_LEAVE_PAGE_SIZE 200
+#define DT_BLACKBOARD_PAGE_SIZE 30
+#define DT_REPORT_PAGE_SIZE 20
+#define DT_TEMPLATE_PAGE_SIZE 100
+#define DT_ANNOUNCEMENT_DAYS 7
+
+/* Calls a topapi endpoint with a JSON body built by the caller, which
+ * releases `request` in all cases. */
+static int dt_post(wf_client_t *c, const char *endpoint, const char *path,
+                   json_object *request, json_object **answer,
+                   wf_error_t *err) {
+  if (request == NULL) {
+    wf_error_set(err, WF_ERR_NOMEM, endpoint, "out of memory");
+    return -1;
+  }
+  int status = wf_client_call(
+      c, DT_OAPI, endpoint, "POST", path,
+      json_object_to_json_string_ext(request, JSON_C_TO_STRING_PLAIN), answer,
+      err);
+  json_object_put(request);
+  return status;
+}
+
+int wf_dingtalk_leave_types(wf_client_t *c, wf_pairs_t *types,
+                            wf_error_t *err) {
+  json_object *request = json_object_new_object();
+  if (request != NULL) {
+    json_object_object_add(request, "op_userid",
+                           json_object_new_string(c->cfg->operator_user_id));
+    json_object_object_add(request, "vacation_source",
+                           json_object_new_string("all"));
+  }
+  json_object *answer = NULL;
+  if (dt_post(c, "vacationTypes", "/topapi/attendance/vacation/type/list",
+              request, &answer, err) != 0)
+    return -1;
+
+  int status = 0;
+  json_object *result = wf_json_array(answer, "result");
+  if (result == NULL) {
+    wf_error_set(err, WF_ERR_BAD_ANSWER, "vacationTypes",
+                 "answer has no result list");
+    status = -1;
+  }
+  size_t n = (result != NULL) ? json_object_array_length(result) : 0;
+  for (size_t i = 0; status == 0 && i < n; i++) {
+    json_object *type = json_object_array_get_idx(result, i);
+    const char *code = wf_json_string(type, "leave_code");
+    const char *name = wf_json_string(type, "leave_name");
+    if (code == NULL || code[0] == '\0')
+      continue;
+    char instance[WF_NAME_LEN];
+    wf_instance_name(name, instance, sizeof(instance));
+    if (wf_pairs_add(types, code, instance) != 0) {
+      wf_error_set(err, WF_ERR_NOMEM, "vacationTypes", "out of memory");
+      status = -1;
+    }
+  }
+  json_object_put(answer);
+  if (status != 0)
+    wf_stats_error(c->stats, "vacationTypes");
+  return status;
+}
+
+/* Reads one vacation/record/list page into `leave` and says whether more
+ * pages follow. Returns 0, or -1 with `err` filled. */
+UNITTEST int dt_parse_leave_page(json_object *answer, time_t now,
+                                 wf_leave_t *leave, bool *has_more,
+                                 wf_error_t *err) {
+  json_object *result = wf_json_object(answer, "result");
+  json_object *records = wf_json_array(result, "leave_records");
+  if (result == NULL) {
+    wf_error_set(err, WF_ERR_BAD_ANSWER, "vacationRecords",
+                 "answer has no result");
+    return -1;
+  }
+  *has_more = false;
+  wf_json_bool(result, "has_more", has_more);
+  size_t n = (records != NULL) ? json_object_array_length(records) : 0;
+  for (size_t i = 0; i < n; i++) {
+    json_object *record = json_object_array_get_idx(records, i);
+    int64_t start_ms = 0;
+    int64_t end_ms = -1;
+    if (!json_object_is_type(record, json_type_object))
+      continue;
+    wf_json_int64(record, "start_time", &start_ms);
+    wf_json_int64(record, "end_time", &end_ms);
+    if (wf_leave_add(leave, now, wf_json_string(record, "userid"),
+                     wf_json_string(record, "leave_record_type"),
+                     wf_json_string(record, "leave_status"), start_ms,
+                     end_ms) != 0) {
+      wf_error_set(err, WF_ERR_NOMEM, "vacationRecords", "out of memory");
+      return -1;
+    }
+  }
+  return 0;
+}
+
+/* Reads every page of one leave type for one batch of users. */
+static int dt_leave_batch(wf_client_t *c, time_t now, const char *leave_code,
+                          const char *userids, wf_leave_t *leave,
+                          wf_error_t *err) {
+  wf_pager_t pager;
+  char cursor[32] = "0";
+  wf_page_status_t page = wf_pager_start(&pager, c->cfg->max_pages, cursor);
+  int status = -1;
+
+  while (page == WF_PAGE_MORE) {
+    json_object *request = json_object_new_object();
+    if (request != NULL) {
+      json_object_object_add(request, "op_userid",
+                             json_object_new_string(c->cfg->operator_user_id));
+      json_object_object_add(request, "leave_code",
+                             json_object_new_string(leave_code));
+      json_object_object_add(request, "userids",
+                             json_object_new_string(userids));
+      json_object_object_add(request, "offset",
+                             json_object_new_int64(strtoll(cursor, NULL, 10)));
+      json_object_object_add(request, "size",
+                             json_object_new_int(DT_LEAVE_PAGE_SIZE));
+    }
+    json_object *answer = NULL;
+    if (dt_post(c, "vacationRecords", "/topapi/attendance/vacation/record/list",
+                request, &answer, err) != 0)
+      goto out;
+    bool has_more = false;
+    int parsed = dt_parse_leave_page(answer, now, leave, &has_more, err);
+    json_object_put(answer);
+    if (parsed != 0) {
+      wf_stats_error(c->stats, "vacationRecords");
+      goto out;
+    }
+    /* Offset paging: the next offset is one page further. */
+    if (has_more)
+      snprintf(cursor, sizeof(cursor), "%lld",
+               strtoll(cursor, NULL, 10) + DT_LEAVE_PAGE_SIZE);
+    page = wf_pager_next(&pager, has_more ? cursor : NULL);
+  }
+  if (page != WF_PAGE_DONE) {
+    wf_error_set(err, WF_ERR_PAGING, "vacationRecords", "%s after %zu pages",
+                 wf_page_status_text(page), wf_pager_pages(&pager));
+    wf_stats_error(c->stats, "vacationRecords");
+    goto out;
+  }
+  status = 0;
+out:
+  wf_pager_free(&pager);
+  return status;
+}
+
+/* Joins users [first, first + max) with commas into `buffer`. Returns the
+ * number joined, or 0 when an id does not fit. */
+static size_t join_users(const wf_strlist_t *users, size_t first, size_t max,
+                         char *buffer, size_t size) {
+  size_t used = 0;
+  size_t i;
+  buffer[0] = '\0';
+  for (i = first; i < users->count && i < first + max; i++) {
+    int n = snprintf(buffer + used, size - used, "%s%s",
+                     (i == first) ? "" : ",", users->items[i]);
+    if (n < 0 || (size_t)n >= size - used)
+      return 0;
+    used += (size_t)n;
+  }
+  return i - first;
+}
+
+int wf_dingtalk_leave(wf_client_t *c, time_t now, const wf_pairs_t *types,
+                      const wf_strlist_t *users, wf_metrics_t *out,
+                      wf_error_t *err) {
+  wf_metrics_t rows = {0};
+  int status = 0;
+
+  for (size_t t = 0; status == 0 && t < types->count; t++) {
+    wf_leave_t leave = {0};
+    char userids[DT_LEAVE_BATCH * (WF_NAME_LEN + 1)];
+    for (size_t first = 0; status == 0 && first < users->count;
+         first += DT_LEAVE_BATCH) {
+      if (join_users(users, first, DT_LEAVE_BATCH, userids, sizeof(userids)) ==
+          0) {
+        wf_error_set(err, WF_ERR_BAD_ANSWER, "vacationRecords",
+                     "a user id is too long");
+        status = -1;
+      } else {
+        status =
+            dt_leave_batch(c, now, types->items[t].code, userids, &leave, err);
+      }
+    }
+    if (status == 0 &&
+        (wf_metrics_add_gauge(&rows, "on_leave", types->items[t].name,
+                              (double)wf_leave_on_leave(&leave)) != 0 ||
+         wf_metrics_add_gauge(&rows, "leave_pending", types->items[t].name,
+                              (double)leave.pending) != 0)) {
+      wf_error_set(err, WF_ERR_NOMEM, "vacationRecords", "out of memory");
+      status = -1;
+    }
+    wf_leave_free(&leave);
+  }
+  /* All types or nothing: a partial set would read as zeros. */
+  for (size_t i = 0; status == 0 && i < rows.count; i++)
+    if (wf_metrics_add_gauge(out, rows.rows[i].type, rows.rows[i].instance,
+                             rows.rows[i].value.gauge) != 0)
+      status = -1;
+  wf_metrics_free(&rows);
+  return status;
+}
+
+int wf_dingtalk_unread_reports(wf_client_t *c, const wf_pairs_t *readers,
+                               wf_metrics_t *out, wf_error_t *err) {
+  for (size_t i = 0; i < readers->count; i++) {
+    json_object *request = json_object_new_object();
+    if (request != NULL)
+      json_object_object_add(request, "userid",
+                             json_object_new_string(readers->items[i].code));
+    json_object *answer = NULL;
+    if (dt_post(c, "reportUnread", "/topapi/report/getunreadcount", request,
+                &answer, err) != 0)
+      return -1;
+    int64_t count;
+    bool ok = wf_json_int64(answer, "count", &count);
+    json_object_put(answer);
+    if (!ok) {
+      wf_error_set(err, WF_ERR_BAD_ANSWER, "reportUnread",
+                   "answer has no count");
+      wf_stats_error(c->stats, "reportUnread");
+      return -1;
+    }
+    if (wf_metrics_add_gauge(out, "unread_reports", readers->items[i].name,
+                             (double)count) != 0) {
+      wf_error_set(err, WF_ERR_NOMEM, "reportUnread", "out of memory");
+      return -1;
+    }
+  }
+  return 0;
+}
+
+/* Reads one report/simplelist page: counts the reports per template name
+ * (as type instances) and returns next_cursor in `next` ("" when has_more
+ * is false). Returns 0, or -1 with `err` filled. */
+UNITTEST int dt_parse_report_page(json_object *answer, wf_counts_t *templates,
+                                  char *next, size_t next_size,
+                                  wf_error_t *err) {
+  json_object *result = wf_json_object(answer, "result");
+  if (result == NULL) {
+    wf_error_set(err, WF_ERR_BAD_ANSWER, "reportList", "answer has no result");
+    return -1;
+  }
+  json_object *list = wf_json_array(result, "data_list");
+  size_t n = (list != NULL) ? json_object_array_length(list) : 0;
+  for (size_t i = 0; i < n; i++) {
+    json_object *report = json_object_array_get_idx(list, i);
+    if (!json_object_is_type(report, json_type_object))
+      continue;
+    char instance[WF_NAME_LEN];
+    wf_instance_name(wf_json_string(report, "template_name"), instance,
+                     sizeof(instance));
+    if (wf_counts_add(templates, instance, 1) != 0) {
+      wf_error_set(err, WF_ERR_NOMEM, "reportList", "out of memory");
+      return -1;
+    }
+  }
+  bool has_more = false;
+  wf_json_bool(result, "has_more", &has_more);
+  if (!has_more || !wf_json_cursor(result, "next_cursor", next, next_size))
+    next[0] = '\0';
+  return 0;
+}
+
+int wf_dingtalk_reports_today(wf_client_t *c, time_t now,
+                              wf_counts_t *templates, wf_error_t *err) {
+  time_t from = wf_day_start(now, c->cfg->utc_offset);
+  wf_pager_t pager;
+  char cursor[64] = "0";
+  wf_page_status_t page = wf_pager_start(&pager, c->cfg->max_pages, cursor);
+  int status = -1;
+
+  while (page == WF_PAGE_MORE) {
+    json_object *request = json_object_new_object();
+    if (request != NULL) {
+      json_object_object_add(request, "start_time",
+                             json_object_new_int64((int64_t)from * 1000));
+      json_object_object_add(request, "end_time",
+                             json_object_new_int64((int64_t)now * 1000));
+      json_object_object_add(request, "cursor",
+                             json_object_new_int64(strtoll(cursor, NULL, 10)));
+      json_object_object_add(request, "size",
+                             json_object_new_int(DT_REPORT_PAGE_SIZE));
+    }
+    json_object *answer = NULL;
+    if (dt_post(c, "reportList", "/topapi/report/simplelist", request, &answer,
+                err) != 0)
+      goto out;
+    int parsed =
+        dt_parse_report_page(answer, templates, cursor, sizeof(cursor), err);
+    json_object_put(answer);
+    if (parsed != 0) {
+      wf_stats_error(c->stats, "reportList");
+      goto out;
+    }
+    page = wf_pager_next(&pager, cursor);
+  }
+  if (page != WF_PAGE_DONE) {
+    wf_error_set(err, WF_ERR_PAGING, "reportList", "%s after %zu pages",
+                 wf_page_status_text(page), wf_pager_pages(&pager));
+    wf_stats_error(c->stats, "reportList");
+    goto out;
+  }
+  status = 0;
+out:
+  wf_pager_free(&pager);
+  return status;
+}
+
+int wf_dingtalk_report_templates(wf_client_t *c, wf_strlist_t *names,
+                                 wf_error_t *err) {
+  wf_pager_t pager;
+  char cursor[64] = "0";
+  wf_page_status_t page = wf_pager_start(&pager, c->cfg->max_pages, cursor);
+  int status = -1;
+
+  while (page == WF_PAGE_MORE) {
+    json_object *request = json_object_new_object();
+    if (request != NULL) {
+      json_object_object_add(request, "offset",
+                             json_object_new_int64(strtoll(cursor, NULL, 10)));
+      json_object_object_add(request, "size",
+                             json_object_new_int(DT_TEMPLATE_PAGE_SIZE));
+    }
+    json_object *answer = NULL;
+    if (dt_post(c, "reportTemplates", "/topapi/report/template/listbyuserid",
+                request, &answer, err) != 0)
+      goto out;
+    json_object *result = wf_json_object(answer, "result");
+    json_object *list = wf_json_array(result, "template_list");
+    if (result == NULL) {
+      json_object_put(answer);
+      wf_error_set(err, WF_ERR_BAD_ANSWER, "reportTemplates",
+                   "answer has no result");
+      wf_stats_error(c->stats, "reportTemplates");
+      goto out;
+    }
+    size_t n = (list != NULL) ? json_object_array_length(list) : 0;
+    for (size_t i = 0; i < n; i++) {
+      char instance[WF_NAME_LEN];
+      wf_instance_name(
+          wf_json_string(json_object_array_get_idx(list, i), "name"), instance,
+          sizeof(instance));
+      wf_strlist_add(names, instance);
+    }
+    if (!wf_json_cursor(result, "next_cursor", cursor, sizeof(cursor)))
+      cursor[0] = '\0';
+    json_object_put(answer);
+    page = wf_pager_next(&pager, cursor);
+  }
+  if (page != WF_PAGE_DONE) {
+    wf_error_set(err, WF_ERR_PAGING, "reportTemplates", "%s after %zu pages",
+                 wf_page_status_text(page), wf_pager_pages(&pager));
+    wf_stats_error(c->stats, "reportTemplates");
+    goto out;
+  }
+  status = 0;
+out:
+  wf_pager_free(&pager);
+  return status;
+}
+
+/* Reads every page of announcement ids created since `from`. */
+static int dt_announcement_ids(wf_client_t *c, time_t from, time_t now,
+                               wf_strlist_t *ids, wf_error_t *err) {
+  char start[32];
+  char end[32];
+  wf_local_format(from, c->cfg->utc_offset, "%Y-%m-%d %H:%M:%S", start,
+                  sizeof(start));
+  wf_local_format(now, c->cfg->utc_offset, "%Y-%m-%d %H:%M:%S", end,
+                  sizeof(end));
+  wf_pager_t pager;
+  wf_page_status_t page = wf_pager_start(&pager, c->cfg->max_pages, "1");
+  int status = -1;
+
+  for (int number = 1; page == WF_PAGE_MORE; number++) {
+    json_object *query = json_object_new_object();
+    json_object *request = json_object_new_object();
+    if (query == NULL || request == NULL) {
+      json_object_put(query);
+      json_object_put(request);
+      wf_error_set(err, WF_ERR_NOMEM, "blackboardList", "out of memory");
+      goto out;
+    }
+    json_object_object_add(query, "operation_userid",
+                           json_object_new_string(c->cfg->operator_user_id));
+    json_object_object_add(query, "start_time", json_object_new_string(start));
+    json_object_object_add(query, "end_time", json_object_new_string(end));
+    json_object_object_add(query, "page", json_object_new_int(number));
+    json_object_object_add(query, "page_size",
+                           json_object_new_int(DT_BLACKBOARD_PAGE_SIZE));
+    json_object_object_add(request, "query_request", query);
+
+    json_object *answer = NULL;
+    if (dt_post(c, "blackboardList", "/topapi/blackboard/listids", request,
+                &answer, err) != 0)
+      goto out;
+    json_object *result = wf_json_array(answer, "result");
+    size_t n = (result != NULL) ? json_object_array_length(result) : 0;
+    bool repeated = false;
+    for (size_t i = 0; i < n; i++) {
+      json_object *id = json_object_array_get_idx(result, i);
+      if (!json_object_is_type(id, json_type_string))
+        continue;
+      for (size_t j = 0; j < ids->count && !repeated; j++)
+        repeated = strcmp(ids->items[j], json_object_get_string(id)) == 0;
+      wf_strlist_add(ids, json_object_get_string(id));
+    }
+    json_object_put(answer);
+    if (result == NULL) {
+      wf_error_set(err, WF_ERR_BAD_ANSWER, "blackboardList",
+                   "answer has no result list");
+      wf_stats_error(c->stats, "blackboardList");
+      goto out;
+    }
+    if (repeated) {
+      page = WF_PAGE_REPEAT;
+      break;
+    }
+    /* Page-number paging: a short page is the last. */
+    char next[16];
+    snprintf(next, sizeof(next), "%d", number + 1);
+    page = wf_pager_next(&pager, (n == DT_BLACKBOARD_PAGE_SIZE) ? next : NULL);
+  }
+  if (page != WF_PAGE_DONE) {
+    wf_error_set(err, WF_ERR_PAGING, "blackboardList", "%s after %zu pages",
+                 (page == WF_PAGE_REPEAT)
+                     ? "the platform returned an announcement id twice"
+                     : wf_page_status_text(page),
+                 wf_pager_pages(&pager));
+    wf_stats_error(c->stats, "blackboardList");
+    goto out;
+  }
+  status = 0;
+out:
+  wf_pager_free(&pager);
+  return status;
+}
+
+int wf_dingtalk_announcements(wf_client_t *c, time_t now, wf_metrics_t *out,
+                              wf_error_t *err) {
+  time_t from = now - (time_t)DT_ANNOUNCEMENT_DAYS * WF_SECONDS_PER_DAY;
+  wf_strlist_t ids = {0};
+  int64_t unread = 0;
+  int status = -1;
+
+  if (dt_announcement_ids(c, from, now, &ids, err) != 0)
+    goto out;
+  for (size_t i = 0; i < ids.count; i++) {
+    json_object *request = json_object_new_object();
+    if (request != NULL) {
+      json_object_object_add(request, "blackboard_id",
+                             json_object_new_string(ids.items[i]));
+      json_object_object_add(request, "operation_userid",
+                             json_object_new_string(c->cfg->operator_user_id));
+    }
+    json_object *answer = NULL;
+    if (dt_post(c, "blackboardGet", "/topapi/blackboard/get", request, &answer,
+                err) != 0)
+      goto out;
+    int64_t count;
+    json_object *result = wf_json_object(answer, "result");
+    bool ok = wf_json_int64(result, "unread_count", &count);
+    json_object_put(answer);
+    if (!ok) {
+      wf_error_set(err, WF_ERR_BAD_ANSWER, "blackboardGet",
+                   "answer has no result.unread_count");
+      wf_stats_error(c->stats, "blackboardGet");
+      goto out;
+    }
+    unread += count;
+  }
+  if (wf_metrics_add_gauge(out, "announcement_unread", NULL, (double)unread) !=
+      0) {
+    wf_error_set(err, WF_ERR_NOMEM, "blackboardGet", "out of memory");
+    goto out;
+  }
+  status = 0;
+out:
+  wf_strlist_free(&ids);
+  return status;
+}

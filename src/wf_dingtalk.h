@@ -46,4 +46,37 @@ int wf_dingtalk_attendance(wf_client_t *c, time_t now,
 int wf_dingtalk_signins(wf_client_t *c, time_t now, const wf_strlist_t *users,
                         wf_metrics_t *out, wf_error_t *err);
 
+/* Reads the organisation's leave types with vacation/type/list (as
+ * OperatorUserID): (leave_code, leave_name as a type instance). Returns 0
+ * or -1 with `err` filled. */
+int wf_dingtalk_leave_types(wf_client_t *c, wf_pairs_t *types, wf_error_t *err);
+
+/* leave: reads the vacation records of `users` for every leave type of
+ * `types` (50 users a call, every page) and appends on_leave and
+ * leave_pending per type name. Returns 0, or -1 with `err` filled and
+ * nothing appended. */
+int wf_dingtalk_leave(wf_client_t *c, time_t now, const wf_pairs_t *types,
+                      const wf_strlist_t *users, wf_metrics_t *out,
+                      wf_error_t *err);
+
+/* Appends unread_reports for each (userid, name) of `readers`. */
+int wf_dingtalk_unread_reports(wf_client_t *c, const wf_pairs_t *readers,
+                               wf_metrics_t *out, wf_error_t *err);
+
+/* Counts today's reports by template name (as type instances) with
+ * report/simplelist, every page. Returns 0 or -1 with `err` filled. */
+int wf_dingtalk_reports_today(wf_client_t *c, time_t now,
+                              wf_counts_t *templates, wf_error_t *err);
+
+/* Reads the names (as type instances) of every report template with
+ * report/template/listbyuserid. Returns 0 or -1 with `err` filled. */
+int wf_dingtalk_report_templates(wf_client_t *c, wf_strlist_t *names,
+                                 wf_error_t *err);
+
+/* announcements: sums unread_count over the announcements of the last
+ * seven days (blackboard/listids, then blackboard/get for each) and
+ * appends announcement_unread. Returns 0 or -1 with `err` filled. */
+int wf_dingtalk_announcements(wf_client_t *c, time_t now, wf_metrics_t *out,
+                              wf_error_t *err);
+
 #endif /* WF_DINGTALK_H */

@@ -13,6 +13,7 @@
 #include "wf_json.h"
 #include "wf_strlist.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* The two API families: oapi (token in the query string, errcode in an
@@ -33,6 +34,10 @@ int dt_parse_records(json_object *answer, time_t day_start, time_t day_end,
 int dt_parse_signins(json_object *answer, time_t from, time_t to,
                      int64_t *signins, char *next, size_t next_size,
                      wf_error_t *err);
+int dt_parse_leave_page(json_object *answer, time_t now, wf_leave_t *leave,
+                        bool *has_more, wf_error_t *err);
+int dt_parse_report_page(json_object *answer, wf_counts_t *templates,
+                         char *next, size_t next_size, wf_error_t *err);
 int dt_parse_id_page(json_object *answer, const char *endpoint,
                      wf_strlist_t *ids, char *next, size_t next_size,
                      wf_error_t *err);

@@ -245,3 +245,157 @@ out:
   wf_checkins_free(&checkins);
   return status;
 }
+
+/* What the leave_employ_expire_records codes ask of the user. Parameter
+ * problems are configuration errors; the 5xx-class ones are the
+ * platform's and are tried again on the next poll. */
+static const struct {
+  int64_t code;
+  const char *text;
+} fs_leave_codes[] = {
+    {1220016, "invalid parameter: check EmploymentID and LeaveType"},
+    {1220003, "invalid date"},
+    {1220001, "no tenant id"},
+    {1220006, "employment not found: check EmploymentID"},
+    {1220005, "leave type not found: check LeaveType"},
+    {1220024, "the leave type has subtypes: configure a subtype id as "
+              "LeaveType"},
+    {1220029, "the leave type is deactivated"},
+    {1220011, "the platform failed to read the employment (tried again next "
+              "poll)"},
+    {1220012, "the platform's database failed (tried again next poll)"},
+    {1229999, "unknown platform error (tried again next poll)"},
+};
+
+/* Replaces the detail of a leave_employ_expire_records error with what the
+ * code asks of the user. */
+static void fs_explain_leave_error(wf_error_t *err) {
+  for (size_t i = 0; i < WF_ARRAY_SIZE(fs_leave_codes); i++)
+    if (err->errcode == fs_leave_codes[i].code)
+      snprintf(err->detail, sizeof(err->detail), "%s", fs_leave_codes[i].text);
+}
+
+/* Adds the left quantities of one leave_employ_expire_records answer to
+ * `days` and `hours` (millionths). Returns 0, or -1 with `err` filled. */
+UNITTEST int fs_parse_expiry(json_object *answer, int64_t *days, int64_t *hours,
+                             wf_error_t *err) {
+  json_object *data = wf_json_object(answer, "data");
+  if (data == NULL) {
+    wf_error_set(err, WF_ERR_BAD_ANSWER, "leaveExpiry", "answer has no data");
+    return -1;
+  }
+  json_object *records = wf_json_array(data, "records");
+  size_t n = (records != NULL) ? json_object_array_length(records) : 0;
+  for (size_t i = 0; i < n; i++) {
+    json_object *record = json_object_array_get_idx(records, i);
+    int64_t unit = 0;
+    int64_t left = 0;
+    if (!json_object_is_type(record, json_type_object))
+      continue;
+    if (wf_decimal_parse(wf_json_string(record, "left_granting_quantity"),
+                         &left) != 0) {
+      wf_error_set(err, WF_ERR_BAD_ANSWER, "leaveExpiry",
+                   "left_granting_quantity is not a decimal number");
+      return -1;
+    }
+    wf_json_int64(record, "granting_unit", &unit);
+    if (unit == 1) {
+      *days += left;
+    } else if (unit == 2) {
+      *hours += left;
+    } else {
+      wf_error_set(err, WF_ERR_BAD_ANSWER, "leaveExpiry",
+                   "granting_unit %lld is neither days (1) nor hours (2)",
+                   (long long)unit);
+      return -1;
+    }
+  }
+  return 0;
+}
+
+/* Reads the grants of one employment and leave type. */
+static int fs_expiry_one(wf_client_t *c, time_t now, const char *employment,
+                         const char *leave_type, int window_days, int64_t *days,
+                         int64_t *hours, wf_error_t *err) {
+  char start[16];
+  char end[16];
+  wf_local_format(now, c->cfg->utc_offset, "%Y-%m-%d", start, sizeof(start));
+  wf_local_format(now + (time_t)window_days * WF_SECONDS_PER_DAY,
+                  c->cfg->utc_offset, "%Y-%m-%d", end, sizeof(end));
+
+  char *escaped = wf_http_escape(leave_type);
+  char *path = (escaped != NULL)
+                   ? wf_client_join("/open-apis/attendance/v1/"
+                                    "leave_employ_expire_records/",
+                                    escaped, "?user_id_type=people_corehr_id")
+                   : NULL;
+  json_object *request = json_object_new_object();
+  int status = -1;
+  if (path == NULL || request == NULL) {
+    wf_error_set(err, WF_ERR_NOMEM, "leaveExpiry", "out of memory");
+    goto out;
+  }
+  json_object_object_add(request, "employment_id",
+                         json_object_new_string(employment));
+  json_object_object_add(request, "leave_type_id",
+                         json_object_new_string(leave_type));
+  json_object_object_add(request, "start_expiration_date",
+                         json_object_new_string(start));
+  json_object_object_add(request, "end_expiration_date",
+                         json_object_new_string(end));
+  json_object_object_add(request, "time_offset",
+                         json_object_new_int(c->cfg->utc_offset / 60));
+
+  /* A GET that carries a JSON body, as the platform documents it. */
+  json_object *answer = NULL;
+  if (wf_client_call(
+          c, 0, "leaveExpiry", "GET", path,
+          json_object_to_json_string_ext(request, JSON_C_TO_STRING_PLAIN),
+          &answer, err) != 0) {
+    fs_explain_leave_error(err);
+    goto out;
+  }
+  status = fs_parse_expiry(answer, days, hours, err);
+  json_object_put(answer);
+  if (status != 0)
+    wf_stats_error(c->stats, "leaveExpiry");
+out:
+  json_object_put(request);
+  free(path);
+  free(escaped);
+  return status;
+}
+
+int wf_feishu_leave_expiry(wf_client_t *c, time_t now,
+                           const wf_strlist_t *employments,
+                           const wf_pairs_t *types, int window_days,
+                           wf_metrics_t *out, wf_error_t *err) {
+  wf_metrics_t rows = {0};
+  int status = 0;
+
+  for (size_t t = 0; status == 0 && t < types->count; t++) {
+    int64_t days = 0;
+    int64_t hours = 0;
+    for (size_t e = 0; status == 0 && e < employments->count; e++)
+      status =
+          fs_expiry_one(c, now, employments->items[e], types->items[t].code,
+                        window_days, &days, &hours, err);
+    if (status != 0)
+      break;
+    char instance[WF_NAME_LEN];
+    snprintf(instance, sizeof(instance), "%s-days", types->items[t].name);
+    status |= wf_metrics_add_gauge(&rows, "leave_expiring", instance,
+                                   (double)days / WF_DECIMAL_SCALE);
+    snprintf(instance, sizeof(instance), "%s-hours", types->items[t].name);
+    status |= wf_metrics_add_gauge(&rows, "leave_expiring", instance,
+                                   (double)hours / WF_DECIMAL_SCALE);
+    if (status != 0)
+      wf_error_set(err, WF_ERR_NOMEM, "leaveExpiry", "out of memory");
+  }
+  /* All types or nothing. */
+  for (size_t i = 0; status == 0 && i < rows.count; i++)
+    status = wf_metrics_add_gauge(out, rows.rows[i].type, rows.rows[i].instance,
+                                  rows.rows[i].value.gauge);
+  wf_metrics_free(&rows);
+  return status;
+}

@@ -17,6 +17,8 @@ wf_verdict_t fs_classify(int family, const char *endpoint, long http_status,
 int fs_parse_user_tasks(json_object *answer, long today,
                         wf_checkins_t *checkins, wf_feishu_rejects_t *rejects,
                         wf_error_t *err);
+int fs_parse_expiry(json_object *answer, int64_t *days, int64_t *hours,
+                    wf_error_t *err);
 #endif
 
 #endif /* WF_FEISHU_PRIVATE_H */

@@ -53,3 +53,69 @@ void wf_strlist_free(wf_strlist_t *list) {
   list->items = NULL;
   list->capacity = 0;
 }
+
+int wf_pairs_add(wf_pairs_t *pairs, const char *code, const char *name) {
+  wf_pair_t *tmp =
+      realloc(pairs->items, (pairs->count + 1) * sizeof(*pairs->items));
+  if (tmp == NULL)
+    return -1;
+  pairs->items = tmp;
+  wf_pair_t *pair = &pairs->items[pairs->count];
+  pair->code = strdup(code);
+  pair->name = strdup(name);
+  if (pair->code == NULL || pair->name == NULL) {
+    free(pair->code);
+    free(pair->name);
+    return -1;
+  }
+  pairs->count++;
+  return 0;
+}
+
+void wf_pairs_free(wf_pairs_t *pairs) {
+  for (size_t i = 0; i < pairs->count; i++) {
+    free(pairs->items[i].code);
+    free(pairs->items[i].name);
+  }
+  free(pairs->items);
+  pairs->items = NULL;
+  pairs->count = 0;
+}
+
+int wf_seen_touch(wf_seen_t *s, const char *name, time_t now) {
+  for (size_t i = 0; i < s->names.count; i++) {
+    if (strcmp(s->names.items[i], name) == 0) {
+      if (now > s->seen[i])
+        s->seen[i] = now;
+      return 0;
+    }
+  }
+  time_t *tmp = realloc(s->seen, (s->names.count + 1) * sizeof(*tmp));
+  if (tmp == NULL)
+    return -1;
+  s->seen = tmp;
+  if (wf_strlist_add(&s->names, name) != 0)
+    return -1;
+  s->seen[s->names.count - 1] = now;
+  return 0;
+}
+
+void wf_seen_forget_before(wf_seen_t *s, time_t cutoff) {
+  size_t out = 0;
+  for (size_t i = 0; i < s->names.count; i++) {
+    if (s->seen[i] < cutoff) {
+      free(s->names.items[i]);
+      continue;
+    }
+    s->names.items[out] = s->names.items[i];
+    s->seen[out] = s->seen[i];
+    out++;
+  }
+  s->names.count = out;
+}
+
+void wf_seen_free(wf_seen_t *s) {
+  wf_strlist_free(&s->names);
+  free(s->seen);
+  s->seen = NULL;
+}

@@ -451,19 +451,19 @@ static void test_collect_unknown_refused(void **state) {
 }
 
 /* A collector that exists but that this version cannot poll on DingTalk. */
-static void test_collect_leave_refused_as_unavailable(void **state) {
+static void test_collect_leave_expiry_refused_on_dingtalk(void **state) {
   fixture_t *f = *state;
   full_block(f);
-  set_string(f, "Collect", "leave");
-  assert_refused(f, "leave", "not available");
+  set_string(f, "Collect", "leave_expiry");
+  assert_refused(f, "leave_expiry", "not available");
 }
 
 /* Like every other refusal, this one must name the option the user has to
  * change: Collect. */
-static void test_collect_leave_message_names_option(void **state) {
+static void test_collect_leave_expiry_message_names_option(void **state) {
   fixture_t *f = *state;
   full_block(f);
-  set_string(f, "Collect", "leave");
+  set_string(f, "Collect", "leave_expiry");
   assert_int_equal(parse(f), -1);
   assert_int_equal(stub_log_count(), 1);
   assert_contains(stub_log_message(0), "Collect");
@@ -788,8 +788,8 @@ int main(void) {
       CONFIG_TEST(test_bad_utc_offset_refused),
       CONFIG_TEST(test_interval_zero_refused),
       CONFIG_TEST(test_collect_unknown_refused),
-      CONFIG_TEST(test_collect_leave_refused_as_unavailable),
-      CONFIG_TEST(test_collect_leave_message_names_option),
+      CONFIG_TEST(test_collect_leave_expiry_refused_on_dingtalk),
+      CONFIG_TEST(test_collect_leave_expiry_message_names_option),
       CONFIG_TEST(test_leave_type_with_one_argument_refused),
       CONFIG_TEST(test_leave_type_name_must_be_an_instance_name),
       CONFIG_TEST(test_non_http_url_refused),
