@@ -56,6 +56,14 @@ wf_account_t *wf_account_create(wf_account_config_t *cfg) {
   a->started = cdtime();
   for (int i = 0; i < WF_COLLECTOR_COUNT; i++)
     C_COMPLAIN_INIT(&a->collectors[i].complaint);
+  a->thresholds = calloc(a->cfg.threshold_count + 1, sizeof(*a->thresholds));
+  if (a->thresholds == NULL) {
+    wf_account_config_free(&a->cfg);
+    free(a);
+    return NULL;
+  }
+  for (size_t i = 0; i < a->cfg.threshold_count; i++)
+    a->thresholds[i].cfg = a->cfg.thresholds[i];
   wf_client_init(&a->client,
                  (a->cfg.platform == WF_PLATFORM_DINGTALK) ? &wf_dingtalk_ops
                                                            : &wf_feishu_ops,
@@ -278,6 +286,41 @@ static bool token_failure(const wf_error_t *err) {
          strcmp(err->endpoint, "tenantToken") == 0;
 }
 
+/* Failures in a row after which a collector that cannot reach its
+ * platform is reported; refused credentials and a used-up quota are
+ * reported at once. */
+#define WF_FAILURES_BEFORE_WARNING 3
+
+/* Sends the WARNING when a collector starts failing and the OKAY when it
+ * recovers, once each. */
+static void collector_health(wf_account_t *a, wf_collector_state_t *state,
+                             const char *name, const wf_error_t *err) {
+  char message[NOTIF_MAX_MSG_LEN];
+  if (err == NULL) {
+    state->failures = 0;
+    if (!state->notified)
+      return;
+    state->notified = false;
+    snprintf(message, sizeof(message), "%s: collector %s works again",
+             a->cfg.name, name);
+    wf_dispatch_notification(a->cfg.name, NOTIF_OKAY, "data_age", name, message,
+                             NULL, 0, cdtime());
+    return;
+  }
+  state->failures++;
+  bool at_once = err->kind == WF_ERR_AUTH || err->kind == WF_ERR_QUOTA;
+  if (state->notified ||
+      (!at_once && state->failures < WF_FAILURES_BEFORE_WARNING))
+    return;
+  state->notified = true;
+  char cause[256];
+  wf_error_format(err, cause, sizeof(cause));
+  snprintf(message, sizeof(message), "%s: collector %s is failing: %s",
+           a->cfg.name, name, cause);
+  wf_dispatch_notification(a->cfg.name, NOTIF_WARNING, "data_age", name,
+                           message, NULL, 0, cdtime());
+}
+
 /* Runs one collector and keeps its health. */
 static void poll_collector(wf_account_t *a, int index, poll_t *p,
                            wf_metrics_t *out) {
@@ -318,6 +361,7 @@ static void poll_collector(wf_account_t *a, int index, poll_t *p,
     state->paused_until = 0;
     c_release(LOG_INFO, &state->complaint,
               WF_LOG_PREFIX "%s: collector %s works again", a->cfg.name, name);
+    collector_health(a, state, name, NULL);
   } else {
     char text[512];
     wf_error_format(&err, text, sizeof(text));
@@ -358,6 +402,39 @@ static void self_metrics(wf_account_t *a, cdtime_t now, wf_metrics_t *out) {
   }
 }
 
+/* Maps a threshold state to a collectd severity. */
+static int severity_of(wf_state_t state) {
+  switch (state) {
+  case WF_STATE_FAILURE:
+    return NOTIF_FAILURE;
+  case WF_STATE_WARNING:
+    return NOTIF_WARNING;
+  case WF_STATE_OKAY:
+    break;
+  }
+  return NOTIF_OKAY;
+}
+
+/* Evaluates every threshold on the values this poll dispatched. */
+static void check_thresholds(wf_account_t *a, cdtime_t time) {
+  for (size_t i = 0; i < a->cfg.threshold_count; i++) {
+    wf_threshold_t *t = &a->thresholds[i];
+    wf_threshold_event_t event;
+    if (!wf_threshold_check(t, &a->metrics, &event))
+      continue;
+    char message[NOTIF_MAX_MSG_LEN];
+    wf_threshold_message(a->cfg.name, &event, message, sizeof(message));
+    wf_notification_meta_t meta[] = {
+        {"CurrentValue", event.value},      {"WarningMin", t->cfg.warning_min},
+        {"WarningMax", t->cfg.warning_max}, {"FailureMin", t->cfg.failure_min},
+        {"FailureMax", t->cfg.failure_max},
+    };
+    wf_dispatch_notification(a->cfg.name, severity_of(event.state), t->cfg.type,
+                             t->cfg.instance, message, meta,
+                             WF_ARRAY_SIZE(meta), time);
+  }
+}
+
 int wf_account_poll(wf_account_t *a) {
   if (ensure_http(a) != 0)
     return -1;
@@ -374,6 +451,7 @@ int wf_account_poll(wf_account_t *a) {
   self_metrics(a, cdtime(), &a->metrics);
   wf_dispatch_metrics(a->cfg.name, &a->metrics, poll_time,
                       DOUBLE_TO_CDTIME_T(a->cfg.interval));
+  check_thresholds(a, poll_time);
   wf_strlist_free(&p.onjob);
   return 0;
 }
@@ -388,6 +466,7 @@ void wf_account_destroy(void *arg) {
   wf_strlist_free(&a->reported_ids);
   wf_pairs_free(&a->leave_types);
   wf_seen_free(&a->report_templates);
+  free(a->thresholds);
   wf_metrics_free(&a->metrics);
   wf_account_config_free(&a->cfg);
   free(a);

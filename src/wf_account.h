@@ -15,6 +15,7 @@
 #include "wf_http.h"
 #include "wf_metrics.h"
 #include "wf_stats.h"
+#include "wf_threshold.h"
 
 typedef struct {
   c_complain_t complaint;
@@ -22,6 +23,8 @@ typedef struct {
   cdtime_t last_duration;
   bool ran;
   time_t paused_until; /* the platform asked for a pause until then */
+  int failures;        /* polls failed in a row */
+  bool notified;       /* a WARNING about this collector went out */
 } wf_collector_state_t;
 
 typedef struct {
@@ -40,7 +43,8 @@ typedef struct {
   time_t report_templates_read;
   wf_collector_state_t collectors[WF_COLLECTOR_COUNT];
   cdtime_t started;
-  wf_metrics_t metrics; /* reused from poll to poll */
+  wf_metrics_t metrics;       /* reused from poll to poll */
+  wf_threshold_t *thresholds; /* one per <Threshold>, with its state */
 } wf_account_t;
 
 /* Creates an account from a parsed configuration, which it takes over

@@ -10,11 +10,13 @@
 
 #if WF_COLLECTD_PACKAGED_LAYOUT
 #include "collectd/core/daemon/collectd.h"
+#include "collectd/core/daemon/globals.h"
 #include "collectd/core/daemon/plugin.h"
 #include "collectd/core/daemon/utils_complain.h"
 #include "collectd/core/utils/common/common.h"
 #else
 #include "collectd.h"
+#include "globals.h"
 #include "plugin.h"
 #include "utils/common/common.h"
 #include "utils_complain.h"

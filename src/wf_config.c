@@ -251,6 +251,83 @@ static int get_size(const oconfig_item_t *block, const oconfig_item_t *ci,
   return 0;
 }
 
+/* The types this plugin dispatches (workforce.types.db). */
+static const char *const known_types[] = {
+    "abnormal_checkins", "abnormal_employees", "announcement_unread",
+    "api_errors",        "api_quota_used",     "api_requests",
+    "checkin_locations", "checkins",           "data_age",
+    "departures_30d",    "departures_today",   "headcount",
+    "leave_expiring",    "leave_pending",      "on_leave",
+    "poll_duration",     "reports_today",      "signins_today",
+    "unread_reports"};
+
+/* Reads a <Threshold "type"> block of an account. */
+static int get_threshold(const oconfig_item_t *block, const oconfig_item_t *ci,
+                         wf_account_config_t *cfg) {
+  if (ci->values_num != 1 || ci->values[0].type != OCONFIG_TYPE_STRING) {
+    option_error(block, ci, "takes exactly one string argument, the type");
+    return -1;
+  }
+  wf_threshold_config_t th;
+  wf_threshold_config_init(&th);
+  const char *type = ci->values[0].value.string;
+  bool known = false;
+  for (size_t i = 0; i < WF_ARRAY_SIZE(known_types); i++)
+    known = known || strcmp(type, known_types[i]) == 0;
+  if (!known) {
+    option_error(block, ci, "\"%s\" is not a type of this plugin", type);
+    return -1;
+  }
+  snprintf(th.type, sizeof(th.type), "%s", type);
+
+  for (int i = 0; i < ci->children_num; i++) {
+    const oconfig_item_t *child = &ci->children[i];
+    int status;
+    if (strcasecmp("Instance", child->key) == 0) {
+      char *instance = NULL;
+      status = get_string(block, child, &instance);
+      if (status == 0) {
+        snprintf(th.instance, sizeof(th.instance), "%s", instance);
+        th.has_instance = true;
+      }
+      free(instance);
+    } else if (strcasecmp("WarningMin", child->key) == 0) {
+      status = get_number(block, child, -1e15, 1e15, &th.warning_min);
+    } else if (strcasecmp("WarningMax", child->key) == 0) {
+      status = get_number(block, child, -1e15, 1e15, &th.warning_max);
+    } else if (strcasecmp("FailureMin", child->key) == 0) {
+      status = get_number(block, child, -1e15, 1e15, &th.failure_min);
+    } else if (strcasecmp("FailureMax", child->key) == 0) {
+      status = get_number(block, child, -1e15, 1e15, &th.failure_max);
+    } else if (strcasecmp("Hysteresis", child->key) == 0) {
+      status = get_number(block, child, 0, 1e15, &th.hysteresis);
+    } else if (strcasecmp("Persist", child->key) == 0) {
+      status = get_boolean(block, child, &th.persist);
+    } else {
+      option_error(block, child, "unknown option in <Threshold \"%s\">", type);
+      status = -1;
+    }
+    if (status != 0)
+      return -1;
+  }
+  if (!wf_threshold_config_has_bounds(&th)) {
+    option_error(block, ci,
+                 "<Threshold \"%s\"> sets no WarningMin, WarningMax, "
+                 "FailureMin or FailureMax",
+                 type);
+    return -1;
+  }
+  wf_threshold_config_t *tmp =
+      realloc(cfg->thresholds, (cfg->threshold_count + 1) * sizeof(*tmp));
+  if (tmp == NULL) {
+    option_error(block, ci, "out of memory");
+    return -1;
+  }
+  cfg->thresholds = tmp;
+  cfg->thresholds[cfg->threshold_count++] = th;
+  return 0;
+}
+
 /* Reads an option both platforms have. Returns 0 when read, -1 on a
  * problem (logged), 1 when `ci` is not one of them. */
 static int common_option(const oconfig_item_t *block, const oconfig_item_t *ci,
@@ -307,10 +384,8 @@ static int common_option(const oconfig_item_t *block, const oconfig_item_t *ci,
     return get_size(block, ci, 1, 1000000, &cfg->max_pages);
   if (strcasecmp("MaxRequestsPerSecond", ci->key) == 0)
     return get_number(block, ci, 0.1, 20, &cfg->max_requests_per_second);
-  if (strcasecmp("Threshold", ci->key) == 0) {
-    option_error(block, ci, "thresholds are not supported by this version");
-    return -1;
-  }
+  if (strcasecmp("Threshold", ci->key) == 0)
+    return get_threshold(block, ci, cfg);
   return 1;
 }
 
@@ -526,5 +601,6 @@ void wf_account_config_free(wf_account_config_t *cfg) {
   wf_strlist_free(&cfg->employment_ids);
   wf_pairs_free(&cfg->leave_types);
   wf_pairs_free(&cfg->report_readers);
+  free(cfg->thresholds);
   memset(cfg, 0, sizeof(*cfg));
 }

@@ -9,6 +9,7 @@
 #define WF_CONFIG_H
 
 #include "wf_strlist.h"
+#include "wf_threshold.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -52,6 +53,9 @@ typedef struct {
   wf_pairs_t leave_types;
   wf_pairs_t report_readers;
   int expiry_window_days;
+
+  wf_threshold_config_t *thresholds;
+  size_t threshold_count;
 
   /* Transport. */
   char *ca_file;

@@ -32,3 +32,25 @@ int wf_dispatch_metrics(const char *account, const wf_metrics_t *m,
   }
   return refused;
 }
+
+int wf_dispatch_notification(const char *account, int severity,
+                             const char *type, const char *type_instance,
+                             const char *message,
+                             const wf_notification_meta_t *meta,
+                             size_t meta_count, cdtime_t time) {
+  notification_t n = {.severity = severity, .time = time};
+
+  sstrncpy(n.message, message, sizeof(n.message));
+  sstrncpy(n.host, hostname_g, sizeof(n.host));
+  sstrncpy(n.plugin, WF_PLUGIN_NAME, sizeof(n.plugin));
+  sstrncpy(n.plugin_instance, account, sizeof(n.plugin_instance));
+  sstrncpy(n.type, type, sizeof(n.type));
+  sstrncpy(n.type_instance, (type_instance != NULL) ? type_instance : "",
+           sizeof(n.type_instance));
+  for (size_t i = 0; i < meta_count; i++)
+    plugin_notification_meta_add_double(&n, meta[i].name, meta[i].value);
+
+  int status = plugin_dispatch_notification(&n);
+  plugin_notification_meta_free(n.meta);
+  return status;
+}

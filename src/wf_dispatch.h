@@ -15,4 +15,19 @@
 int wf_dispatch_metrics(const char *account, const wf_metrics_t *m,
                         cdtime_t time, cdtime_t interval);
 
+/* A number attached to a notification as meta data. */
+typedef struct {
+  const char *name;
+  double value;
+} wf_notification_meta_t;
+
+/* Dispatches a notification as plugin "workforce", plugin instance
+ * `account`. `severity` is NOTIF_OKAY, NOTIF_WARNING or NOTIF_FAILURE.
+ * Returns 0 or -1. */
+int wf_dispatch_notification(const char *account, int severity,
+                             const char *type, const char *type_instance,
+                             const char *message,
+                             const wf_notification_meta_t *meta,
+                             size_t meta_count, cdtime_t time);
+
 #endif /* WF_DISPATCH_H */

@@ -109,10 +109,11 @@ tests_unit_test_config_SOURCES = tests/unit/test_config.c \
 	src/wf_config.c src/wf_config.h src/wf_config_parse.h \
 	src/wf_metrics.c src/wf_metrics.h \
 	src/wf_strlist.c src/wf_strlist.h \
+	src/wf_threshold.c src/wf_threshold.h \
 	src/wf_time.c src/wf_time.h
 tests_unit_test_config_CPPFLAGS = $(unit_cppflags) $(COLLECTD_CPPFLAGS)
 tests_unit_test_config_CFLAGS = $(unit_cflags) $(JSONC_CFLAGS)
-tests_unit_test_config_LDADD = $(CMOCKA_LIBS)
+tests_unit_test_config_LDADD = $(CMOCKA_LIBS) -lm
 endif
 
 # `make check-valgrind`: every unit test under valgrind; fails when one

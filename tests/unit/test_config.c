@@ -324,11 +324,20 @@ static void test_unknown_option_refused(void **state) {
   assert_refused(f, "\"Bogus\"", "unknown option");
 }
 
-static void test_threshold_refused_in_this_version(void **state) {
+/* A <Threshold> without any bound would never fire: refused. */
+static void test_threshold_without_bounds_refused(void **state) {
   fixture_t *f = *state;
   minimal_block(f);
   set_string(f, "Threshold", "departures_today");
-  assert_refused(f, "\"Threshold\"", "not supported");
+  assert_refused(f, "\"Threshold\"", "sets no WarningMin");
+}
+
+/* A threshold on a type the plugin does not dispatch is an error. */
+static void test_threshold_unknown_type_refused(void **state) {
+  fixture_t *f = *state;
+  minimal_block(f);
+  set_string(f, "Threshold", "departures_tomorrow");
+  assert_refused(f, "\"Threshold\"", "not a type of this plugin");
 }
 
 static void test_missing_app_key_refused(void **state) {
@@ -774,7 +783,8 @@ int main(void) {
       CONFIG_TEST(test_option_names_are_case_insensitive),
       CONFIG_TEST(test_collect_accumulates),
       CONFIG_TEST(test_unknown_option_refused),
-      CONFIG_TEST(test_threshold_refused_in_this_version),
+      CONFIG_TEST(test_threshold_without_bounds_refused),
+      CONFIG_TEST(test_threshold_unknown_type_refused),
       CONFIG_TEST(test_missing_app_key_refused),
       CONFIG_TEST(test_missing_secret_refused),
       CONFIG_TEST(test_empty_secret_refused),
