@@ -12,6 +12,7 @@
 #include "wf_common.h"
 #include "wf_config_parse.h"
 #include "wf_http.h"
+#include "wf_robot.h"
 #include "wf_strlist.h"
 
 /* Names of the accounts registered so far, to refuse a second block with
@@ -90,9 +91,8 @@ static int wf_config(oconfig_item_t *ci) {
       else
         errors++;
     } else if (strcasecmp("Robot", child->key) == 0) {
-      ERROR(WF_LOG_PREFIX "<%s> blocks are not supported by this version",
-            child->key);
-      errors++;
+      if (wf_robot_configure(child) != 0)
+        errors++;
     } else {
       ERROR(WF_LOG_PREFIX "unknown option or block \"%s\" in <Plugin "
                           "workforce>",
@@ -116,10 +116,11 @@ static int wf_init(void) {
     ERROR(WF_LOG_PREFIX "libcurl initialisation failed");
     return -1;
   }
-  return 0;
+  return wf_robot_start_all();
 }
 
 static int wf_shutdown(void) {
+  wf_robot_stop_all();
   wf_strlist_free(&account_names);
   return 0;
 }
