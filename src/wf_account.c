@@ -295,7 +295,8 @@ static bool token_failure(const wf_error_t *err) {
  * recovers, once each. */
 static void collector_health(wf_account_t *a, wf_collector_state_t *state,
                              const char *name, const wf_error_t *err) {
-  char message[NOTIF_MAX_MSG_LEN];
+  /* Longer than a notification's message: collectd cuts it to fit. */
+  char message[2 * NOTIF_MAX_MSG_LEN + WF_NAME_LEN];
   if (err == NULL) {
     state->failures = 0;
     if (!state->notified)
@@ -372,6 +373,7 @@ static void poll_collector(wf_account_t *a, int index, poll_t *p,
     if (state->paused_until > p->now)
       INFO(WF_LOG_PREFIX "%s: collector %s rests for %lld s", a->cfg.name, name,
            (long long)(state->paused_until - p->now));
+    collector_health(a, state, name, &err);
   }
   wf_metrics_free(&rows);
 }

@@ -278,6 +278,15 @@ static int get_threshold(const oconfig_item_t *block, const oconfig_item_t *ci,
     option_error(block, ci, "\"%s\" is not a type of this plugin", type);
     return -1;
   }
+  /* Counters grow from start-up; a bound on their raw value would never
+   * be left. Their rates belong in alert rules (contrib/prometheus). */
+  if (strcmp(type, "api_requests") == 0 || strcmp(type, "api_errors") == 0) {
+    option_error(block, ci,
+                 "\"%s\" is a counter; put a threshold on its rate in your "
+                 "alert rules instead",
+                 type);
+    return -1;
+  }
   snprintf(th.type, sizeof(th.type), "%s", type);
 
   for (int i = 0; i < ci->children_num; i++) {

@@ -51,6 +51,7 @@ int wf_dispatch_notification(const char *account, int severity,
     plugin_notification_meta_add_double(&n, meta[i].name, meta[i].value);
 
   int status = plugin_dispatch_notification(&n);
-  plugin_notification_meta_free(n.meta);
+  if (n.meta != NULL)
+    plugin_notification_meta_free(n.meta);
   return status;
 }

@@ -53,7 +53,7 @@ char *wf_robot_body(wf_robot_platform_t platform, const wf_robot_note_t *note,
     char title[WF_NAME_LEN + 32];
     snprintf(title, sizeof(title), "[%s] %s", severity, note->plugin_instance);
     snprintf(text, sizeof(text),
-             "### %s: %s\n\n%s\n\n- host: %s\n- value: %s\n- time: %s\n",
+             "### %s: %s\n\n%s\n\n- host: %s\n- metric: %s\n- time: %s\n",
              severity, note->plugin_instance, note->message, note->host, ident,
              when);
     json_object *markdown = json_object_new_object();
@@ -62,7 +62,7 @@ char *wf_robot_body(wf_robot_platform_t platform, const wf_robot_note_t *note,
     json_object_object_add(body, "msgtype", json_object_new_string("markdown"));
     json_object_object_add(body, "markdown", markdown);
   } else {
-    snprintf(text, sizeof(text), "[%s] %s\nhost: %s\nvalue: %s\ntime: %s",
+    snprintf(text, sizeof(text), "[%s] %s\nhost: %s\nmetric: %s\ntime: %s",
              severity, note->message, note->host, ident, when);
     json_object *content = json_object_new_object();
     json_object_object_add(content, "text", json_object_new_string(text));

@@ -4,6 +4,7 @@
 #include "wf_threshold.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -41,7 +42,7 @@ wf_state_t wf_threshold_state(const wf_threshold_config_t *cfg, double value,
                               wf_state_t previous, double *bound, bool *above) {
   /* Staying in a state is easier than entering it by the hysteresis. */
   double failure_slack = (previous == WF_STATE_FAILURE) ? cfg->hysteresis : 0;
-  double warning_slack = (previous != WF_STATE_OKAY) ? cfg->hysteresis : 0;
+  double warning_slack = (previous == WF_STATE_WARNING) ? cfg->hysteresis : 0;
 
   *bound = NAN;
   *above = false;
@@ -175,6 +176,17 @@ void wf_threshold_message(const char *account,
   }
   char bound[32];
   format_number(event->bound, bound, sizeof(bound));
+  /* Within the bound but held by the hysteresis: say so, not "above". */
+  bool crossed =
+      event->above ? event->value > event->bound : event->value < event->bound;
+  if (!crossed) {
+    snprintf(buffer, size,
+             "%s: %s %s%s, still %s: not yet back from the %s bound %s by "
+             "the hysteresis",
+             account, value, phrase, which, wf_state_name(event->state),
+             wf_state_name(event->state), bound);
+    return;
+  }
   snprintf(buffer, size, "%s: %s %s%s, %s the %s bound %s", account, value,
            phrase, which, event->above ? "above" : "below",
            wf_state_name(event->state), bound);

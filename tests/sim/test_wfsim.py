@@ -6,9 +6,11 @@ independent of the real date); the HTTPServer tests start wfsim.py as a
 process and talk HTTP/1.1 to it.  Run: python3 tests/sim/test_wfsim.py
 """
 
+import collections
 import datetime as dt
 import http.client
 import json
+import math
 import os
 import re
 import select
@@ -18,6 +20,7 @@ import sys
 import tempfile
 import time
 import unittest
+from decimal import Decimal
 from urllib.parse import quote
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -37,6 +40,17 @@ CKR = "/topapi/checkin/record/get"
 FTOK = "/open-apis/auth/v3/tenant_access_token/internal"
 UT = "/open-apis/attendance/v1/user_tasks/query"
 TODAY_FROM, TODAY_TO = "2024-05-15 00:00:00", "2024-05-15 23:59:59"
+VT = "/topapi/attendance/vacation/type/list"
+VR = "/topapi/attendance/vacation/record/list"
+RU = "/topapi/report/getunreadcount"
+RL = "/topapi/report/simplelist"
+BL = "/topapi/blackboard/listids"
+BG = "/topapi/blackboard/get"
+LEX = "/open-apis/attendance/v1/leave_employ_expire_records/"
+RT = "/topapi/report/template/listbyuserid"
+COUNTED_NEW = (VT, VR, RU, RL, BL, BG, RT)
+LEAVE_NAMES = ["年假", "事假", "病假", "调休", "Remote Work"]
+UUID_RE = r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"
 
 
 def ms(t):
@@ -71,6 +85,41 @@ def count_tasks(results):
 def nonzero(counts):
     """The counts without zero entries."""
     return {k: v for k, v in counts.items() if v}
+
+
+def count_leaves(records, types, now_ms):
+    """Hand count of vacation records: ({name: employees on approved leave now}, {name: pending requests})."""
+    names = {t["leave_code"]: t["leave_name"] for t in types}
+    on_leave, pending = {n: set() for n in names.values()}, {n: 0 for n in names.values()}
+    for r in records:
+        if r["leave_record_type"] != "leave":
+            continue
+        name = names[r["leave_code"]]
+        if r["leave_status"] == "success" and r["start_time"] <= now_ms <= r["end_time"]:
+            on_leave[name].add(r["userid"])
+        pending[name] += r["leave_status"] == "init"
+    return {n: len(u) for n, u in on_leave.items()}, pending
+
+
+def spans_now(r, now_ms):
+    """Whether a vacation record's [start_time, end_time] contains now_ms."""
+    return r["start_time"] <= now_ms <= r["end_time"]
+
+
+def sum_grants(records, today, window):
+    """Hand sum of left_granting_quantity per '<type>-days'/'<type>-hours' expiring in [today, today + window]."""
+    sums = {}
+    last = today + dt.timedelta(days=window)
+    for r in records:
+        key = f"{r['leave_type_id']}-{'days' if r['granting_unit'] == 1 else 'hours'}"
+        if today <= dt.date.fromisoformat(r["expiration_date"]) <= last:
+            sums[key] = sums.get(key, Decimal(0)) + Decimal(r["left_granting_quantity"])
+    return sums
+
+
+def decimal_map(truth_sums):
+    """Truth decimal strings as Decimals, zeros dropped."""
+    return {k: Decimal(v) for k, v in truth_sums.items() if Decimal(v)}
 
 
 class FakeClock:
@@ -216,6 +265,85 @@ class Client:
             if "nextToken" not in obj:
                 return records, pages
             token = obj["nextToken"]
+
+
+class OrgClient(Client):
+    """Client with helpers for the leave, report and announcement endpoints."""
+
+    def post(self, path, tok, body):
+        """POST an oapi endpoint with ?access_token=."""
+        return self.call("POST", f"{path}?access_token={tok}", body=body)
+
+    def leave_types(self, tok, op="manager01"):
+        """vacation/type/list, asserting success."""
+        status, obj, _ = self.post(VT, tok, {"op_userid": op, "vacation_source": "all"})
+        assert status == 200 and obj["errcode"] == 0, obj
+        return obj["result"]
+
+    def vacation(self, tok, users, code, size=200):
+        """vacation/record/list over users in batches of 50, every page; returns (records, calls)."""
+        records, calls = [], 0
+        for i in range(0, len(users), 50):
+            offset = 0
+            while True:
+                status, obj, _ = self.post(VR, tok, {"op_userid": "manager01", "leave_code": code,
+                                                     "userids": ",".join(users[i:i + 50]), "offset": offset,
+                                                     "size": size})
+                assert status == 200 and obj["errcode"] == 0, obj
+                records += obj["result"]["leave_records"]
+                calls += 1
+                self.clock.advance(0.06)
+                if not obj["result"]["has_more"]:
+                    break
+                offset += size
+        return records, calls
+
+    def all_vacation(self, tok, users, size=200):
+        """Every type's vacation records of users; returns (types, records)."""
+        types = self.leave_types(tok)
+        return types, [r for t in types for r in self.vacation(tok, users, t["leave_code"], size)[0]]
+
+    def reports(self, tok, start_ms, end_ms, size=20, **filters):
+        """report/simplelist, every page; returns (reports, calls)."""
+        records, cursor, calls = [], 0, 0
+        while True:
+            status, obj, _ = self.post(RL, tok, {"start_time": start_ms, "end_time": end_ms, "cursor": cursor,
+                                                 "size": size, **filters})
+            assert status == 200 and obj["errcode"] == 0, obj
+            res = obj["result"]
+            assert res["size"] == size and len(res["data_list"]) <= size, res
+            records += res["data_list"]
+            calls += 1
+            self.clock.advance(0.06)
+            if not res["has_more"]:
+                assert "next_cursor" not in res, res
+                return records, calls
+            cursor = res["next_cursor"]
+
+    def board_ids(self, tok, size=30, **query):
+        """blackboard/listids, page by page until a short page; returns (ids, pages)."""
+        ids, page = [], 1
+        while True:
+            status, obj, _ = self.post(BL, tok, {"query_request": {"operation_userid": "manager01",
+                                                                   "page_size": size, "page": page, **query}})
+            assert status == 200 and obj["errcode"] == 0, obj
+            ids += obj["result"]
+            self.clock.advance(0.06)
+            if len(obj["result"]) < size:
+                return ids, page
+            page += 1
+
+    def board(self, tok, bid):
+        """blackboard/get, asserting success."""
+        status, obj, _ = self.post(BG, tok, {"blackboard_id": bid, "operation_userid": "manager01"})
+        assert status == 200 and obj["errcode"] == 0, obj
+        self.clock.advance(0.06)
+        return obj["result"]
+
+    def expiry(self, tok, leave_id, body, user_id_type="people_corehr_id"):
+        """GET leave_employ_expire_records/:leave_id with a JSON body."""
+        qs = "" if user_id_type is None else f"?user_id_type={user_id_type}"
+        return self.call("GET", f"{LEX}{leave_id}{qs}", headers={"Authorization": f"Bearer {tok}"}, body=body)
 
 
 def read_ready(proc, timeout=10.0):
@@ -1196,8 +1324,7 @@ class Quota(unittest.TestCase):
         c.list_record("bogus", self.LR_BODY)                          # bad token: not counted
         self.assertEqual(c.sim.truth()["quota_used"], 2)
         self.assertEqual(c.control("GET", "/_sim/config")[1]["quota_used"], {"k1": 2})
-        self.assertTrue(wfsim.ROUTES[LR].counted and wfsim.ROUTES[CKR].counted)
-        self.assertFalse(any(r.counted for p, r in wfsim.ROUTES.items() if p not in (LR, CKR)))
+        self.assertEqual({p for p, r in wfsim.ROUTES.items() if r.counted}, {LR, CKR, *COUNTED_NEW})
 
     def test_used_up_quota_answers_90020(self):
         c = Client(monthly_quota=3)
@@ -1597,6 +1724,749 @@ class FeishuUserTasks(unittest.TestCase):
         self.assertEqual(c.rules(), [])
 
 
+class Vacation(unittest.TestCase):
+    """vacation/type/list, vacation/record/list, on_leave and leave_pending."""
+
+    def setUp(self):
+        self.c = OrgClient(employees=200)
+        self.tok = self.c.token()
+
+    def test_types_shape_and_operator(self):
+        c, tok = self.c, self.tok
+        types = c.leave_types(tok)
+        self.assertEqual([t["leave_name"] for t in types], LEAVE_NAMES)
+        self.assertEqual([t["leave_view_unit"] for t in types], ["day", "hour", "halfDay", "hour", "day"])
+        for t in types:
+            self.assertRegex(t["leave_code"], UUID_RE)
+            self.assertTrue({"biz_type", "source"} <= set(t), t)
+        self.assertEqual(c.sim.truth()["leave_types"],
+                         [{"leave_code": t["leave_code"], "leave_name": t["leave_name"]} for t in types])
+        self.assertEqual(c.leave_types(tok), types)
+        self.assertNotEqual(OrgClient(apps=[("k2", "s2")]).sim.truth("k2")["leave_types"], c.sim.truth()["leave_types"])
+        self.assertEqual(c.post(VT, tok, {"op_userid": "manager01"})[1]["errcode"], 0)   # vacation_source optional
+        for op in ("u00001", "cto", "nobody"):
+            obj = c.post(VT, tok, {"op_userid": op, "vacation_source": "all"})[1]
+            self.assertEqual((obj["errcode"], obj["errmsg"]), (60011, "管理员权限不足"))
+        self.assertEqual(c.rules(), [])                                   # a configuration matter
+        self.assertEqual(c.sim.truth()["quota_used"], 3)                  # counted, but not the 60011 answers
+        self.assertEqual(c.post(VT, tok, {"vacation_source": "all"})[1]["errcode"], 40035)
+        self.assertEqual(c.post(VT, tok, {"op_userid": "manager01", "vacation_source": 1})[1]["errcode"], 40035)
+        self.assertEqual(c.rules(), ["op_userid", "vacation_source"])
+
+    def test_truth_matches_hand_count(self):
+        c, tok = self.c, self.tok
+        employees = c.sim.truth()["employees"]
+        types, records = c.all_vacation(tok, employees, size=37)
+        now_ms = ms(c.clock())
+        truth = c.sim.truth()
+        self.assertEqual((truth["on_leave"], truth["leave_pending"]), count_leaves(records, types, now_ms))
+        self.assertEqual((list(truth["on_leave"]), list(truth["leave_pending"])), (LEAVE_NAMES, LEAVE_NAMES))
+        self.assertEqual((truth["on_leave"]["Remote Work"], truth["leave_pending"]["Remote Work"]), (0, 0))
+        self.assertTrue(all(truth["on_leave"][n] for n in LEAVE_NAMES[:4]), truth["on_leave"])
+        names = {t["leave_code"]: t["leave_name"] for t in types}
+        self.assertIn("Remote Work", {names[r["leave_code"]] for r in records})
+        leaves = [r for r in records if r["leave_record_type"] == "leave"]
+        spanning = [r for r in leaves if spans_now(r, now_ms)]
+        self.assertTrue({"success", "init", "refuse", "abort", "revoke"} <= {r["leave_status"] for r in spanning})
+        quota = [r for r in records if r["leave_record_type"] != "leave" and spans_now(r, now_ms)]
+        self.assertTrue({("modify_quota", "add", "success"), ("update", "update", "success"),
+                         ("update", "update", "init")} <= {(r["leave_record_type"], r["cal_type"], r["leave_status"])
+                                                          for r in quota})
+        approved = [r for r in spanning if r["leave_status"] == "success"]
+        per_type = collections.Counter((r["userid"], r["leave_code"]) for r in approved)
+        self.assertIn(2, per_type.values())                        # overlapping approved leaves count once
+        self.assertLess(sum(truth["on_leave"].values()), len(approved))
+        per_user = collections.Counter(uid for uid, _ in per_type)
+        self.assertIn(2, per_user.values())                        # on two types at once: once in each
+        self.assertTrue(any(r["leave_status"] == "success" and r["end_time"] < now_ms for r in leaves))
+        self.assertTrue(any(r["leave_status"] == "success" and r["start_time"] > now_ms for r in leaves))
+        self.assertTrue(any(r["leave_status"] == "init" and r["end_time"] < now_ms for r in leaves))
+        self.assertEqual(c.rules(), [])
+
+    def test_record_shape(self):
+        c, tok = self.c, self.tok
+        types = c.leave_types(tok)
+        units = {t["leave_code"]: t["leave_view_unit"] for t in types}
+        personal = set(c.sim.truth()["personal"])
+        users = [f"u{i:05d}" for i in range(1, 51)]
+        records = [r for t in types for r in c.vacation(tok, users, t["leave_code"])[0]]
+        for r in records:
+            self.assertEqual(set(r), {"userid", "leave_code", "record_id", "quota_id", "start_time", "end_time",
+                                      "parent_record_id", "leave_view_unit", "cal_type", "leave_reason",
+                                      "leave_status", "leave_record_type", "record_num_per_day",
+                                      "record_num_per_hour"})
+            self.assertRegex(r["record_id"], UUID_RE)
+            self.assertIn(r["leave_status"], wfsim.LEAVE_STATUSES)
+            self.assertLess(r["start_time"], r["end_time"])
+            hourly = units[r["leave_code"]] == "hour"
+            self.assertEqual(r["leave_view_unit"], "hour" if hourly else "day")
+            amount, other = ((r["record_num_per_hour"], r["record_num_per_day"]) if hourly else
+                             (r["record_num_per_day"], r["record_num_per_hour"]))
+            self.assertTrue(isinstance(amount, int) and amount > 0 and other is None, r)
+            if r["leave_record_type"] == "leave":
+                self.assertIsNone(r["cal_type"])
+                self.assertIn(r["leave_reason"], personal)
+            else:
+                self.assertIn(r["cal_type"], ("add", "update"))
+        self.assertEqual(len({r["record_id"] for r in records}), len(records))
+        self.assertIn(50, {r["record_num_per_day"] for r in records})      # a half day
+        self.assertEqual(c.rules(), [])
+
+    def test_paging_and_user_forms(self):
+        c, tok = self.c, self.tok
+        code = c.leave_types(tok)[0]["leave_code"]                    # 年假: everyone has a quota record
+        users = [f"u{i:05d}" for i in range(1, 51)]
+        full, calls = c.vacation(tok, users, code)
+        self.assertEqual(calls, 1)
+        self.assertGreater(len(full), 50)
+        small, calls = c.vacation(tok, users, code, size=7)
+        self.assertEqual((small, calls), (full, math.ceil(len(full) / 7)))
+        body = {"op_userid": "manager01", "leave_code": code, "offset": 0, "size": 200}
+        self.assertEqual(c.post(VR, tok, {**body, "userids": users})[1]["result"],
+                         {"has_more": False, "leave_records": full})
+        two = c.post(VR, tok, {**body, "userids": "u00002, u00001"})[1]["result"]["leave_records"]
+        self.assertEqual([r["userid"] for r in two], sorted((r["userid"] for r in two), reverse=True))
+        obj = c.post(VR, tok, {**body, "userids": "nobody,cto"})[1]
+        self.assertEqual((obj["errcode"], obj["result"]), (0, {"has_more": False, "leave_records": []}))
+        self.assertEqual(c.rules(), [])
+
+    def test_parameter_errors(self):
+        c, tok = self.c, self.tok
+        code = c.leave_types(tok)[1]["leave_code"]
+        ok = {"op_userid": "manager01", "leave_code": code, "userids": "u00001,u00002", "offset": 0, "size": 10}
+        fifty_one = ",".join(f"u{i:05d}" for i in range(1, 52))
+
+        def drop(key):
+            """ok without key."""
+            return {k: v for k, v in ok.items() if k != key}
+
+        cases = [(drop("op_userid"), "op_userid"), (drop("leave_code"), "leave_code"),
+                 ({**ok, "leave_code": 7}, "leave_code"),
+                 (drop("userids"), "userids"), ({**ok, "userids": ""}, "userids"), ({**ok, "userids": []}, "userids"),
+                 ({**ok, "userids": fifty_one}, "userids"), ({**ok, "userids": fifty_one.split(",")}, "userids"),
+                 (drop("offset"), "offset"), ({**ok, "offset": -1}, "offset"), ({**ok, "offset": 10}, "cursor"),
+                 (drop("size"), "size"), ({**ok, "size": 0}, "size"), ({**ok, "size": 201}, "size"),
+                 ({**ok, "size": "many"}, "size"), (b"{", "body")]
+        for body, rule in cases:
+            c.sim.violations.clear()
+            status, obj, _ = c.post(VR, tok, body)
+            self.assertEqual((status, obj["errcode"], obj["errmsg"]), (200, 40035, "不合法的参数"), body)
+            self.assertEqual(c.rules(), [rule], body)
+            c.clock.advance(0.06)
+        c.sim.violations.clear()
+        obj = c.post(VR, tok, {**ok, "leave_code": "f84a2829-d245-4312-9ff2-0653e5b3abb2"})[1]
+        self.assertEqual((obj["errcode"], obj["errmsg"]), (400002, "假期类型不存在"))
+        self.assertEqual(c.post(VR, tok, {**ok, "op_userid": "u00001"})[1]["errcode"], 60011)
+        for body in ({**ok, "size": 200, "userids": fifty_one.rsplit(",", 1)[0]}, {**ok, "size": "5", "offset": "0"}):
+            self.assertEqual(c.post(VR, tok, body)[1]["errcode"], 0)
+        self.assertEqual(c.rules(), [])
+
+    def test_truth_for_some_users(self):
+        c, tok = self.c, self.tok
+        some = ["u00001", "u00005", "u00008", "u00012", "u00099"]
+        types, records = c.all_vacation(tok, some)
+        truth = c.sim.truth(userids=",".join(some))
+        self.assertEqual((truth["on_leave"], truth["leave_pending"]), count_leaves(records, types, ms(c.clock())))
+        self.assertGreaterEqual(truth["on_leave"]["年假"], 2)
+        self.assertEqual((truth["on_leave"]["事假"], truth["on_leave"]["调休"]), (1, 1))   # u00012: both at once
+
+    def test_truth_follows_the_clock(self):
+        c = self.c
+        before = c.sim.truth()
+        c.clock.advance(7000)                  # generated records keep clear of the first two hours
+        self.assertEqual(c.sim.truth()["on_leave"], before["on_leave"])
+        c.clock.advance(3 * 86400)
+        tok = c.token()
+        types, records = c.all_vacation(tok, before["employees"])
+        truth = c.sim.truth()
+        self.assertEqual((truth["on_leave"], truth["leave_pending"]), count_leaves(records, types, ms(c.clock())))
+        self.assertNotEqual(truth["on_leave"], before["on_leave"])
+        self.assertEqual(truth["leave_pending"], before["leave_pending"])   # pending whatever the dates
+
+    def test_add_leave_moves_the_truth(self):
+        c, tok = self.c, self.tok
+        types = {t["leave_name"]: t["leave_code"] for t in c.leave_types(tok)}
+        uid = next(u for u in (f"u{i:05d}" for i in range(100, 200))
+                   if not any(r["leave_status"] == "success" and r["leave_record_type"] == "leave"
+                              and spans_now(r, ms(c.clock())) for r in c.vacation(tok, [u], types["病假"])[0]))
+        before = c.sim.truth()
+        t = c.clock()
+        add = {"userid": uid, "leave_name": "病假", "status": "success", "start_offset_s": -3600, "end_offset_s": 3600}
+        rid = c.control("POST", "/_sim/mutate", {"add_leave": add})[1]["added_leave"]
+        after = c.sim.truth()
+        self.assertEqual(after["on_leave"]["病假"], before["on_leave"]["病假"] + 1)
+        rec = next(r for r in c.vacation(tok, [uid], types["病假"])[0] if r["record_id"] == rid)
+        self.assertEqual((rec["start_time"], rec["end_time"], rec["leave_status"], rec["cal_type"]),
+                         (math.floor(t - 3600) * 1000, math.floor(t + 3600) * 1000, "success", None))
+        c.control("POST", "/_sim/mutate", {"add_leave": {"userid": "u00001", "leave_code": types["年假"]}})
+        c.control("POST", "/_sim/mutate", {"add_leave": {"userid": "u00002", "leave_name": "调休", "status": "init",
+                                                         "start_offset_s": 86400, "end_offset_s": 90000}})
+        later = c.sim.truth()
+        self.assertEqual(later["on_leave"], after["on_leave"])             # u00001 was on annual leave already
+        self.assertEqual(later["leave_pending"]["调休"], before["leave_pending"]["调休"] + 1)
+        c.clock.advance(3601)
+        self.assertEqual(c.sim.truth()["on_leave"], before["on_leave"])
+        for bad in ({"userid": "u99999", "leave_name": "病假"}, {"userid": uid, "leave_name": "婚假"},
+                    {"userid": uid, "leave_name": "病假", "status": "approved"},
+                    {"userid": uid, "leave_name": "病假", "start_offset_s": 10, "end_offset_s": 0}):
+            self.assertEqual(c.control("POST", "/_sim/mutate", {"add_leave": bad})[0], 400, bad)
+
+    def test_cursor_faults(self):
+        c, tok = self.c, self.tok
+        code = c.leave_types(tok)[0]["leave_code"]
+        body = {"op_userid": "manager01", "leave_code": code, "userids": [f"u{i:05d}" for i in range(1, 51)],
+                "offset": 0, "size": 10}
+        first = c.post(VR, tok, body)[1]["result"]
+        self.assertTrue(first["has_more"])
+        c.control("POST", "/_sim/fault", {"endpoint": "vacationRecords", "kind": "endless_cursor"})
+        self.assertEqual(c.post(VR, tok, {**body, "offset": 10})[1]["result"], {"has_more": True, "leave_records": []})
+        c.control("POST", "/_sim/fault", {"endpoint": "vacationRecords", "kind": "repeat_cursor"})
+        self.assertEqual(c.post(VR, tok, {**body, "offset": 20})[1]["result"], first)
+        self.assertEqual(c.post(VR, tok, {**body, "offset": 30})[1]["errcode"], 0)
+        self.assertEqual(c.rules(), [])
+
+
+class Reports(unittest.TestCase):
+    """report/getunreadcount, report/simplelist, unread_reports and reports_today."""
+
+    def setUp(self):
+        self.c = OrgClient(employees=200)
+        self.tok = self.c.token()
+
+    def test_unread_counts(self):
+        c, tok = self.c, self.tok
+        truth = c.sim.truth(readers="manager01,cto,u00001,nobody")
+        self.assertEqual(set(truth["unread_reports"]), {"manager01", "cto", "u00001"})
+        self.assertEqual(set(c.control("GET", "/_sim/truth")[1]["unread_reports"]), {"manager01", "cto"})
+        self.assertTrue(all(truth["unread_reports"][u] >= 3 for u in ("manager01", "cto")))
+        for uid, count in truth["unread_reports"].items():
+            status, obj, _ = c.post(RU, tok, {"userid": uid})
+            self.assertEqual((status, obj["errcode"], obj["count"]), (200, 0, count))
+            self.assertIn("request_id", obj)
+        obj = c.post(RU, tok, {"userid": "nobody"})[1]
+        self.assertEqual((obj["errcode"], obj["errmsg"], "count" in obj), (33012, "无效的userid", False))
+        self.assertEqual(c.rules(), [])
+        self.assertEqual(c.post(RU, tok, {})[1]["errcode"], 40035)
+        self.assertEqual(c.rules(), ["userid"])
+        c.control("POST", "/_sim/mutate", {"set_unread": {"userid": "manager01", "count": 0}})
+        self.assertEqual(c.post(RU, tok, {"userid": "manager01"})[1]["count"], 0)
+        self.assertEqual(c.sim.truth()["unread_reports"]["manager01"], 0)
+        for bad in ({"userid": "nobody", "count": 1}, {"userid": "cto", "count": -1}):
+            self.assertEqual(c.control("POST", "/_sim/mutate", {"set_unread": bad})[0], 400)
+        c.control("POST", "/_sim/config", {"admins": ["boss"]})
+        self.assertEqual(c.post(RU, tok, {"userid": "boss"})[1]["errcode"], 0)
+        self.assertEqual(set(c.sim.truth(readers="boss")["unread_reports"]), {"boss"})
+        self.assertEqual(c.sim.truth()["quota_used"], 5)
+        for bad in ({"admins": []}, {"admins": "boss"}, {"admins": [""]}):
+            self.assertEqual(c.control("POST", "/_sim/config", bad)[0], 400)
+
+    def test_today_paging_and_truth(self):
+        c, tok = self.c, self.tok
+        truth = c.sim.truth()
+        reports, calls = c.reports(tok, ms(TODAY0), ms(TODAY0 + 86400) - 1)
+        self.assertGreater(calls, 2)
+        counts = collections.Counter(r["template_name"] for r in reports)
+        self.assertEqual({t: counts.get(t, 0) for t in truth["reports_today"]}, truth["reports_today"])
+        self.assertLessEqual(set(counts), set(truth["reports_today"]))
+        self.assertEqual(truth["report_templates_30d"], sorted(["日报", "周报", "月报", "Sales Weekly"]))
+        self.assertEqual(truth["reports_today"]["月报"], 0)
+        self.assertTrue(all(truth["reports_today"][t] for t in ("日报", "周报", "Sales Weekly")), truth["reports_today"])
+        times = [r["create_time"] for r in reports]
+        self.assertEqual(times, sorted(times))
+        self.assertTrue(ms(TODAY0) <= times[0] and times[-1] <= ms(START))
+        self.assertEqual(len({r["report_id"] for r in reports}), len(reports))
+        for r in reports:
+            self.assertEqual(set(r), {"report_id", "template_name", "creator_id", "creator_name", "dept_name",
+                                      "create_time", "remark"})
+            self.assertIn(r["creator_name"], truth["names"])
+            self.assertIn(r["remark"], truth["personal"])
+            self.assertIn(r["dept_name"], wfsim.DEPARTMENTS)
+        self.assertEqual(c.reports(tok, ms(TODAY0), ms(TODAY0 + 86400) - 1, size=3)[0], reports)
+        month, _ = c.reports(tok, ms(TODAY0 - 29 * 86400), ms(START))
+        self.assertEqual(sorted({r["template_name"] for r in month}), truth["report_templates_30d"])
+        old, _ = c.reports(tok, ms(TODAY0 - 180 * 86400), ms(TODAY0 - 30 * 86400), template_name="季报")
+        self.assertTrue(old)                                      # written only before the last 30 days
+        self.assertEqual(c.rules(), [])
+
+    def test_filters_and_inclusive_bounds(self):
+        c, tok = self.c, self.tok
+        weekly, _ = c.reports(tok, ms(TODAY0), ms(START), template_name="周报")
+        self.assertEqual({r["template_name"] for r in weekly}, {"周报"})
+        self.assertEqual(len(weekly), c.sim.truth()["reports_today"]["周报"])
+        rec = weekly[0]
+        mine, _ = c.reports(tok, ms(TODAY0 - 29 * 86400), ms(START), userid=rec["creator_id"])
+        self.assertIn(rec, mine)
+        self.assertEqual({r["creator_id"] for r in mine}, {rec["creator_id"]})
+        exact, _ = c.reports(tok, rec["create_time"], rec["create_time"], template_name="周报")
+        self.assertIn(rec, exact)
+        after, _ = c.reports(tok, rec["create_time"] + 1, ms(START), template_name="周报")
+        self.assertNotIn(rec, after)
+        self.assertEqual(c.reports(tok, ms(TODAY0), ms(START), template_name="", userid="")[0],
+                         c.reports(tok, ms(TODAY0), ms(START))[0])
+        self.assertEqual(c.reports(tok, ms(TODAY0), ms(START), template_name="没有这个模板")[0], [])
+
+    def test_parameter_errors(self):
+        c, tok = self.c, self.tok
+        ok = {"start_time": ms(TODAY0), "end_time": ms(START), "cursor": 0, "size": 20}
+
+        def drop(key):
+            """ok without key."""
+            return {k: v for k, v in ok.items() if k != key}
+
+        cases = [(drop("start_time"), "start_time"), (drop("end_time"), "end_time"),
+                 ({**ok, "end_time": ms(TODAY0) - 1}, "end_time"),
+                 ({**ok, "start_time": ms(START - 180 * 86400) - 1}, "span"),
+                 (drop("size"), "size"), ({**ok, "size": 0}, "size"), ({**ok, "size": 21}, "size"),
+                 (drop("cursor"), "cursor"), ({**ok, "cursor": -1}, "cursor"), ({**ok, "cursor": 40}, "cursor"),
+                 ({**ok, "template_name": 7}, "template_name"), ({**ok, "userid": ["u00001"]}, "userid"),
+                 (b"[]", "body")]
+        for body, rule in cases:
+            c.sim.violations.clear()
+            status, obj, _ = c.post(RL, tok, body)
+            self.assertEqual((status, obj["errcode"]), (200, 40035), body)
+            self.assertEqual(c.rules(), [rule], body)
+            c.clock.advance(0.06)
+        c.sim.violations.clear()
+        for body in ({**ok, "start_time": ms(START - 180 * 86400)}, {**ok, "size": "20", "cursor": "0"}):
+            self.assertEqual(c.post(RL, tok, body)[1]["errcode"], 0)
+        self.assertEqual(c.rules(), [])
+
+    def test_reports_over_the_day(self):
+        c = self.c
+        morning = c.sim.truth()["reports_today"]
+        c.clock.advance(13 * 3600 + 59 * 60)                      # 23:59
+        night = c.sim.truth()["reports_today"]
+        self.assertGreater(night["日报"], morning["日报"])
+        self.assertEqual(night["月报"], 0)
+        c.clock.advance(120)                                      # 00:01 the next day
+        truth = c.sim.truth()
+        self.assertTrue(all(truth["reports_today"][t] for t in ("日报", "周报", "Sales Weekly")))
+        self.assertEqual(truth["reports_today"]["月报"], 0)
+        self.assertIn("月报", truth["report_templates_30d"])
+        reports, _ = c.reports(c.token(), ms(TODAY0 + 86400), ms(TODAY0 + 2 * 86400) - 1)
+        self.assertEqual(dict(collections.Counter(r["template_name"] for r in reports)), nonzero(truth["reports_today"]))
+        self.assertTrue(all(r["create_time"] <= ms(c.clock()) for r in reports))
+
+    def test_add_report(self):
+        c, tok = self.c, self.tok
+        before = c.sim.truth()["reports_today"]
+        t = c.clock()
+        rid = c.control("POST", "/_sim/mutate", {"add_report": {"template_name": "日报"}})[1]["added_reports"]
+        self.assertEqual(len(rid), 1)
+        truth = c.sim.truth()
+        self.assertEqual(truth["reports_today"]["日报"], before["日报"] + 1)
+        c.control("POST", "/_sim/mutate", {"add_report": {"template_name": "Incident Review", "userid": "u00003",
+                                                          "count": 2}})
+        truth = c.sim.truth()
+        self.assertEqual(truth["reports_today"]["Incident Review"], 2)
+        self.assertIn("Incident Review", truth["report_templates_30d"])
+        added = [r for r in c.reports(tok, ms(TODAY0), ms(c.clock()))[0] if r["report_id"] == rid[0]]
+        self.assertEqual(added[0]["create_time"], (math.floor(t) - 2) * 1000)
+        for bad in ({"userid": "u99999"}, {"template_name": ""}):
+            self.assertEqual(c.control("POST", "/_sim/mutate", {"add_report": bad})[0], 400)
+
+    def test_cursor_faults(self):
+        c, tok = self.c, self.tok
+        body = {"start_time": ms(TODAY0), "end_time": ms(START), "cursor": 0, "size": 5}
+        c.control("POST", "/_sim/fault", {"endpoint": "reportList", "kind": "endless_cursor"})
+        res = c.post(RL, tok, body)[1]["result"]
+        self.assertEqual((res["data_list"], res["has_more"], res["next_cursor"]), ([], True, 5))
+        c.control("POST", "/_sim/fault", {"endpoint": "reportList", "kind": "repeat_cursor"})
+        res = c.post(RL, tok, {**body, "cursor": 5})[1]["result"]
+        self.assertEqual((len(res["data_list"]), res["has_more"], res["next_cursor"]), (5, True, 5))
+        self.assertEqual(c.rules(), [])
+
+
+def local(ts):
+    """Epoch seconds as 'yyyy-MM-dd HH:mm:ss' at +08:00."""
+    return wfsim.local_text(ts, 480)
+
+
+class Blackboard(unittest.TestCase):
+    """blackboard/listids, blackboard/get and announcement_unread."""
+
+    def setUp(self):
+        self.c = OrgClient(employees=200)
+        self.tok = self.c.token()
+
+    def created(self, bid):
+        """gmt_create of an announcement in epoch seconds."""
+        return wfsim.parse_local_datetime(self.c.board(self.tok, bid)["gmt_create"], 480)
+
+    def test_default_month_in_pages(self):
+        c, tok = self.c, self.tok
+        ids, pages = c.board_ids(tok)
+        self.assertEqual((len(ids), len(set(ids)), pages), (35, 35, 2))
+        self.assertEqual(c.board_ids(tok, size=7), (ids, 6))             # five full pages, then an empty one
+        times = [self.created(i) for i in ids]
+        self.assertEqual(times, sorted(times, reverse=True))
+        self.assertTrue(START - 30 * 86400 <= times[-1] and times[0] <= START)
+        self.assertEqual(c.rules(), [])
+
+    def test_request_forms(self):
+        c, tok = self.c, self.tok
+        q = {"operation_userid": "manager01", "page_size": 30, "page": 1}
+        answers = [c.post(BL, tok, body)[1] for body in ({"query_request": q}, {"query_request": json.dumps(q)}, q)]
+        self.assertEqual([a["errcode"] for a in answers], [0, 0, 0])
+        self.assertTrue(answers[0]["success"])
+        self.assertEqual(answers[0]["result"], answers[1]["result"])
+        self.assertEqual(answers[0]["result"], answers[2]["result"])
+        for bad in ({"query_request": 5}, {"query_request": "{"}):
+            self.assertEqual(c.post(BL, tok, bad)[1]["errcode"], 40035)
+        self.assertEqual(c.rules(), ["query_request", "query_request"])
+
+    def test_seven_days_and_truth(self):
+        c, tok = self.c, self.tok
+        truth = c.sim.truth()
+        ids, _ = c.board_ids(tok, start_time=local(START - 7 * 86400), end_time=local(START))
+        self.assertEqual(len(ids), truth["announcements_7d"])
+        self.assertEqual(len(ids), 8)
+        details = [c.board(tok, i) for i in ids]
+        self.assertEqual(sum(d["unread_count"] for d in details), truth["announcement_unread"])
+        self.assertGreater(truth["announcement_unread"], 0)
+        month, _ = c.board_ids(tok)
+        self.assertEqual([i for i in month if self.created(i) >= c.clock() - 7 * 86400], ids)
+        self.assertEqual(c.board_ids(tok, start_time=local(START - 7 * 86400))[0], ids)
+        c.clock.advance(2 * 3600 + 1)                  # the oldest of the seven days drops out
+        later = c.sim.truth()
+        self.assertEqual(later["announcements_7d"], 7)
+        self.assertEqual(later["announcement_unread"], truth["announcement_unread"] - details[-1]["unread_count"])
+        self.assertEqual(c.rules(), [])
+
+    def test_get_shape_and_errors(self):
+        c, tok = self.c, self.tok
+        truth = c.sim.truth()
+        ids, _ = c.board_ids(tok)
+        first = c.board(tok, ids[0])
+        self.assertTrue({"id", "author", "title", "content", "gmt_create", "gmt_modified", "read_count",
+                         "unread_count", "username_list", "user_list", "depname_list", "private_level",
+                         "category_id"} <= set(first), first)
+        self.assertEqual(first["id"], ids[0])
+        self.assertGreater(first["unread_count"], 0)
+        self.assertRegex(first["gmt_create"], r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
+        named = [d for d in (c.board(tok, i) for i in ids[:12]) if d["user_list"]]
+        self.assertTrue(named)
+        for d in named:
+            self.assertEqual(d["username_list"], [u["name"] for u in d["user_list"]])
+            self.assertEqual(d["read_count"] + d["unread_count"], len(d["user_list"]))
+            self.assertTrue(set(d["username_list"]) <= set(truth["names"]))
+        self.assertIn(first["author"], truth["personal"])
+        obj = c.post(BG, tok, {"blackboard_id": "nope", "operation_userid": "manager01"})[1]
+        self.assertEqual((obj["errcode"], obj["errmsg"]), (400001, "公告不存在"))
+        self.assertEqual(c.post(BG, tok, {"blackboard_id": ids[0], "operation_userid": "u00001"})[1]["errcode"], 60011)
+        self.assertEqual(c.rules(), [])
+        self.assertEqual(c.post(BG, tok, {"operation_userid": "manager01"})[1]["errcode"], 40035)
+        self.assertEqual(c.post(BG, tok, {"blackboard_id": ids[0]})[1]["errcode"], 40035)
+        self.assertEqual(c.rules(), ["blackboard_id", "operation_userid"])
+
+    def test_listids_parameter_errors(self):
+        c, tok = self.c, self.tok
+        ok = {"operation_userid": "manager01", "page_size": 30, "page": 1}
+
+        def drop(key):
+            """ok without key."""
+            return {k: v for k, v in ok.items() if k != key}
+
+        cases = [(drop("operation_userid"), "operation_userid"), (drop("page_size"), "page_size"),
+                 ({**ok, "page_size": 0}, "page_size"), ({**ok, "page_size": 31}, "page_size"),
+                 (drop("page"), "page"), ({**ok, "page": 0}, "page"),
+                 ({**ok, "start_time": "2024-05-15"}, "start_time"), ({**ok, "end_time": 20240515}, "end_time"),
+                 ({**ok, "start_time": TODAY_TO, "end_time": TODAY_FROM}, "end_time")]
+        for query, rule in cases:
+            c.sim.violations.clear()
+            status, obj, _ = c.post(BL, tok, {"query_request": query})
+            self.assertEqual((status, obj["errcode"]), (200, 40035), query)
+            self.assertEqual(c.rules(), [rule], query)
+            c.clock.advance(0.06)
+        c.sim.violations.clear()
+        self.assertEqual(c.post(BL, tok, {"query_request": {**ok, "operation_userid": "cto"}})[1]["errcode"], 60011)
+        self.assertEqual(c.post(BL, tok, {"query_request": {**ok, "page": 99}})[1]["result"], [])
+        self.assertEqual(c.rules(), [])
+
+    def test_add_announcement(self):
+        c, tok = self.c, self.tok
+        before = c.sim.truth()
+        t = c.clock()
+        bid = c.control("POST", "/_sim/mutate", {"add_announcement": {"unread_count": 7}})[1]["added_announcement"]
+        after = c.sim.truth()
+        self.assertEqual((after["announcement_unread"], after["announcements_7d"]),
+                         (before["announcement_unread"] + 7, before["announcements_7d"] + 1))
+        ids, _ = c.board_ids(tok)
+        self.assertEqual(ids[0], bid)
+        d = c.board(tok, bid)
+        self.assertEqual((d["gmt_create"], d["unread_count"]), (local(math.floor(t) - 60), 7))
+        for bad in ({"unread_count": -1}, {"unread_count": "7"}):
+            self.assertEqual(c.control("POST", "/_sim/mutate", {"add_announcement": bad})[0], 400)
+
+    def test_paging_faults(self):
+        c, tok = self.c, self.tok
+        q = {"operation_userid": "manager01", "page_size": 10, "page": 1}
+        first = c.post(BL, tok, {"query_request": q})[1]["result"]
+        c.control("POST", "/_sim/fault", {"endpoint": "blackboardList", "kind": "repeat_cursor"})
+        self.assertEqual(c.post(BL, tok, {"query_request": {**q, "page": 2}})[1]["result"], first)
+        c.control("POST", "/_sim/fault", {"endpoint": "blackboardList", "kind": "endless_cursor"})
+        self.assertEqual(len(c.post(BL, tok, {"query_request": {**q, "page": 9}})[1]["result"]), 10)
+        self.assertEqual(c.post(BL, tok, {"query_request": {**q, "page": 9}})[1]["result"], [])
+        self.assertEqual(c.rules(), [])
+
+
+class FeishuLeaveExpiry(unittest.TestCase):
+    """leave_employ_expire_records (a GET with a JSON body) and leave_expiring."""
+
+    TODAY = dt.date(2024, 5, 15)
+
+    def setUp(self):
+        self.c = OrgClient(employees=60)
+        self.tok = self.c.ftoken()
+        self.truth = self.c.sim.truth(platform="feishu")
+        self.types = [t["leave_type_id"] for t in self.truth["leave_types"]]
+        self.emp1 = self.truth["employment_by_employee"]["fe00001"]
+
+    def body(self, emp, tid, first, last, **extra):
+        """A request body with dates given as days from TODAY."""
+        return {"employment_id": emp, "leave_type_id": tid,
+                "start_expiration_date": (self.TODAY + dt.timedelta(days=first)).isoformat(),
+                "end_expiration_date": (self.TODAY + dt.timedelta(days=last)).isoformat(), "time_offset": 480, **extra}
+
+    def test_shape_and_window(self):
+        c, tok, tid = self.c, self.tok, self.types[0]
+        self.assertEqual([t["name"] for t in self.truth["leave_types"]], ["年假", "调休假", "病假"])
+        emps = self.truth["employment_ids"]
+        self.assertEqual((len(emps), len(set(emps))), (60, 60))
+        self.assertTrue(all(re.fullmatch(r"\d{19}", e) for e in emps + self.types))
+        status, obj, _ = c.expiry(tok, tid, self.body(self.emp1, tid, 0, 30))
+        self.assertEqual((status, obj["code"], obj["msg"]), (200, 0, "success"))
+        recs = obj["data"]["records"]
+        dates = [r["expiration_date"] for r in recs]
+        self.assertEqual(dates, sorted(dates))
+        self.assertIn("2024-05-15", dates)
+        self.assertIn("2024-06-14", dates)                          # today + 30: both ends inclusive
+        self.assertTrue(all("2024-05-15" <= d <= "2024-06-14" for d in dates))
+        wider = c.expiry(tok, tid, self.body(self.emp1, tid, -1, 31))[1]["data"]["records"]
+        wider = [r["expiration_date"] for r in wider]
+        self.assertTrue({"2024-05-14", "2024-06-15"} <= set(wider))
+        for r in recs:
+            self.assertTrue({"id", "employment_id", "leave_type_id", "granting_quantity", "left_granting_quantity",
+                             "granting_unit", "effective_date", "expiration_date", "reason"} <= set(r), r)
+            self.assertEqual((r["employment_id"], r["leave_type_id"], r["granting_unit"]), (self.emp1, tid, 1))
+            for key in ("granting_quantity", "left_granting_quantity"):
+                self.assertRegex(r[key], r"^\d+(\.\d{1,6})?$")
+            self.assertLessEqual(Decimal(r["left_granting_quantity"]), Decimal(r["granting_quantity"]))
+            self.assertEqual(r["reason"][0]["lang"], "zh_CN")
+        self.assertIn("3.333333", [r["left_granting_quantity"] for r in recs])
+        hours = c.expiry(tok, self.types[1], self.body(self.emp1, self.types[1], 0, 90))[1]["data"]["records"]
+        self.assertEqual({r["granting_unit"] for r in hours}, {2})
+        entry = c.sim.requests[-1]
+        self.assertEqual((entry["method"], entry["endpoint"], entry["body"]["leave_type_id"]),
+                         ("GET", "leaveExpiry", self.types[1]))
+        self.assertEqual(c.rules(), [])
+
+    def test_truth_sums_from_raw_answers(self):
+        c, tok = self.c, self.tok
+        raw = []
+        for emp in self.truth["employment_ids"]:
+            for tid in self.types:
+                status, obj, _ = c.expiry(tok, tid, self.body(emp, tid, -60, 120))
+                self.assertEqual((status, obj["code"]), (200, 0))
+                raw += obj["data"]["records"]
+                c.clock.advance(0.021)                            # 50 calls/s
+        self.assertGreater(len(raw), 200)
+        self.assertEqual({r["granting_unit"] for r in raw if r["leave_type_id"] == self.types[2]}, {1, 2})
+        self.assertTrue(any(Decimal(r["left_granting_quantity"]) == 0 for r in raw))
+        self.assertTrue(any(r["expiration_date"] < "2024-05-15" for r in raw))
+        keys = {f"{t}-{unit}" for t in self.types for unit in ("days", "hours")}
+        for window in (0, 7, 30, 90):
+            sums = c.sim.truth(platform="feishu", window=str(window))["leave_expiring"]
+            self.assertEqual(set(sums), keys)
+            self.assertEqual(decimal_map(sums), {k: v for k, v in sum_grants(raw, self.TODAY, window).items() if v})
+            for text in sums.values():
+                self.assertRegex(text, r"^(0|[1-9]\d*)(\.\d*[1-9])?$")   # plain, exact, no trailing zeros
+        self.assertEqual(c.sim.truth(platform="feishu")["leave_expiring"],
+                         c.sim.truth(platform="feishu", window="30")["leave_expiring"])
+        self.assertEqual(c.sim.truth(platform="feishu")["leave_expiring"][f"{self.types[1]}-days"], "0")
+        some, picked = self.truth["employment_ids"][:2], [self.types[0], self.types[2]]
+        part = c.control("GET", f"/_sim/truth?platform=feishu&employments={','.join(some)}&types={','.join(picked)}")[1]
+        mine = [r for r in raw if r["employment_id"] in some and r["leave_type_id"] in picked]
+        self.assertEqual(set(part["leave_expiring"]), {f"{t}-{u}" for t in picked for u in ("days", "hours")})
+        self.assertEqual(decimal_map(part["leave_expiring"]),
+                         {k: v for k, v in sum_grants(mine, self.TODAY, 30).items() if v})
+        self.assertEqual(set(c.sim.truth(platform="feishu", employments="nobody")["leave_expiring"].values()), {"0"})
+        self.assertEqual(c.sim.truth(platform="feishu", types="nope")["leave_expiring"], {})
+        for bad in ("-1", "x"):
+            self.assertEqual(c.control("GET", f"/_sim/truth?platform=feishu&window={bad}")[0], 400)
+        self.assertEqual(c.rules(), [])
+
+    def test_parameter_errors(self):
+        c, tok = self.c, self.tok
+        t0, t1 = self.types[:2]
+        ok = self.body(self.emp1, t0, 0, 30)
+
+        def drop(key):
+            """ok without key."""
+            return {k: v for k, v in ok.items() if k != key}
+
+        pid = "people_corehr_id"
+        cases = [(t1, ok, pid, 1220016, "leave_type_id"), (t0, drop("leave_type_id"), pid, 1220016, "leave_type_id"),
+                 (t0, drop("employment_id"), pid, 1220016, "employment_id"),
+                 (t0, {**ok, "employment_id": int(self.emp1)}, pid, 1220016, "employment_id"),
+                 (t0, drop("start_expiration_date"), pid, 1220016, "start_expiration_date"),
+                 (t0, {**ok, "start_expiration_date": "2024/05/15"}, pid, 1220016, "start_expiration_date"),
+                 (t0, {**ok, "start_expiration_date": "20240515"}, pid, 1220016, "start_expiration_date"),
+                 (t0, {**ok, "start_expiration_date": "2024-02-30"}, pid, 1220003, "start_expiration_date"),
+                 (t0, {**ok, "end_expiration_date": "2024-13-01"}, pid, 1220003, "end_expiration_date"),
+                 (t0, {**ok, "end_expiration_date": "2024-05-14"}, pid, 1220016, "end_expiration_date"),
+                 (t0, {**ok, "time_offset": "480"}, pid, 1220016, "time_offset"),
+                 (t0, {**ok, "time_offset": 10000}, pid, 1220016, "time_offset"),
+                 (t0, ok, "email", 1220016, "user_id_type"), (t0, b"", pid, 1220016, "body"),
+                 (t0, b"[]", pid, 1220016, "body")]
+        for leave_id, body, id_type, code, rule in cases:
+            c.sim.violations.clear()
+            status, obj, _ = c.expiry(tok, leave_id, body, id_type)
+            self.assertEqual((status, obj["code"]), (400, code), body)
+            self.assertIn("log_id", obj["error"])
+            self.assertEqual(c.rules(), [rule], body)
+        c.sim.violations.clear()
+        obj = c.expiry(tok, t0, {**ok, "employment_id": "6982509313466189342"})[1]
+        self.assertEqual((obj["code"], obj["msg"]), (1220006, "Employment not found"))
+        unknown = "7111688079785723436"
+        self.assertEqual(c.expiry(tok, unknown, {**ok, "leave_type_id": unknown})[1]["code"], 1220005)
+        for body, id_type in ((self.body(self.emp1, t0, 0, 0), pid), (drop("time_offset"), None), (ok, "open_id")):
+            self.assertEqual(c.expiry(tok, t0, body, id_type)[1]["code"], 0)
+        self.assertEqual(c.rules(), [])
+
+    def test_method_path_token_and_faults(self):
+        c, tok, t0 = self.c, self.tok, self.types[0]
+        body = self.body(self.emp1, t0, 0, 30)
+        status, obj, _ = c.call("POST", f"{LEX}{t0}", headers={"Authorization": f"Bearer {tok}"}, body=body)
+        self.assertEqual((status, obj), (404, b"404 page not found"))
+        self.assertEqual(c.rules(), ["method"])
+        for path in (LEX, f"{LEX}{t0}/more"):
+            self.assertEqual(c.call("GET", path, headers={"Authorization": f"Bearer {tok}"}, body=body)[0], 404)
+        c.sim.violations.clear()
+        self.assertEqual(c.call("GET", f"{LEX}{t0}", body=body)[1]["code"], 99991661)
+        self.assertEqual(c.expiry(c.token(), t0, body)[1]["code"], 99991663)
+        self.assertEqual(c.rules(), ["token_missing"])
+
+        def fault(**spec):
+            """Queue a fault, asserting it was accepted."""
+            status, obj, _ = c.control("POST", "/_sim/fault", spec)
+            self.assertEqual(status, 200, obj)
+
+        msg = "An exception occurs in the database"
+        fault(endpoint="leaveExpiry", kind="errcode", status=500, code=1220012, msg=msg)
+        self.assertEqual(c.expiry(tok, t0, body)[:2], (500, {"code": 1220012, "msg": msg}))
+        fault(endpoint="leaveExpiry", kind="throttle")
+        self.assertEqual(c.expiry(tok, t0, body)[:2][0], 429)
+        self.assertEqual(c.control("POST", "/_sim/fault", {"endpoint": "leaveExpiry", "kind": "quota"})[0], 400)
+        c.control("POST", "/_sim/config", {"feishu_qps_limit": 2})
+        c.clock.advance(1.0)
+        codes = [c.expiry(tok, t0, body)[1]["code"] for _ in range(3)]
+        self.assertEqual(codes, [0, 0, 99991400])
+        self.assertEqual(c.rules(), ["token_missing", "qps"])
+        self.assertEqual(c.sim.truth()["quota_used"], 0)                # Feishu calls are not counted
+
+
+class ReportTemplates(unittest.TestCase):
+    """report/template/listbyuserid: every template, offset paging."""
+
+    def test_every_template_over_pages(self):
+        c = Client()
+        tok = c.token()
+        names, offset, calls = [], 0, 0
+        while True:
+            status, obj, _ = c.call("POST", f"{RT}?access_token={tok}", body={"offset": offset, "size": 2})
+            self.assertEqual((status, obj["errcode"]), (200, 0))
+            names += [t["name"] for t in obj["result"]["template_list"]]
+            calls += 1
+            c.clock.advance(0.1)
+            if "next_cursor" not in obj["result"]:
+                break
+            offset = obj["result"]["next_cursor"]
+        self.assertEqual(names, ["日报", "周报", "Sales Weekly", "月报", "季报"])
+        self.assertEqual(calls, 3)
+
+    def test_limits(self):
+        c = Client()
+        tok = c.token()
+        status, obj, _ = c.call("POST", f"{RT}?access_token={tok}", body={"offset": 0, "size": 101})
+        self.assertEqual(obj["errcode"], 40035)
+        status, obj, _ = c.call("POST", f"{RT}?access_token={tok}", body={"userid": "nobody"})
+        self.assertEqual(obj["errcode"], 33012)
+        self.assertEqual([v["rule"] for v in c.sim.violations], ["size"])
+
+
+def dingtalk_sign(secret, stamp):
+    """The DingTalk robot signature, computed independently of wfsim."""
+    digest = wfsim.hmac.new(secret.encode(), f"{stamp}\n{secret}".encode(), wfsim.hashlib.sha256).digest()
+    return wfsim.base64.b64encode(digest).decode()
+
+
+class Robots(unittest.TestCase):
+    """Group robot endpoints: signature checks, rate limit, recorded messages."""
+
+    def send(self, c, stamp, sign, body=None):
+        """POST a DingTalk robot message."""
+        body = body or {"msgtype": "markdown", "markdown": {"title": "[WARNING] acme", "text": "x"}}
+        return c.call("POST", f"/robot/send?access_token=robottoken&timestamp={stamp}"
+                              f"&sign={quote(sign, safe='')}", body=body)
+
+    def test_dingtalk_signed_message_taken(self):
+        c = Client()
+        stamp = int(START * 1000)
+        status, obj, _ = self.send(c, stamp, dingtalk_sign("SECrobotsecret", stamp))
+        self.assertEqual((status, obj["errcode"]), (200, 0))
+        msgs = c.control("GET", "/_sim/robot_messages")[1]
+        self.assertEqual([(m["platform"], m["severity"], m["signature_ok"]) for m in msgs],
+                         [("dingtalk", "WARNING", True)])
+
+    def test_dingtalk_bad_or_stale_signature_refused(self):
+        c = Client()
+        stamp = int(START * 1000)
+        self.assertEqual(self.send(c, stamp, "bogus")[1]["errcode"], 310000)
+        old = stamp - 3601 * 1000
+        self.assertEqual(self.send(c, old, dingtalk_sign("SECrobotsecret", old))[1]["errcode"], 310000)
+        status, obj, _ = c.call("POST", "/robot/send?access_token=nope", body={"msgtype": "text"})
+        self.assertEqual(obj["errcode"], 300001)
+        self.assertEqual(c.control("GET", "/_sim/robot_messages")[1], [])
+
+    def test_dingtalk_rate_limit(self):
+        c = Client()
+        codes = []
+        for _ in range(21):
+            stamp = int(c.clock() * 1000)
+            codes.append(self.send(c, stamp, dingtalk_sign("SECrobotsecret", stamp))[1]["errcode"])
+            c.clock.advance(1)
+        self.assertEqual(codes, [0] * 20 + [130101])
+        c.clock.advance(60)
+        stamp = int(c.clock() * 1000)
+        self.assertEqual(self.send(c, stamp, dingtalk_sign("SECrobotsecret", stamp))[1]["errcode"], 0)
+
+    def test_feishu_signed_in_body(self):
+        c = Client()
+        stamp = int(START)
+        key = f"{stamp}\nfeishurobotsecret"
+        sign = wfsim.base64.b64encode(wfsim.hmac.new(key.encode(), b"", wfsim.hashlib.sha256).digest()).decode()
+        body = {"timestamp": str(stamp), "sign": sign, "msg_type": "text",
+                "content": {"text": "[FAILURE] acme: 12 departures today"}}
+        status, obj, _ = c.call("POST", "/open-apis/bot/v2/hook/robothook", body=body)
+        self.assertEqual((status, obj["code"]), (200, 0))
+        status, obj, _ = c.call("POST", "/open-apis/bot/v2/hook/robothook", body={**body, "sign": "x"})
+        self.assertEqual(obj["code"], 19021)
+        status, obj, _ = c.call("POST", "/open-apis/bot/v2/hook/other", body=body)
+        self.assertEqual(obj["code"], 19001)
+        msgs = c.control("GET", "/_sim/robot_messages")[1]
+        self.assertEqual([(m["platform"], m["severity"], m["msgtype"]) for m in msgs],
+                         [("feishu", "FAILURE", "text")])
+
+    def test_unsigned_robot(self):
+        c = Client()
+        c.control("POST", "/_sim/robots", {"dingtalk": {"secret": ""}})
+        status, obj, _ = c.call("POST", "/robot/send?access_token=robottoken",
+                                body={"msgtype": "text", "text": {"content": "[OKAY] fine"}})
+        self.assertEqual(obj["errcode"], 0)
+        self.assertIsNone(c.control("GET", "/_sim/robot_messages")[1][0]["signature_ok"])
+
+
 class HTTPServer(unittest.TestCase):
     """wfsim.py as a process."""
 
@@ -1717,7 +2587,7 @@ class FeishuHTTP(unittest.TestCase):
         cls.proc = subprocess.Popen(
             [sys.executable, os.path.join(HERE, "wfsim.py"), "--port", "0", "--employees", "60", "--quiet",
              "--feishu-app", "cli_a:sa", "--feishu-app", "cli_b:sb", "--odd-results", "--monthly-quota", "2",
-             "--feishu-unauthorized", "1", "--feishu-same-token-window", "60"],
+             "--feishu-unauthorized", "1", "--feishu-same-token-window", "60", "--admin", "boss01"],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV)
         cls.port = read_ready(cls.proc)
 
@@ -1786,6 +2656,36 @@ class FeishuHTTP(unittest.TestCase):
         resp, _ = self.request("POST", "/open-apis/nothing")
         self.assertEqual(resp.status, 404)
 
+    def test_get_with_a_body_on_the_wire(self):
+        tok = self.request("POST", FTOK, {"app_id": "cli_a", "app_secret": "sa"})[1]["tenant_access_token"]
+        truth = self.request("GET", "/_sim/truth?platform=feishu&appid=cli_a")[1]
+        tid = truth["leave_types"][0]["leave_type_id"]
+        today = dt.date.fromisoformat(time.strftime("%Y-%m-%d", time.gmtime(time.time() + 8 * 3600)))
+        body = {"employment_id": truth["employment_by_employee"]["fe00001"], "leave_type_id": tid,
+                "start_expiration_date": today.isoformat(),
+                "end_expiration_date": (today + dt.timedelta(days=30)).isoformat(), "time_offset": 480}
+        resp, obj = self.request("GET", f"{LEX}{tid}?user_id_type=people_corehr_id", body,
+                                 {"Authorization": f"Bearer {tok}"})
+        self.assertEqual((resp.status, obj["code"]), (200, 0))
+        dates = {r["expiration_date"] for r in obj["data"]["records"]}
+        self.assertIn(today.isoformat(), dates)
+        self.assertTrue(all(body["start_expiration_date"] <= d <= body["end_expiration_date"] for d in dates))
+        resp, obj = self.request("GET", f"{LEX}{tid}", None, {"Authorization": f"Bearer {tok}"})
+        self.assertEqual((resp.status, obj["code"]), (400, 1220016))            # the body is required
+        log = self.request("GET", "/_sim/requests")[1]
+        self.assertEqual((log[1]["method"], log[1]["body"], log[2]["body"]), ("GET", body, None))
+        self.assertEqual([v["rule"] for v in self.request("GET", "/_sim/violations")[1]], ["body"])
+
+    def test_admin_flag(self):
+        self.assertEqual(self.request("GET", "/_sim/config")[1]["admins"], ["boss01"])
+        tok = self.request("GET", "/gettoken?appkey=dingsimkey&appsecret=dingsimsecret")[1]["access_token"]
+        codes = [self.request("POST", f"{VT}?access_token={tok}", {"op_userid": op, "vacation_source": "all"})[1]
+                 for op in ("boss01", "manager01")]
+        codes = [obj["errcode"] for obj in codes]
+        self.assertEqual(codes, [0, 60011])
+        truth = self.request("GET", "/_sim/truth?readers=boss01,manager01,ghost")[1]
+        self.assertEqual(set(truth["unread_reports"]), {"boss01", "manager01"})
+
     def test_monthly_quota_flag_and_list_record(self):
         tok = self.request("GET", "/gettoken?appkey=dingsimkey&appsecret=dingsimsecret")[1]["access_token"]
         day = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 8 * 3600))
@@ -1820,7 +2720,7 @@ class Quiet(unittest.TestCase):
             proc.stdout.close()
             proc.stderr.close()
         for args in (["--app", "nocolon"], ["--feishu-app", "nocolon"], ["--monthly-quota", "-1"],
-                     ["--feishu-unauthorized", "-2"]):
+                     ["--feishu-unauthorized", "-2"], ["--admin"]):
             bad = subprocess.run([sys.executable, os.path.join(HERE, "wfsim.py"), *args],
                                  capture_output=True, text=True, timeout=10)
             self.assertEqual(bad.returncode, 2, args)

@@ -10,15 +10,18 @@ standard library only; see README.md next to this file.
 Adding an endpoint: write a Simulator method decorated with @endpoint(path,
 method, kind, name[, counted=True]) that takes a Context and returns a Reply
 (helpers: json_body, int_value, id_list, check_offset, offset_page, key_page,
-oapi_ok, Rejected).
+oapi_ok, Rejected); a path segment ":name" is a path parameter (ctx.params).
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
 import collections
 import dataclasses
 import datetime as dt
+import hashlib
+import hmac
 import json
 import math
 import os
@@ -31,9 +34,11 @@ import sys
 import threading
 import time
 import traceback
+import uuid
+from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Iterator
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 DAY = 86400
 MAX_PAGE = 50
@@ -96,6 +101,64 @@ FEISHU_DELTAS = {"Normal": ((-1200, 0), (0, 3600)), "Early": ((-3600, -1201), (-
                  "Late": ((60, 3600), (60, 1800))}
 MAX_TASK_USERS = 50
 MAX_TASK_DAYS = 31
+
+# DingTalk leave (vacation/type/list, vacation/record/list)
+MANAGERS = ("manager01", "cto")    # users who are not on-job employees but exist (report readers)
+DEFAULT_ADMINS = ("manager01",)    # op_userid / operation_userid allowed by default
+NO_PERMISSION = (60011, "管理员权限不足")     # op_userid / operation_userid not an admin
+UNKNOWN_LEAVE_CODE = (400002, "假期类型不存在")
+UNKNOWN_USERID = (33012, "无效的userid")
+UNKNOWN_BLACKBOARD = (400001, "公告不存在")
+LEAVE_TYPES = (("年假", "day", "general_leave"), ("事假", "hour", "general_leave"),
+               ("病假", "halfDay", "general_leave"), ("调休", "hour", "lieu_leave"),
+               ("Remote Work", "day", "general_leave"))
+LEAVE_STATUSES = ("init", "success", "refuse", "abort", "revoke")
+LEAVE_RECORD_TYPES = ("leave", "update", "modify_quota")
+LEAVE_NOTES = ("家中老人住院需要陪护", "孩子发烧去医院看急诊", "回老家办理房产过户手续", "筹备婚礼",
+               "牙科复诊", "搬家", "陪妻子产检", "参加亲属葬礼", "身体不适在家休息", "办理出国签证",
+               "带父亲去医院复查", "参加孩子家长会")
+QUOTA_NOTES = ("年度额度发放", "操作员导入", "加班转调休", "额度调整")
+MAX_VACATION_USERS = 50
+MAX_VACATION_SIZE = 200
+LEAVE_QUIET = (-600, 7200)         # no generated leave starts or ends this close to the start
+
+# DingTalk reports (report/getunreadcount, report/simplelist)
+REPORT_SHARES = (("日报", 0.25), ("周报", 0.03), ("Sales Weekly", 0.02))   # daily: share of employees
+MONTHLY_DAYS = (3, 10, 17, 24)     # days before the start day with 月报 reports
+QUARTERLY_DAY = 45                 # the only day (before the start day) with 季报 reports
+REPORT_HISTORY = 60                # days before the start day that hold reports
+MAX_REPORT_SIZE = 20
+MAX_TEMPLATE_PAGE = 100            # report/template/listbyuserid page size
+ROBOT_PER_MINUTE = 20              # group robot messages a minute, per robot
+ROBOT_SIGN_WINDOW = 3600           # a signature's timestamp may be this far off (s)
+DEFAULT_ROBOTS = {"dingtalk": {"token": "robottoken", "secret": "SECrobotsecret"},
+                  "feishu": {"hook": "robothook", "secret": "feishurobotsecret"}}
+MAX_REPORT_SPAN = 180 * DAY
+DEPARTMENTS = ("研发部", "市场部", "销售部", "人事部", "财务部", "客服部")
+REPORT_REMARKS = ("今日完成接口联调,明天继续测试", "拜访客户张总,已确认续约意向", "身体不适,下午请假半天",
+                  "本周完成季度预算初稿", "跟进李经理的报价单", "处理王女士的投诉,已回访", "孩子生病,明天在家办公",
+                  "整理本月销售数据", "面试两名候选人")
+
+# DingTalk announcements (blackboard/listids, blackboard/get)
+MAX_BLACKBOARD_PAGE = 30
+BLACKBOARD_DEFAULT_SPAN = 30 * DAY
+BLACKBOARD_TITLES = ("端午节放假安排", "关于调整考勤制度的通知", "新员工入职培训", "办公室搬迁通知", "年度体检安排",
+                     "消防演练通知", "季度全员大会", "IT系统升级维护公告", "食堂菜单调整", "报销流程更新")
+
+# Feishu leave grants (leave_employ_expire_records)
+FEISHU_LEAVE_TYPES = (("年假", 1), ("调休假", 2), ("病假", 0))   # granting unit: 1 day, 2 hour, 0 both
+FEISHU_USER_ID_TYPES = ("open_id", "union_id", "user_id", "people_corehr_id")
+DAY_QUANTITIES = ("0.5", "1", "1.25", "2", "2.5", "3.333333", "5", "7.5", "10")
+HOUR_QUANTITIES = ("1", "2.5", "4", "7.333333", "8", "12.75", "16")
+SHARES = ("0", "0.25", "0.5", "0.75", "1")
+EXPIRY_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# (employee number, leave type index) -> grants (unit, granting, left, expiry in days from the start day)
+GRANT_ROLES = {
+    (1, 0): ((1, "2.5", "1.25", 0), (1, "5", "3.333333", 30), (1, "1", "1", 31), (1, "2", "2", -1)),
+    (1, 1): ((2, "8", "2.5", 1), (2, "4", "0.5", 29), (2, "16", "16", 90)),
+    (2, 2): ((1, "2", "1.500000", 7), (2, "7.333333", "7.333333", 14)),
+    (3, 0): ((1, "3", "0", 15),),
+}
 
 # personal-looking text for addresses, places and remarks
 CITIES = (("杭州市", ("余杭区", "西湖区", "滨江区", "拱墅区"), 30.27, 120.15),
@@ -173,6 +236,17 @@ def date_midnight(day: dt.date, offset_min: int) -> int:
     """Epoch seconds of the local midnight starting day at offset_min."""
     zone = dt.timezone(dt.timedelta(minutes=offset_min))
     return int(dt.datetime(day.year, day.month, day.day, tzinfo=zone).timestamp())
+
+
+def local_text(ts: float, offset_min: int) -> str:
+    """Format the moment ts as local 'yyyy-MM-dd HH:mm:ss' at offset_min."""
+    zone = dt.timezone(dt.timedelta(minutes=offset_min))
+    return dt.datetime.fromtimestamp(int(math.floor(ts)), zone).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def decimal_text(value: Decimal) -> str:
+    """A Decimal as a plain decimal string without exponent or trailing zeros ('2.5', '0', '100')."""
+    return format(value.normalize(), "f") if value else "0"
 
 
 def ymd(day: dt.date) -> int:
@@ -266,6 +340,20 @@ class Org:
         self.quota: dict[tuple[int, int], int] = {}   # (year, month) -> counted calls
         self.plans: dict[tuple, tuple[tuple, Any]] = {}
         self.profiles: dict[str, dict] = {}
+        self.extra_rng = random.Random(f"wfsim:{seed}:{appkey}:extras")   # for mutations of the new data
+        types = random.Random(f"wfsim:{seed}:{appkey}:leavetypes")
+        self.leave_types = [{"leave_code": str(uuid.UUID(int=types.getrandbits(128), version=4)),
+                             "leave_name": name, "leave_view_unit": unit, "biz_type": biz, "source": "inner",
+                             "hours_in_per_day": 800, "natural_day_leave": False}
+                            for name, unit, biz in LEAVE_TYPES]
+        self.extra_leaves: list[dict] = []      # vacation records added by /_sim/mutate
+        self.extra_reports: list[dict] = []     # reports added by /_sim/mutate
+        self.unread: dict[str, int] = {}        # unread report counts set by /_sim/mutate
+        self.announcements: list[dict] = []     # newest first; "t" is gmt_create in epoch seconds
+        self.grant_types: list[dict] = []       # Feishu leave types with grants
+        self.start_day = dt.date(1970, 1, 1)    # Feishu: local start day the grants are relative to
+        self.grants: dict[tuple[str, str], list[dict]] = {}
+        self.employments: dict[str, str] = {}   # Feishu employee id -> employment id
 
     @classmethod
     def generate(cls, seed: int, appkey: str, secret: str, employees: int, preentry: int,
@@ -278,14 +366,21 @@ class Org:
             org.add_preentry()
         for t, reason in sorted(org.departure_plan(employees, start, offset_min)):
             org.add_departure(t, reason)
+        org.announcements = org.announcement_plan(start)
         return org
 
     @classmethod
-    def generate_feishu(cls, seed: int, app_id: str, secret: str, employees: int) -> "Org":
-        """Build a Feishu app's organisation: employees fe00001, ... from seed + app id."""
+    def generate_feishu(cls, seed: int, app_id: str, secret: str, employees: int,
+                        start: float = 0.0, offset_min: int = 480) -> "Org":
+        """Build a Feishu app's organisation: employees fe00001, ... from seed + app id, and the
+        leave types whose grants (relative to the start day) leave_employ_expire_records serves."""
         org = cls(app_id, secret, random.Random(f"wfsim:{seed}:feishu:{app_id}"), seed, prefix="fe")
         for _ in range(employees):
             org.add_employee(3)
+        ids = random.Random(f"wfsim:{seed}:feishu:{app_id}:leavetypes")
+        org.grant_types = [{"leave_type_id": str(7 * 10 ** 18 + ids.getrandbits(59)), "name": name,
+                            "unit": unit} for name, unit in FEISHU_LEAVE_TYPES]
+        org.start_day = local_date(start, offset_min)
         return org
 
     def status_plan(self, n: int) -> list[int]:
@@ -540,6 +635,283 @@ class Org:
             task["out_time"] = t_out
         return plan
 
+    # ------------------------------------------------------------ leave, reports, announcements (DingTalk)
+
+    def number(self, uid: str) -> int:
+        """The running number of a generated userid (u00007 -> 7), 0 for any other id."""
+        tail = uid[len(self.prefix):] if uid.startswith(self.prefix) else ""
+        return int(tail) if tail.isdigit() else 0
+
+    def leave_type(self, code: Any) -> dict | None:
+        """The leave type with this leave_code, if there is one."""
+        return next((t for t in self.leave_types if t["leave_code"] == code), None)
+
+    def leave_plan(self, started: float, offset_min: int) -> dict[str, list[dict]]:
+        """Every generated vacation record by userid, fixed relative to the start.
+
+        Not filtered by the clock: requests for future leave exist already.
+        """
+        return self.cached(("leaves", started, offset_min),
+                           lambda ids: {uid: self.build_leaves(uid, started, offset_min) for uid in ids})
+
+    def build_leaves(self, uid: str, started: float, offset_min: int) -> list[dict]:
+        """Draw one employee's vacation records from seed + app + userid.
+
+        Everyone has an annual-leave quota grant (modify_quota) spanning the
+        start and 0-4 random records; employees numbered 1-13 also get the
+        guaranteed cases of leave_roles. No random record starts or ends
+        within LEAVE_QUIET of the start, so the truth does not move while a
+        test runs.
+        """
+        rng = random.Random(f"wfsim:{self.seed}:{self.appkey}:leaves:{uid}")
+        day0 = local_midnight(started, offset_min)
+
+        def at(k: int, hour: float) -> int:
+            """Epoch seconds of hour o'clock local on the k-th day after the start day."""
+            return day0 + k * DAY + int(hour * 3600)
+
+        by_name = {t["leave_name"]: t for t in self.leave_types}
+        plan = [("年假", "success", "modify_quota", at(-120, 0), at(245, 0) - 1), *self.leave_roles(uid, at)]
+        lo, hi = int(started) + LEAVE_QUIET[0], int(started) + LEAVE_QUIET[1]
+        for _ in range(rng.choices((0, 1, 2, 3, 4), (30, 30, 20, 12, 8))[0]):
+            name = rng.choices([t[0] for t in LEAVE_TYPES], (30, 25, 20, 20, 5))[0]
+            status = rng.choices(LEAVE_STATUSES, (12, 65, 9, 9, 5))[0]
+            rtype = "update" if rng.random() < 0.08 else "leave"
+            if name == "Remote Work":             # only in the past and never pending: reads 0 now
+                k, status = rng.randint(-60, -4), "refuse" if status == "init" else status
+            else:
+                k = rng.randint(-60, 30)
+            start, end = self.leave_span(by_name[name]["leave_view_unit"], k, at, rng)
+            while lo <= start <= hi or lo <= end <= hi:
+                start, end = start - DAY, end - DAY
+            plan.append((name, status, rtype, start, end))
+        records = [self.leave_dict(uid, by_name[name], status, rtype, start, end, rng)
+                   for name, status, rtype, start, end in plan]
+        return sorted(records, key=lambda r: (r["start_time"], r["record_id"]))
+
+    @staticmethod
+    def leave_span(unit: str, k: int, at: Callable[[int, float], int], rng: random.Random) -> tuple[int, int]:
+        """(start, end) in epoch seconds of a random leave of the given unit on day k."""
+        if unit == "day":
+            return at(k, 9), at(k + rng.randint(1, 3) - 1, 18)
+        if unit == "halfDay":
+            k1, h1, k2, h2 = rng.choice(((0, 9, 0, 12), (0, 13, 0, 18), (0, 9, 0, 18), (0, 9, 1, 12),
+                                         (0, 13, 1, 18)))
+            return at(k + k1, h1), at(k + k2, h2)
+        if rng.random() < 0.1:
+            return at(k, 9), at(k + 1, 18)
+        hour = rng.randint(9, 16)
+        return at(k, hour), at(k, min(18, hour + rng.randint(1, 8)))
+
+    def leave_roles(self, uid: str, at: Callable[[int, float], int]) -> list[tuple]:
+        """The guaranteed records (name, status, record type, start, end) of employees 1-13.
+
+        S..E spans the start with more than 15 hours on either side. 1-4 are
+        on approved leave now (one type each), 5 has two overlapping approved
+        annual leaves, 6 approved leaves in the past and the future only, 7
+        pending requests (now, future, past), 8-10 refused, aborted and
+        revoked leaves spanning now, 11 quota and update records spanning now,
+        12 two types at once, 13 a refused and a revoked Remote Work leave.
+        """
+        s, e = at(-1, 9), at(2, 18)
+        roles = {
+            1: [("年假", "success", "leave", s, e)],
+            2: [("事假", "success", "leave", s, e)],
+            3: [("病假", "success", "leave", s, e)],
+            4: [("调休", "success", "leave", s, e)],
+            5: [("年假", "success", "leave", at(-2, 9), at(1, 18)), ("年假", "success", "leave", s, at(3, 18))],
+            6: [("年假", "success", "leave", at(-10, 9), at(-8, 18)),
+                ("事假", "success", "leave", at(4, 9), at(4, 12)),
+                ("Remote Work", "success", "leave", at(-20, 9), at(-19, 18)),
+                ("Remote Work", "success", "leave", at(6, 9), at(7, 18))],
+            7: [("年假", "init", "leave", s, e), ("病假", "init", "leave", at(5, 9), at(5, 12)),
+                ("事假", "init", "leave", at(-3, 9), at(-3, 12))],
+            8: [("事假", "refuse", "leave", s, e)],
+            9: [("病假", "abort", "leave", s, e)],
+            10: [("年假", "revoke", "leave", s, e)],
+            11: [("调休", "success", "modify_quota", at(-30, 0), at(60, 0)), ("年假", "success", "update", s, e),
+                 ("事假", "init", "update", s, e)],
+            12: [("事假", "success", "leave", s, e), ("调休", "success", "leave", s, e)],
+            13: [("Remote Work", "refuse", "leave", s, e), ("Remote Work", "revoke", "leave", s, e)],
+        }
+        return roles.get(self.number(uid), [])
+
+    @staticmethod
+    def leave_dict(uid: str, ltype: dict, status: str, rtype: str, start: int, end: int,
+                   rng: random.Random) -> dict:
+        """A vacation record as vacation/record/list returns it (quantities in hundredths)."""
+        unit = ltype["leave_view_unit"]
+        days = math.floor((end - start) / DAY + 0.5) + 1
+        per_day = per_hour = None
+        if rtype == "modify_quota":
+            if unit == "hour":
+                per_hour = rng.choice((800, 1600, 2400))
+            else:
+                per_day = rng.choice((500, 1000, 1500))
+        elif unit == "hour":
+            per_hour = round((end - start) / 36) if days == 1 else days * 800
+        elif unit == "halfDay" and days == 1 and end - start <= 5 * 3600:
+            per_day = 50
+        else:
+            per_day = days * 100
+        return {"userid": uid, "leave_code": ltype["leave_code"],
+                "record_id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                "quota_id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                "start_time": start * 1000, "end_time": end * 1000, "parent_record_id": None,
+                "leave_view_unit": "hour" if unit == "hour" else "day",
+                "cal_type": None if rtype == "leave" else "add" if rtype == "modify_quota" else "update",
+                "leave_reason": rng.choice(LEAVE_NOTES if rtype == "leave" else QUOTA_NOTES),
+                "leave_status": status, "leave_record_type": rtype,
+                "record_num_per_day": per_day, "record_num_per_hour": per_hour}
+
+    def known_user(self, uid: Any, admins: list[str]) -> bool:
+        """Whether uid is a user of the organisation: an on-job employee, a manager or an admin."""
+        return isinstance(uid, str) and (uid in self.employees or uid in MANAGERS or uid in admins)
+
+    def unread_count(self, uid: str) -> int:
+        """Unread reports of a known user: 3-40 for managers and admins, 0-12 for employees
+        (fixed by seed + app + userid) unless /_sim/mutate set it."""
+        if uid in self.unread:
+            return self.unread[uid]
+        rng = random.Random(f"wfsim:{self.seed}:{self.appkey}:unread:{uid}")
+        return rng.choice((0, 0, 0, 1, 2, 3, 5, 8, 12)) if uid in self.employees else rng.randint(3, 40)
+
+    def report_plan(self, day0: int, started: float, offset_min: int) -> list[dict]:
+        """Every report of the day starting at day0, by time (not yet filtered by the clock)."""
+        day0 = int(day0)
+        return self.cached(("reports", day0, started, offset_min),
+                           lambda ids: self.build_reports(ids, day0, started, offset_min))
+
+    def build_reports(self, ids: tuple, day0: int, started: float, offset_min: int) -> list[dict]:
+        """Draw a day's reports: 日报 from ~25 % of employees, 周报 ~3 %, Sales Weekly ~2 % (each at
+        least one), 月报 on MONTHLY_DAYS and 季报 on QUARTERLY_DAY before the start day.
+
+        From the start day on, the first report of each template and ~70 %
+        of the others are settled into [day0, cutoff] as sign-ins are, so
+        today has every daily template at any hour. Nothing before
+        REPORT_HISTORY days before the start day.
+        """
+        back = (local_midnight(started, offset_min) - day0) // DAY
+        if not ids or back > REPORT_HISTORY:
+            return []
+        rng = random.Random(f"wfsim:{self.seed}:{self.appkey}:reports:{day0}")
+        shares = list(REPORT_SHARES)
+        if back in MONTHLY_DAYS:
+            shares.append(("月报", 0.01))
+        if back == QUARTERLY_DAY:
+            shares.append(("季报", 0.01))
+        cutoff = settle_cutoff(day0, started)
+        out = []
+        for template, share in shares:
+            for i, uid in enumerate(rng.sample(ids, min(len(ids), max(1, round(share * len(ids)))))):
+                planned = day0 + rng.randint(8 * 3600, 23 * 3600)
+                settled = i == 0 or rng.random() < EARLY_SHARE
+                at = day0 + (planned - day0) * (cutoff - day0) // DAY if settled else planned
+                out.append(self.report_dict(uid, template, at * 1000 + rng.randrange(1000), rng))
+        out.sort(key=lambda r: (r["create_time"], r["report_id"]))
+        return out
+
+    def report_dict(self, uid: str, template: str, create_ms: int, rng: random.Random) -> dict:
+        """A report as report/simplelist returns it."""
+        person = self.employees.get(uid)
+        return {"report_id": "%032x" % rng.getrandbits(128), "template_name": template, "creator_id": uid,
+                "creator_name": person.name if person else "", "dept_name": self.department(uid),
+                "create_time": create_ms, "remark": rng.choice(REPORT_REMARKS)}
+
+    def department(self, uid: str) -> str:
+        """The department name of an employee."""
+        return DEPARTMENTS[self.number(uid) % len(DEPARTMENTS)]
+
+    def announcement_plan(self, started: float) -> list[dict]:
+        """44 announcements before the start, newest first (ages from the start):
+
+        8 within 7 days (the oldest at 7 d - 2 h), one at 7 d + 2 h, 26 more
+        within 30 days (35 in the default month of listids: two pages of 30),
+        one at 30 d + 2 h and 8 up to 40 days old.
+        """
+        rng = random.Random(f"wfsim:{self.seed}:{self.appkey}:blackboard")
+        hour, now_i = 3600, int(math.floor(started))
+        ages = [rng.randint(120, hour), rng.randint(3 * hour, 20 * hour)]
+        ages += [rng.randint(k * DAY, (k + 1) * DAY) for k in range(1, 5)]
+        ages += [rng.randint(5 * DAY, 6 * DAY + 20 * hour), 7 * DAY - 2 * hour, 7 * DAY + 2 * hour]
+        ages += [rng.randint(7 * DAY + 3 * hour, 30 * DAY - 3 * hour) for _ in range(26)]
+        ages += [30 * DAY + 2 * hour] + [rng.randint(30 * DAY + 3 * hour, 40 * DAY) for _ in range(8)]
+        plan = [self.announcement_dict(now_i - age, rng) for age in sorted(ages)]
+        if plan[0]["unread_count"] == 0:          # the newest one always has unread receipts
+            plan[0]["unread_count"], plan[0]["read_count"] = 1, max(0, plan[0]["read_count"] - 1)
+        return plan
+
+    def announcement_dict(self, t: int, rng: random.Random, unread: int | None = None,
+                          read: int | None = None, title: str | None = None) -> dict:
+        """An announcement for everyone or 3-8 named employees; "t" is gmt_create in epoch seconds."""
+        people = list(self.employees.values())
+        company = not people or rng.random() < 0.5
+        users = [] if company else rng.sample(people, min(len(people), rng.randint(3, 8)))
+        total = len(people) if company else len(users)
+        unread = rng.randint(0, total) if unread is None else unread
+        read = max(0, total - unread) if read is None else read
+        title = title or rng.choice(BLACKBOARD_TITLES)
+        return {"id": "%024x" % rng.getrandbits(96), "t": t,
+                "author": rng.choice(people).name if people else "行政部", "title": title,
+                "content": f"{title}:详情请见附件,如有疑问请联系行政部。", "category_id": "%016x" % rng.getrandbits(64),
+                "private_level": 0, "depname_list": ["全员"] if company else [],
+                "username_list": [p.name for p in users],
+                "user_list": [{"staff_id": p.userid, "name": p.name} for p in users],
+                "read_count": read, "unread_count": unread,
+                "coverpic_url": "https://gw.alicdn.com/tfs/TB1ayl9mpYqK1RjSZLeXXbXppXa-170-62.png"}
+
+    # ------------------------------------------------------------ leave grants (Feishu)
+
+    def employment_id(self, uid: str) -> str:
+        """The employment id of a Feishu employee: 19 digits, fixed by seed + app + employee id."""
+        if uid not in self.employments:
+            rng = random.Random(f"wfsim:{self.seed}:feishu:{self.appkey}:employment:{uid}")
+            self.employments[uid] = str(6_900_000_000_000_000_000 + rng.randrange(10 ** 17))
+        return self.employments[uid]
+
+    def employment_owner(self, employment_id: str) -> str | None:
+        """The employee id with this employment id, if any."""
+        return next((uid for uid in self.employees if self.employment_id(uid) == employment_id), None)
+
+    def grant_type(self, type_id: Any) -> dict | None:
+        """The Feishu leave type with this leave_type_id, if any."""
+        return next((g for g in self.grant_types if g["leave_type_id"] == type_id), None)
+
+    def grant_records(self, uid: str, gtype: dict) -> list[dict]:
+        """Every grant of one employee and leave type, by expiration date."""
+        key = (uid, gtype["leave_type_id"])
+        if key not in self.grants:
+            self.grants[key] = self.build_grants(uid, gtype)
+        return self.grants[key]
+
+    def build_grants(self, uid: str, gtype: dict) -> list[dict]:
+        """Draw 0-4 grants expiring 30 days before to 90 days after the start day, plus GRANT_ROLES."""
+        rng = random.Random(f"wfsim:{self.seed}:feishu:{self.appkey}:grants:{uid}:{gtype['leave_type_id']}")
+        specs = []
+        for _ in range(rng.choices((0, 1, 2, 3, 4), (10, 30, 30, 20, 10))[0]):
+            unit = gtype["unit"] or rng.choice((1, 2))
+            granting = rng.choice(DAY_QUANTITIES if unit == 1 else HOUR_QUANTITIES)
+            left = (Decimal(granting) * Decimal(rng.choice(SHARES))).quantize(Decimal("0.000001"))
+            specs.append((unit, granting, decimal_text(left), rng.randint(-30, 90)))
+        specs += GRANT_ROLES.get((self.number(uid), self.grant_types.index(gtype)), ())
+        records = [self.grant_dict(uid, gtype, *spec, rng) for spec in specs]
+        return sorted(records, key=lambda r: (r["expiration_date"], r["id"]))
+
+    def grant_dict(self, uid: str, gtype: dict, unit: int, granting: str, left: str, days: int,
+                   rng: random.Random) -> dict:
+        """A grant as leave_employ_expire_records returns it, expiring days after the start day."""
+        expires = self.start_day + dt.timedelta(days=days)
+        return {"id": str(6_893_000_000_000_000_000 + rng.getrandbits(56)),
+                "employment_id": self.employment_id(uid),
+                "leave_type_id": gtype["leave_type_id"], "granting_quantity": granting,
+                "left_granting_quantity": left, "granting_unit": unit,
+                "effective_date": (expires - dt.timedelta(days=rng.randint(30, 365))).isoformat(),
+                "expiration_date": expires.isoformat(),
+                "reason": [{"lang": "zh_CN", "value": f"{expires.year}年度{gtype['name']}发放"},
+                           {"lang": "en_US", "value": "Annual grant"}],
+                "is_update_by_external": False, "accrual_source": rng.choice((1, 1, 1, 2, 6)),
+                "leave_sub_type_id": "", "section_type": 1}
+
 
 # ---------------------------------------------------------------- plumbing
 
@@ -655,17 +1027,32 @@ class Route:
     handler: Callable[["Simulator", "Context"], Reply]
     auth: bool = True
     counted: bool = False   # counts against the organisation's monthly call quota
+    pattern: re.Pattern | None = None   # for paths with ":name" segments
 
 
 ROUTES: dict[str, Route] = {}   # filled once at import time by @endpoint
 
 
 def endpoint(path: str, method: str, kind: str, name: str, auth: bool = True, counted: bool = False):
-    """Register a Simulator method as the handler of a platform path."""
+    """Register a Simulator method as the handler of a platform path; a segment ":name" matches
+    any one non-empty segment and is handed over in ctx.params."""
     def register(func):
-        ROUTES[path] = Route(path, method, kind, name, func, auth, counted)
+        pattern = re.compile(re.sub(r":(\w+)", r"(?P<\1>[^/]+)", re.escape(path))) if "/:" in path else None
+        ROUTES[path] = Route(path, method, kind, name, func, auth, counted, pattern)
         return func
     return register
+
+
+def find_route(path: str) -> tuple[Route | None, dict[str, str]]:
+    """The route answering path and its path parameters (percent-decoded)."""
+    route = ROUTES.get(path)
+    if route is not None and route.pattern is None:
+        return route, {}
+    for route in ROUTES.values():
+        m = route.pattern.fullmatch(path) if route.pattern else None
+        if m:
+            return route, {k: unquote(v) for k, v in m.groupdict().items()}
+    return None, {}
 
 
 @dataclasses.dataclass
@@ -684,6 +1071,7 @@ class Context:
     token: str | None = None
     fault: dict | None = None
     now: float = 0.0
+    params: dict[str, str] = dataclasses.field(default_factory=dict)   # path parameters
 
 
 @dataclasses.dataclass
@@ -693,6 +1081,11 @@ class Token:
     appkey: str
     expires: float
     touched: float     # issued or last renewed
+
+
+def comma_list(text: str | None) -> list[str]:
+    """'a, b,,c' -> ['a', 'b', 'c'] (None -> [])."""
+    return [part.strip() for part in (text or "").split(",") if part.strip()]
 
 
 def parse_query(raw: str) -> dict[str, str]:
@@ -771,7 +1164,7 @@ class Simulator:
                  feishu_apps: list[tuple[str, str]] | None = None,
                  monthly_quota: int = DEFAULT_MONTHLY_QUOTA, odd_results: bool = False,
                  feishu_same_token_window: float = FEISHU_SAME_TOKEN_WINDOW,
-                 feishu_unauthorized: int = 0):
+                 feishu_unauthorized: int = 0, admins: list[str] | None = None):
         """Generate every app's organisation at the current clock() moment."""
         self.lock = threading.RLock()
         self.clock, self.sleep, self.log = clock, sleep, log
@@ -781,12 +1174,14 @@ class Simulator:
                        "monthly_quota": int(monthly_quota), "odd_results": bool(odd_results),
                        "feishu_qps_limit": FEISHU_QPS,
                        "feishu_same_token_window": float(feishu_same_token_window),
-                       "feishu_unauthorized": int(feishu_unauthorized)}
+                       "feishu_unauthorized": int(feishu_unauthorized),
+                       "admins": list(admins or DEFAULT_ADMINS)}
+        self.start_offset = utc_offset          # the zone the leave records were laid out in
         self.orgs = {key: Org.generate(seed, key, secret, employees, preentry, self.started, utc_offset)
                      for key, secret in apps}
         if feishu_apps is None:
             feishu_apps = [("cli_simapp", "feishusimsecret")]
-        self.feishu = {app_id: Org.generate_feishu(seed, app_id, secret, employees)
+        self.feishu = {app_id: Org.generate_feishu(seed, app_id, secret, employees, self.started, utc_offset)
                        for app_id, secret in feishu_apps}
         self.tokens: dict[str, Token] = {}
         self.app_tokens: dict[str, str] = {}
@@ -800,6 +1195,9 @@ class Simulator:
         self.qps: dict[tuple, collections.deque] = collections.defaultdict(collections.deque)
         self.offsets: dict[tuple, set] = collections.defaultdict(set)
         self.page_tokens: dict[str, tuple[str, str, tuple]] = {}
+        self.robots = json.loads(json.dumps(DEFAULT_ROBOTS))
+        self.robot_messages: list[dict] = []
+        self.robot_sent: dict[str, collections.deque] = collections.defaultdict(collections.deque)
 
     # ------------------------------------------------------------ dispatch
 
@@ -812,7 +1210,7 @@ class Simulator:
             return self.control(method, url.path, query, body)
         with self.lock:
             ctx = self.begin(method, url.path, query, headers, body)
-            route = ROUTES.get(url.path)
+            route, ctx.params = find_route(url.path)
             if route is None:
                 return self.finish(ctx, self.not_found(url.path))
             ctx.route = route
@@ -1130,7 +1528,15 @@ class Simulator:
     def offset_page(self, ctx: Context, items: list, offset: int, size: int,
                     list_key: str = "data_list") -> Reply:
         """A topapi page of items at offset with next_cursor while more follow (faults applied)."""
-        issued = self.offsets[(ctx.org.appkey, ctx.route.endpoint)]
+        page, nxt = self.cursor_page(ctx, items, offset, size)
+        result = {list_key: page}
+        if nxt is not None:
+            result["next_cursor"] = nxt
+        return oapi_ok(result)
+
+    def cursor_page(self, ctx: Context, items: list, offset: int, size: int) -> tuple[list, int | None]:
+        """The page of items at offset and the next cursor (None at the end), recorded as issued;
+        endless_cursor: an empty page and offset + size; repeat_cursor: the page and offset."""
         kind = ctx.fault["kind"] if ctx.fault else None
         if kind == "endless_cursor":
             page, nxt = [], offset + size
@@ -1139,11 +1545,9 @@ class Simulator:
             nxt = offset + size if offset + size < len(items) else None
             if kind == "repeat_cursor":
                 nxt = offset
-        result = {list_key: page}
         if nxt is not None:
-            issued.add(nxt)
-            result["next_cursor"] = nxt
-        return oapi_ok(result)
+            self.offsets[(ctx.org.appkey, ctx.route.endpoint)].add(nxt)
+        return page, nxt
 
     def key_page(self, ctx: Context, items: list, key: Callable[[Any], tuple],
                  next_token: str | None, size: int) -> tuple[list, str | None]:
@@ -1218,6 +1622,58 @@ class Simulator:
             return parse_local_datetime(value, offset_min)
         except ValueError:
             raise Rejected(name, f"{name}={value!r} is not yyyy-MM-dd HH:mm:ss") from None
+
+    @staticmethod
+    def user_param(value: Any, name: str) -> str:
+        """A required userid parameter (op_userid, operation_userid, userid), or a violation."""
+        if value is None or value == "":
+            raise Rejected(name, f"{name} missing")
+        if not isinstance(value, str):
+            raise Rejected(name, f"{name}={value!r} is not a string")
+        return value
+
+    def require_admin(self, userid: str, name: str) -> None:
+        """Answer 60011 (not a violation: a configuration matter) unless userid is an admin."""
+        if userid not in self.config["admins"]:
+            raise Rejected(None, f"{name}={userid} is not an admin", oapi_error(*NO_PERMISSION))
+
+    @staticmethod
+    def optional_text(body: dict, name: str) -> str | None:
+        """An optional string parameter ("" = absent), or a violation."""
+        value = body.get(name)
+        if value is None or value == "":
+            return None
+        if not isinstance(value, str):
+            raise Rejected(name, f"{name}={value!r} is not a string")
+        return value
+
+    @staticmethod
+    def query_request(body: dict) -> dict:
+        """The listids request object: body.query_request (an object or a string holding one), or
+        the body itself when query_request is absent (the fields flattened to the top level)."""
+        if "query_request" not in body:
+            return body
+        value = body["query_request"]
+        if isinstance(value, str):
+            try:
+                value = json.loads(value)
+            except ValueError:
+                raise Rejected("query_request", "query_request is not a JSON object") from None
+        if not isinstance(value, dict):
+            raise Rejected("query_request", "query_request must be an object")
+        return value
+
+    @staticmethod
+    def expiry_date_param(value: Any, name: str) -> dt.date:
+        """A Feishu yyyy-MM-dd body parameter: missing or malformed 1220016, not a date 1220003."""
+        if not isinstance(value, str) or not EXPIRY_DATE_RE.fullmatch(value):
+            raise Rejected(name, f"{name}={value!r} is not yyyy-MM-dd",
+                           feishu_error(400, 1220016, "Invalid param"))
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise Rejected(name, f"{name}={value!r} is not a date",
+                           feishu_error(400, 1220003, "Invalid effective date")) from None
 
     @staticmethod
     def ymd_param(value: Any, name: str) -> dt.date:
@@ -1312,6 +1768,51 @@ class Simulator:
         return {"result_id": str(7 * 10 ** 18 + task["id"]), "user_id": uid,
                 "employee_name": org.employees[uid].name, "day": ymd(day),
                 "group_id": str(org.group_id), "shift_id": str(org.shift_id), "records": [record]}
+
+    def vacation_records(self, org: Org, users: list[str], code: str) -> list[dict]:
+        """Vacation records of users (in that order, then by start) with this leave_code."""
+        plan = org.leave_plan(self.started, self.start_offset)
+        out: list[dict] = []
+        for uid in users:
+            mine = [r for r in plan.get(uid, ()) if r["leave_code"] == code]
+            mine += [r for r in org.extra_leaves if r["userid"] == uid and r["leave_code"] == code]
+            out += sorted(mine, key=lambda r: (r["start_time"], r["record_id"]))
+        return out
+
+    def leave_counts(self, org: Org, users: list[str], now: float) -> tuple[dict, dict]:
+        """(on_leave, leave_pending) by leave_name for users at the moment now."""
+        now_ms = int(math.floor(now * 1000))
+        on_leave, pending = {}, {}
+        for ltype in org.leave_types:
+            leaves = [r for r in self.vacation_records(org, users, ltype["leave_code"])
+                      if r["leave_record_type"] == "leave"]
+            on_leave[ltype["leave_name"]] = len({r["userid"] for r in leaves if r["leave_status"] == "success"
+                                                 and r["start_time"] <= now_ms <= r["end_time"]})
+            pending[ltype["leave_name"]] = sum(r["leave_status"] == "init" for r in leaves)
+        return on_leave, pending
+
+    def report_records(self, org: Org, lo_ms: int, hi_ms: int, now: float, template: str | None = None,
+                       userid: str | None = None) -> list[dict]:
+        """Reports with create_time in [lo_ms, hi_ms] and not after now, by time; optionally only one
+        template and one creator."""
+        offset = self.utc_offset()
+        hi_ms = min(hi_ms, int(math.floor(now * 1000)))
+        if hi_ms < lo_ms:
+            return []
+        first = max(local_midnight(lo_ms / 1000, offset),
+                    local_midnight(self.started, offset) - REPORT_HISTORY * DAY)
+        last = min(local_midnight(hi_ms / 1000, offset), local_midnight(now, offset))
+        items = [r for day0 in range(first, last + 1, DAY) for r in org.report_plan(day0, self.started, offset)]
+        items += org.extra_reports
+        return sorted((r for r in items if lo_ms <= r["create_time"] <= hi_ms
+                       and template in (None, r["template_name"]) and userid in (None, r["creator_id"])),
+                      key=lambda r: (r["create_time"], r["report_id"]))
+
+    def announcement_answer(self, item: dict) -> dict:
+        """An announcement as blackboard/get returns it (times local at the simulator's offset)."""
+        answer = {k: v for k, v in item.items() if k != "t"}
+        answer["gmt_create"] = answer["gmt_modified"] = local_text(item["t"], self.utc_offset())
+        return answer
 
     # ------------------------------------------------------------ endpoints
 
@@ -1476,6 +1977,260 @@ class Simulator:
                                 "data": {"user_task_results": results, "invalid_user_ids": invalid,
                                          "unauthorized_user_ids": unauthorized}}, 0)
 
+    @endpoint("/topapi/attendance/vacation/type/list", "POST", "oapi", "vacationTypes", counted=True)
+    def ep_vacation_types(self, ctx: Context) -> Reply:
+        """POST vacation/type/list: the organisation's leave types (op_userid must be an admin)."""
+        body = self.json_body(ctx)
+        operator = self.user_param(body.get("op_userid"), "op_userid")
+        if body.get("vacation_source") is not None and not isinstance(body["vacation_source"], str):
+            raise Rejected("vacation_source", "vacation_source must be a string such as \"all\"")
+        self.require_admin(operator, "op_userid")
+        return oapi_ok([dict(t) for t in ctx.org.leave_types])
+
+    @endpoint("/topapi/attendance/vacation/record/list", "POST", "oapi", "vacationRecords", counted=True)
+    def ep_vacation_records(self, ctx: Context) -> Reply:
+        """POST vacation/record/list: one leave type's records of up to 50 users, offset paging with
+        has_more (no cursor in the answer: the next offset is offset + size)."""
+        body = self.json_body(ctx)
+        operator = self.user_param(body.get("op_userid"), "op_userid")
+        code = body.get("leave_code")
+        if not isinstance(code, str) or not code:
+            raise Rejected("leave_code", "leave_code missing or not a string")
+        users = self.id_list(body.get("userids"), "userids", MAX_VACATION_USERS, "comma")
+        offset = self.int_value(body.get("offset"), "offset", 0, None)
+        size = self.int_value(body.get("size"), "size", 1, MAX_VACATION_SIZE)
+        self.check_offset(ctx, offset)
+        self.require_admin(operator, "op_userid")
+        if ctx.org.leave_type(code) is None:
+            return oapi_error(*UNKNOWN_LEAVE_CODE)
+        items = self.vacation_records(ctx.org, users, code)
+        kind = ctx.fault["kind"] if ctx.fault else None
+        if kind == "endless_cursor":
+            page, more = [], True
+        elif kind == "repeat_cursor":
+            page, more = items[:size], True
+        else:
+            page, more = items[offset:offset + size], offset + size < len(items)
+        if more:
+            self.offsets[(ctx.org.appkey, ctx.route.endpoint)].update((offset + size, offset + len(page)))
+        return oapi_ok({"has_more": more, "leave_records": page})
+
+    @endpoint("/topapi/report/getunreadcount", "POST", "oapi", "reportUnread", counted=True)
+    def ep_report_unread(self, ctx: Context) -> Reply:
+        """POST report/getunreadcount: a user's unread reports."""
+        uid = self.user_param(self.json_body(ctx).get("userid"), "userid")
+        if not ctx.org.known_user(uid, self.config["admins"]):
+            return oapi_error(*UNKNOWN_USERID)
+        return json_reply(200, {"errcode": 0, "errmsg": "ok", "count": ctx.org.unread_count(uid),
+                                "request_id": request_id()}, 0)
+
+    @endpoint("/topapi/report/simplelist", "POST", "oapi", "reportList", counted=True)
+    def ep_report_list(self, ctx: Context) -> Reply:
+        """POST report/simplelist: reports created in [start_time, end_time], cursor paging."""
+        body = self.json_body(ctx)
+        start = self.int_value(body.get("start_time"), "start_time", 0, None)
+        end = self.int_value(body.get("end_time"), "end_time", 0, None)
+        if end < start:
+            raise Rejected("end_time", "end_time is before start_time")
+        if end - start > MAX_REPORT_SPAN * 1000:
+            raise Rejected("span", "start_time and end_time more than 180 days apart")
+        cursor = self.int_value(body.get("cursor"), "cursor", 0, None)
+        size = self.int_value(body.get("size"), "size", 1, MAX_REPORT_SIZE)
+        template, userid = self.optional_text(body, "template_name"), self.optional_text(body, "userid")
+        self.check_offset(ctx, cursor)
+        items = self.report_records(ctx.org, start, end, ctx.now, template, userid)
+        page, nxt = self.cursor_page(ctx, items, cursor, size)
+        result = {"data_list": page, "has_more": nxt is not None, "size": size}
+        if nxt is not None:
+            result["next_cursor"] = nxt
+        return oapi_ok(result)
+
+    @endpoint("/topapi/blackboard/listids", "POST", "oapi", "blackboardList", counted=True)
+    def ep_blackboard_list(self, ctx: Context) -> Reply:
+        """POST blackboard/listids: ids of announcements created in [start_time, end_time] (default:
+        the last 30 days), newest first, page-number paging (a short page is the last)."""
+        query = self.query_request(self.json_body(ctx))
+        operator = self.user_param(query.get("operation_userid"), "operation_userid")
+        size = self.int_value(query.get("page_size"), "page_size", 1, MAX_BLACKBOARD_PAGE)
+        page = self.int_value(query.get("page"), "page", 1, None)
+        offset = self.utc_offset()
+        lo = hi = None
+        if query.get("start_time") not in (None, ""):
+            lo = self.local_datetime_param(query["start_time"], "start_time", offset)
+        if query.get("end_time") not in (None, ""):
+            hi = self.local_datetime_param(query["end_time"], "end_time", offset)
+        if lo is not None and hi is not None and hi < lo:
+            raise Rejected("end_time", "end_time is before start_time")
+        if query.get("category_id") is not None and not isinstance(query["category_id"], str):
+            raise Rejected("category_id", "category_id must be a string")
+        self.require_admin(operator, "operation_userid")
+        hi = ctx.now if hi is None else hi
+        lo = hi - BLACKBOARD_DEFAULT_SPAN if lo is None else lo
+        ids = [a["id"] for a in ctx.org.announcements if lo <= a["t"] <= hi]
+        first = (page - 1) * size
+        kind = ctx.fault["kind"] if ctx.fault else None
+        if kind == "repeat_cursor":
+            chunk = ids[:size]
+        elif kind == "endless_cursor":
+            chunk = [ids[(first + i) % len(ids)] for i in range(size)] if ids else []
+        else:
+            chunk = ids[first:first + size]
+        return oapi_ok(chunk)
+
+    @endpoint("/topapi/blackboard/get", "POST", "oapi", "blackboardGet", counted=True)
+    def ep_blackboard_get(self, ctx: Context) -> Reply:
+        """POST blackboard/get: one announcement with its read and unread counts."""
+        body = self.json_body(ctx)
+        bid = body.get("blackboard_id")
+        if not isinstance(bid, str) or not bid:
+            raise Rejected("blackboard_id", "blackboard_id missing or not a string")
+        operator = self.user_param(body.get("operation_userid"), "operation_userid")
+        self.require_admin(operator, "operation_userid")
+        item = next((a for a in ctx.org.announcements if a["id"] == bid), None)
+        if item is None:
+            return oapi_error(*UNKNOWN_BLACKBOARD)
+        return oapi_ok(self.announcement_answer(item))
+
+    @endpoint("/open-apis/attendance/v1/leave_employ_expire_records/:leave_id", "GET", "feishu", "leaveExpiry")
+    def ep_leave_expiry(self, ctx: Context) -> Reply:
+        """GET (with a JSON body) leave_employ_expire_records/:leave_id: one employment's grants of one
+        leave type whose expiration_date lies in [start_expiration_date, end_expiration_date]."""
+        def invalid(rule: str, detail: str) -> Rejected:
+            """A parameter violation answered HTTP 400 1220016 Invalid param."""
+            return Rejected(rule, detail, feishu_error(400, 1220016, "Invalid param"))
+
+        id_type = ctx.query.get("user_id_type")
+        if id_type is not None and id_type not in FEISHU_USER_ID_TYPES:
+            raise invalid("user_id_type", f"user_id_type={id_type!r}: one of {', '.join(FEISHU_USER_ID_TYPES)}")
+        try:
+            body = self.json_body(ctx)
+        except Rejected as rej:
+            raise invalid(rej.rule, rej.detail) from None
+        for name in ("employment_id", "leave_type_id"):
+            if not isinstance(body.get(name), str) or not body[name]:
+                raise invalid(name, f"{name} missing or not a string")
+        if body["leave_type_id"] != ctx.params["leave_id"]:
+            raise invalid("leave_type_id", f"leave_type_id {body['leave_type_id']} differs from the path's "
+                                           f"leave_id {ctx.params['leave_id']}")
+        first = self.expiry_date_param(body.get("start_expiration_date"), "start_expiration_date")
+        last = self.expiry_date_param(body.get("end_expiration_date"), "end_expiration_date")
+        if last < first:
+            raise invalid("end_expiration_date", "end_expiration_date is before start_expiration_date")
+        minutes = body.get("time_offset")
+        if minutes is not None and (isinstance(minutes, bool) or not isinstance(minutes, int)
+                                    or not -720 <= minutes <= 840):
+            raise invalid("time_offset", f"time_offset={minutes!r} is not minutes in [-720, 840]")
+        gtype = ctx.org.grant_type(body["leave_type_id"])
+        if gtype is None:
+            return feishu_error(400, 1220005, "Accessed data object not found")
+        uid = ctx.org.employment_owner(body["employment_id"])
+        if uid is None:
+            return feishu_error(400, 1220006, "Employment not found")
+        records = [r for r in ctx.org.grant_records(uid, gtype)
+                   if first <= dt.date.fromisoformat(r["expiration_date"]) <= last]
+        return json_reply(200, {"code": 0, "msg": "success", "data": {"records": records}}, 0)
+
+    @endpoint("/topapi/report/template/listbyuserid", "POST", "oapi", "reportTemplates", counted=True)
+    def ep_report_templates(self, ctx: Context) -> Reply:
+        """POST report/template/listbyuserid: every report template (userid optional), offset
+        paging with next_cursor while more follow."""
+        body = self.json_body(ctx)
+        uid = self.optional_text(body, "userid")
+        if uid is not None and not ctx.org.known_user(uid, self.config["admins"]):
+            return oapi_error(*UNKNOWN_USERID)
+        offset = self.int_value(body.get("offset", 0), "offset", 0, None)
+        size = self.int_value(body.get("size", MAX_TEMPLATE_PAGE), "size", 1, MAX_TEMPLATE_PAGE)
+        self.check_offset(ctx, offset)
+        names = [name for name, _ in REPORT_SHARES] + ["月报", "季报"]
+        items = [{"name": name, "report_code": hashlib.md5(name.encode()).hexdigest(),
+                  "icon_url": "https://example.invalid/icon.png",
+                  "url": "https://example.invalid/report"} for name in names]
+        page, nxt = self.cursor_page(ctx, items, offset, size)
+        result = {"template_list": page}
+        if nxt is not None:
+            result["next_cursor"] = nxt
+        return oapi_ok(result)
+
+    # ------------------------------------------------------------ group robots
+
+    def robot_rate_ok(self, platform: str, now: float) -> bool:
+        """True while the robot took fewer than ROBOT_PER_MINUTE messages in the last minute."""
+        sent = self.robot_sent[platform]
+        while sent and sent[0] <= now - 60:
+            sent.popleft()
+        if len(sent) >= ROBOT_PER_MINUTE:
+            return False
+        sent.append(now)
+        return True
+
+    def robot_record(self, platform: str, ctx: Context, body: dict, signature_ok: bool | None) -> None:
+        """Keep a message a robot took, with its severity read from its text."""
+        if body.get("msgtype") == "markdown" or body.get("msg_type") == "markdown":
+            msgtype, title = "markdown", (body.get("markdown") or {}).get("title", "")
+            text = (body.get("markdown") or {}).get("text", "")
+        else:
+            msgtype, title = body.get("msgtype") or body.get("msg_type") or "", ""
+            content = body.get("text") if platform == "dingtalk" else body.get("content")
+            text = (content or {}).get("content" if platform == "dingtalk" else "text", "")
+        m = re.search(r"\b(FAILURE|WARNING|OKAY)\b", f"{title} {text}")
+        self.robot_messages.append({"platform": platform, "t": ctx.now, "msgtype": msgtype,
+                                    "title": title, "text": text, "signature_ok": signature_ok,
+                                    "severity": m.group(1) if m else None})
+
+    @staticmethod
+    def robot_sign(key: str, message: str) -> str:
+        """base64(HMAC-SHA256(key, message))."""
+        digest = hmac.new(key.encode(), message.encode(), hashlib.sha256).digest()
+        return base64.b64encode(digest).decode()
+
+    @endpoint("/robot/send", "POST", "oapi", "robotSend", auth=False)
+    def ep_robot_send(self, ctx: Context) -> Reply:
+        """POST /robot/send?access_token=[&timestamp=&sign=]: a DingTalk custom robot."""
+        robot = self.robots["dingtalk"]
+        if ctx.query.get("access_token") != robot["token"]:
+            return oapi_error(300001, "token is not exist")
+        signature_ok = None
+        if robot.get("secret"):
+            stamp, sign = ctx.query.get("timestamp", ""), ctx.query.get("sign", "")
+            expected = self.robot_sign(robot["secret"], f"{stamp}\n{robot['secret']}")
+            fresh = stamp.isdigit() and abs(ctx.now * 1000 - int(stamp)) <= ROBOT_SIGN_WINDOW * 1000
+            signature_ok = bool(fresh and hmac.compare_digest(sign, expected))
+            if not signature_ok:
+                raise Rejected("sign", "robot signature or timestamp wrong",
+                               oapi_error(310000, "sign not match"))
+        body = self.json_body(ctx)
+        if body.get("msgtype") not in ("text", "markdown"):
+            raise Rejected("msgtype", f"msgtype {body.get('msgtype')!r}", oapi_error(40035, "缺少参数 msgtype"))
+        if not self.robot_rate_ok("dingtalk", ctx.now):
+            return oapi_error(130101, "send too fast, exceed 20 times per minute")
+        self.robot_record("dingtalk", ctx, body, signature_ok)
+        return json_reply(200, {"errcode": 0, "errmsg": "ok"}, 0)
+
+    @endpoint("/open-apis/bot/v2/hook/:hook", "POST", "feishu", "robotHook", auth=False)
+    def ep_robot_hook(self, ctx: Context) -> Reply:
+        """POST /open-apis/bot/v2/hook/<hook>: a Feishu custom bot, signed in the body."""
+        robot = self.robots["feishu"]
+        if ctx.params["hook"] != robot["hook"]:
+            return feishu_error(200, 19001, "param invalid: incoming webhook access token invalid")
+        body = self.json_body(ctx)
+        signature_ok = None
+        if robot.get("secret"):
+            stamp, sign = str(body.get("timestamp", "")), str(body.get("sign", ""))
+            expected = self.robot_sign(f"{stamp}\n{robot['secret']}", "")
+            fresh = stamp.isdigit() and abs(ctx.now - int(stamp)) <= ROBOT_SIGN_WINDOW
+            signature_ok = bool(fresh and hmac.compare_digest(sign, expected))
+            if not signature_ok:
+                raise Rejected("sign", "robot signature or timestamp wrong",
+                               feishu_error(200, 19021, "sign match fail or timestamp is not "
+                                                        "within one hour from current time"))
+        if body.get("msg_type") not in ("text", "post", "interactive"):
+            raise Rejected("msg_type", f"msg_type {body.get('msg_type')!r}",
+                           feishu_error(200, 19002, "params error, msg_type need"))
+        if not self.robot_rate_ok("feishu", ctx.now):
+            return feishu_error(200, 9499, "too many request")
+        self.robot_record("feishu", ctx, body, signature_ok)
+        return json_reply(200, {"code": 0, "msg": "success", "data": {}}, 0)
+
     # ------------------------------------------------------------ control API
 
     def control(self, method: str, path: str, query: dict, body: bytes) -> Reply:
@@ -1483,7 +2238,9 @@ class Simulator:
         handlers = {
             ("GET", "/_sim/truth"): lambda: self.truth(query.get("appkey"), query.get("utc_offset"),
                                                        query.get("userids"), query.get("platform"),
-                                                       query.get("appid")),
+                                                       query.get("appid"), query.get("readers"),
+                                                       query.get("employments"), query.get("types"),
+                                                       query.get("window")),
             ("GET", "/_sim/requests"): lambda: self.list_since(self.requests, query),
             ("POST", "/_sim/requests/clear"): lambda: self.clear(self.requests),
             ("GET", "/_sim/violations"): lambda: self.list_since(self.violations, query),
@@ -1496,6 +2253,9 @@ class Simulator:
             ("POST", "/_sim/fault/clear"): lambda: self.clear(self.faults),
             ("POST", "/_sim/mutate"): lambda: self.mutate(self.control_body(body)),
             ("POST", "/_sim/reset"): self.reset,
+            ("GET", "/_sim/robot_messages"): lambda: list(self.robot_messages),
+            ("POST", "/_sim/robot_messages/clear"): lambda: self.clear(self.robot_messages),
+            ("POST", "/_sim/robots"): lambda: self.set_robots(self.control_body(body)),
         }
         handler = handlers.get((method, path))
         if handler is None:
@@ -1524,17 +2284,23 @@ class Simulator:
         return self.orgs[appkey]
 
     def truth(self, appkey: str | None = None, utc_offset: str | None = None, userids: str | None = None,
-              platform: str | None = None, appid: str | None = None) -> dict:
+              platform: str | None = None, appid: str | None = None, readers: str | None = None,
+              employments: str | None = None, types: str | None = None,
+              window: str | int | None = None) -> dict:
         """The values a correct poller reports, computed now.
 
-        userids ("u1,u2") restricts the attendance and sign-in values to those
-        users (default: every on-job employee); platform=feishu answers for
-        the Feishu app appid instead.
+        userids ("u1,u2") restricts the attendance, sign-in and leave values
+        to those users (default: every on-job employee); readers ("manager01,cto",
+        the default) names the users of unread_reports. platform=feishu
+        answers for the Feishu app appid instead, with leave_expiring for
+        employments (default: all), types (default: all) and window days
+        (default 30).
         """
         offset = parse_utc_offset(utc_offset or self.config["utc_offset"])
-        users = [u.strip() for u in (userids or "").split(",") if u.strip()] or None
+        users = comma_list(userids) or None
         if platform == "feishu":
-            return self.feishu_truth(appid, offset, users)
+            return self.feishu_truth(appid, offset, users, comma_list(employments) or None,
+                                     comma_list(types) or None, window)
         if platform not in (None, "", "dingtalk"):
             raise ValueError(f"unknown platform {platform}; known: dingtalk, feishu")
         org = self.org_for(appkey)
@@ -1552,6 +2318,15 @@ class Simulator:
         for rec in records:
             checkins[rec["timeResult"].lower()] = checkins.get(rec["timeResult"].lower(), 0) + 1
             locations[rec["locationResult"].lower()] = locations.get(rec["locationResult"].lower(), 0) + 1
+        on_leave, pending = self.leave_counts(org, users, now)
+        reports = self.report_records(org, (today0 - 29 * DAY) * 1000, (today0 + DAY) * 1000 - 1, now)
+        templates = sorted({r["template_name"] for r in reports})
+        reports_today = {t: 0 for t in templates}
+        for rep in reports:
+            if rep["create_time"] >= today0 * 1000:
+                reports_today[rep["template_name"]] += 1
+        week = [a for a in org.announcements if now - 7 * DAY <= a["t"] <= now]
+        readers_list = comma_list(readers) or list(MANAGERS)
         return {"appkey": org.appkey,
                 "utc_offset": format_utc_offset(offset),
                 "departures_today": org.departures_between(today0, today0 + DAY),
@@ -1565,6 +2340,16 @@ class Simulator:
                 "abnormal_employees": len({r["userId"] for r in abnormal}),
                 "signins_today": len(self.signin_records(org, users, lo_ms, hi_ms, now)),
                 "quota_used": org.quota.get(self.month(now), 0),
+                "on_leave": on_leave,
+                "leave_pending": pending,
+                "leave_types": [{"leave_code": t["leave_code"], "leave_name": t["leave_name"]}
+                                for t in org.leave_types],
+                "unread_reports": {r: org.unread_count(r) for r in readers_list
+                                   if org.known_user(r, self.config["admins"])},
+                "reports_today": reports_today,
+                "report_templates_30d": templates,
+                "announcement_unread": sum(a["unread_count"] for a in week),
+                "announcements_7d": len(week),
                 "names": sorted({p.name for p in org.people()}),
                 "mobiles": sorted({p.mobile for p in org.people()}),
                 "personal": self.personal(org, now)}
@@ -1577,6 +2362,12 @@ class Simulator:
         signins = [r for day0 in self.work_days(now, SIGNIN_DAYS + 1)
                    for r in org.signin_plan(day0, self.started)] + org.extra_signins
         values |= {r[k] for r in signins for k in ("place", "detail_place", "remark", "visit_user")}
+        plan = org.leave_plan(self.started, self.start_offset)
+        leaves = [r for recs in plan.values() for r in recs] + org.extra_leaves
+        values |= {r["leave_reason"] for r in leaves if r["leave_record_type"] == "leave"}
+        first = local_midnight(self.started, self.utc_offset()) - REPORT_HISTORY * DAY
+        values |= {r["remark"] for r in self.report_records(org, first * 1000, int(now * 1000), now)}
+        values |= {a["author"] for a in org.announcements}
         return sorted(values)
 
     def feishu_org(self, app_id: str | None) -> Org:
@@ -1589,9 +2380,17 @@ class Simulator:
             raise KeyError(f"unknown Feishu app id {app_id}")
         return self.feishu[app_id]
 
-    def feishu_truth(self, app_id: str | None, offset: int, users: list[str] | None) -> dict:
+    def feishu_truth(self, app_id: str | None, offset: int, users: list[str] | None,
+                     employments: list[str] | None = None, types: list[str] | None = None,
+                     window: str | int | None = None) -> dict:
         """The Feishu values a correct poller reports for today at offset, computed now."""
         org, now = self.feishu_org(app_id), self.clock()
+        if window in (None, ""):
+            window = 30
+        if isinstance(window, str) and window.strip().isdigit():
+            window = int(window)
+        if isinstance(window, bool) or not isinstance(window, int) or window < 0:
+            raise ValueError("window must be an integer >= 0 (days)")
         results, _, unauthorized = self.task_results(org, users or list(org.employees),
                                                      [local_date(now, offset)], now)
         checkins = {r: 0 for r in FEISHU_FIXED}
@@ -1609,7 +2408,33 @@ class Simulator:
                 "abnormal_employees": len(abnormal_users),
                 "employees": list(org.employees), "unauthorized": unauthorized,
                 "names": sorted({p.name for p in org.employees.values()}),
-                "personal": sorted({org.profile(uid)["address"] for uid in org.employees})}
+                "personal": sorted({org.profile(uid)["address"] for uid in org.employees}),
+                "leave_types": [{"leave_type_id": g["leave_type_id"], "name": g["name"]}
+                                for g in org.grant_types],
+                "employment_ids": [org.employment_id(uid) for uid in org.employees],
+                "employment_by_employee": {uid: org.employment_id(uid) for uid in org.employees},
+                "leave_expiring": self.expiring(org, employments, types, local_date(now, offset), window)}
+
+    @staticmethod
+    def expiring(org: Org, employments: list[str] | None, types: list[str] | None, today: dt.date,
+                 window: int) -> dict[str, str]:
+        """left_granting_quantity summed per leave type and unit over the grants expiring in
+        [today, today + window]: {"<leave_type_id>-days": "2.5", "<leave_type_id>-hours": "0"}.
+        Unknown employment ids and leave types contribute nothing."""
+        owners = [uid for uid in org.employees if employments is None or org.employment_id(uid) in employments]
+        last = today + dt.timedelta(days=window)
+        sums: dict[str, str] = {}
+        for gtype in org.grant_types:
+            if types is not None and gtype["leave_type_id"] not in types:
+                continue
+            total = {1: Decimal(0), 2: Decimal(0)}
+            for uid in owners:
+                for rec in org.grant_records(uid, gtype):
+                    if today <= dt.date.fromisoformat(rec["expiration_date"]) <= last:
+                        total[rec["granting_unit"]] += Decimal(rec["left_granting_quantity"])
+            sums[f"{gtype['leave_type_id']}-days"] = decimal_text(total[1])
+            sums[f"{gtype['leave_type_id']}-hours"] = decimal_text(total[2])
+        return sums
 
     @staticmethod
     def list_since(items, query: dict) -> list:
@@ -1666,6 +2491,10 @@ class Simulator:
                     org.quota[month] = value
             elif key == "utc_offset":
                 self.config["utc_offset"] = format_utc_offset(parse_utc_offset(str(value)))
+            elif key == "admins":
+                if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
+                    raise ValueError("admins must be a non-empty list of userids")
+                self.config["admins"] = list(value)
             else:
                 raise ValueError(f"unknown setting {key}")
         return self.config_answer()
@@ -1728,7 +2557,57 @@ class Simulator:
             for _ in range(int(add.get("count", 1))):
                 org.extra_signins.append(org.signin_dict(uid, recent * 1000, org.rng))
             done["added_signins"] = int(add.get("count", 1))
+        if "add_leave" in spec:
+            done["added_leave"] = self.add_leave(org, spec["add_leave"], now)
+        if "add_report" in spec:
+            add = spec["add_report"]
+            uid = org.employees[add.get("userid") or next(iter(org.employees), None)].userid
+            template = add.get("template_name", "日报")
+            if not isinstance(template, str) or not template:
+                raise ValueError("template_name must be a non-empty string")
+            added = [org.report_dict(uid, template, recent * 1000, org.extra_rng)
+                     for _ in range(int(add.get("count", 1)))]
+            org.extra_reports += added
+            done["added_reports"] = [r["report_id"] for r in added]
+        if "set_unread" in spec:
+            uid, count = spec["set_unread"]["userid"], spec["set_unread"]["count"]
+            if not org.known_user(uid, self.config["admins"]):
+                raise KeyError(f"unknown userid {uid}")
+            if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+                raise ValueError("count must be an integer >= 0")
+            org.unread[uid] = count
+            done["set_unread"] = uid
+        if "add_announcement" in spec:
+            add = spec["add_announcement"]
+            numbers = [add.get(k, d) for k, d in (("unread_count", 1), ("read_count", 0))]
+            if any(isinstance(n, bool) or not isinstance(n, int) or n < 0 for n in numbers):
+                raise ValueError("unread_count and read_count must be integers >= 0")
+            item = org.announcement_dict(int(math.floor(now)) - 60, org.extra_rng, *numbers, add.get("title"))
+            org.announcements.append(item)
+            org.announcements.sort(key=lambda a: (-a["t"], a["id"]))
+            done["added_announcement"] = item["id"]
         return done
+
+    def add_leave(self, org: Org, add: dict, now: float) -> str:
+        """Add a vacation record for an on-job employee from now + start_offset_s to now + end_offset_s;
+        returns its record_id."""
+        uid = org.employees[add["userid"]].userid
+        if "leave_code" in add:
+            ltype = org.leave_type(add["leave_code"])
+        else:
+            ltype = next((t for t in org.leave_types if t["leave_name"] == add.get("leave_name")), None)
+        if ltype is None:
+            raise ValueError("leave_code or leave_name must name a leave type")
+        status, rtype = add.get("status", "success"), add.get("record_type", "leave")
+        if status not in LEAVE_STATUSES or rtype not in LEAVE_RECORD_TYPES:
+            raise ValueError(f"status must be one of {LEAVE_STATUSES}, record_type one of {LEAVE_RECORD_TYPES}")
+        start = int(math.floor(now + float(add.get("start_offset_s", -3600))))
+        end = int(math.floor(now + float(add.get("end_offset_s", 3600))))
+        if end < start:
+            raise ValueError("end_offset_s is before start_offset_s")
+        rec = org.leave_dict(uid, ltype, status, rtype, start, end, org.extra_rng)
+        org.extra_leaves.append(rec)
+        return rec["record_id"]
 
     def add_checkins(self, org: Org, add: dict, at: int, now: float) -> list[int]:
         """Add check records at `at` (today) for an on-job employee; returns their ids."""
@@ -1747,6 +2626,14 @@ class Simulator:
             org.extra_checks.append(rec)
             ids.append(rec["id"])
         return ids
+
+    def set_robots(self, spec: dict) -> dict:
+        """Change the robots' token, hook or secret ("" = unsigned)."""
+        for platform, values in spec.items():
+            if platform not in self.robots or not isinstance(values, dict):
+                raise ValueError(f"robots are {sorted(self.robots)}")
+            self.robots[platform].update({k: str(v) for k, v in values.items()})
+        return self.robots
 
     def reset(self) -> dict:
         """Forget requests, violations, faults, tokens, QPS windows, cursors and quota counters
@@ -1885,6 +2772,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="seconds a Feishu token must have left to be handed out again")
     p.add_argument("--feishu-unauthorized", type=int, default=0,
                    help="the first N Feishu employees are outside the app's data scope")
+    p.add_argument("--admin", action="append", metavar="USERID",
+                   help="a userid allowed as op_userid / operation_userid; may repeat; default manager01")
     p.add_argument("--port-file", help="write the port number here once listening")
     p.add_argument("--quiet", action="store_true", help="no per-request log lines")
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -1926,7 +2815,7 @@ def main(argv: list[str] | None = None) -> int:
                     log=None if args.quiet else log, feishu_apps=args.feishu_app,
                     monthly_quota=args.monthly_quota, odd_results=args.odd_results,
                     feishu_same_token_window=args.feishu_same_token_window,
-                    feishu_unauthorized=args.feishu_unauthorized)
+                    feishu_unauthorized=args.feishu_unauthorized, admins=args.admin)
     server = SimServer((args.bind, args.port), sim)
     port = server.server_address[1]
     stop = threading.Event()

@@ -30,7 +30,20 @@ unit_test_data = \
 	tests/data/userTasks-today.json \
 	tests/data/userTasks-no-names.json \
 	tests/data/userTasks-rejected.json \
-	tests/data/userTasks-no-data.json
+	tests/data/userTasks-no-data.json \
+	tests/data/vacationRecords-page1.json \
+	tests/data/vacationRecords-last.json \
+	tests/data/vacationRecords-no-has-more.json \
+	tests/data/vacationRecords-malformed.json \
+	tests/data/vacationRecords-no-result.json \
+	tests/data/reportList-page1.json \
+	tests/data/reportList-last.json \
+	tests/data/reportList-no-result.json \
+	tests/data/leaveExpiry-days-hours.json \
+	tests/data/leaveExpiry-empty.json \
+	tests/data/leaveExpiry-bad-unit.json \
+	tests/data/leaveExpiry-bad-quantity.json \
+	tests/data/leaveExpiry-no-data.json
 EXTRA_DIST += $(unit_test_data)
 
 if HAVE_CMOCKA
@@ -42,7 +55,9 @@ unit_test_programs += \
 	tests/unit/test_agg \
 	tests/unit/test_dingtalk \
 	tests/unit/test_feishu \
-	tests/unit/test_config
+	tests/unit/test_config \
+	tests/unit/test_threshold \
+	tests/unit/test_robot
 check_PROGRAMS += $(unit_test_programs)
 TESTS += $(unit_test_programs)
 
@@ -80,6 +95,22 @@ tests_unit_test_agg_SOURCES = tests/unit/test_agg.c $(unit_test_headers) \
 tests_unit_test_agg_CPPFLAGS = $(unit_cppflags)
 tests_unit_test_agg_CFLAGS = $(unit_cflags)
 tests_unit_test_agg_LDADD = $(CMOCKA_LIBS)
+
+# The threshold state machine and its messages.
+tests_unit_test_threshold_SOURCES = tests/unit/test_threshold.c \
+	$(unit_test_headers) $(pure_sources)
+tests_unit_test_threshold_CPPFLAGS = $(unit_cppflags)
+tests_unit_test_threshold_CFLAGS = $(unit_cflags)
+tests_unit_test_threshold_LDADD = $(CMOCKA_LIBS) -lm
+
+# Robot messages, signatures and rate limit, on json-c and libcrypto.
+tests_unit_test_robot_SOURCES = tests/unit/test_robot.c \
+	$(unit_test_headers) $(robot_sources) src/wf_common.h \
+	src/wf_json.c src/wf_json.h
+tests_unit_test_robot_CPPFLAGS = $(unit_cppflags)
+tests_unit_test_robot_CFLAGS = $(unit_cflags) $(JSONC_CFLAGS) \
+	$(CRYPTO_CFLAGS)
+tests_unit_test_robot_LDADD = $(CMOCKA_LIBS) $(JSONC_LIBS) $(CRYPTO_LIBS)
 
 # The DingTalk client's parsing and classification, on JSON fixtures.
 tests_unit_test_dingtalk_SOURCES = tests/unit/test_dingtalk.c \

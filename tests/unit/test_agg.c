@@ -3,7 +3,9 @@
  *
  * Aggregation from records to metric rows (src/wf_agg.c): departures by
  * reason today and over 30 days, at a fixed "now" and UTC offset, the
- * headcount rows, and today's check-ins by result on DingTalk and Feishu.
+ * headcount rows, today's check-ins by result on DingTalk and Feishu,
+ * employees on leave and pending leave requests, and decimal quantities
+ * read as millionths.
  **/
 #include "unittest.h"
 
@@ -33,6 +35,7 @@ typedef struct {
   wf_departures_t departures;
   wf_checkins_t checkins;
   wf_metrics_t metrics;
+  wf_leave_t leave;
 } fixture_t;
 
 /* Prepares departures at NOW and +08:00. */
@@ -65,6 +68,7 @@ static int teardown(void **state) {
   wf_departures_free(&f->departures);
   wf_checkins_free(&f->checkins);
   wf_metrics_free(&f->metrics);
+  wf_leave_free(&f->leave);
   free(f);
   return 0;
 }
@@ -609,6 +613,218 @@ static void test_checkins_feishu_metrics_rows(void **state) {
   assert_float_equal(gauge(&f->metrics, "abnormal_employees", ""), 2.0, 0.0);
 }
 
+/* ---------------------------------------------------------------------
+ * Leave: on_leave and leave_pending from vacation records.
+ * --------------------------------------------------------------------- */
+
+/* NOW in epoch milliseconds, as vacation records give times. */
+#define NOW_MS ((int64_t)NOW * 1000)
+#define HOUR_MS ((int64_t)3600 * 1000)
+
+/* Counts one vacation record at NOW, which must not fail. */
+static void leave(fixture_t *f, const char *user_id, const char *record_type,
+                  const char *status, int64_t start_ms, int64_t end_ms) {
+  assert_int_equal(wf_leave_add(&f->leave, NOW, user_id, record_type, status,
+                                start_ms, end_ms),
+                   0);
+}
+
+static void test_leave_approved_containing_now_counts(void **state) {
+  fixture_t *f = *state;
+  leave(f, "u1", "leave", "success", NOW_MS - HOUR_MS, NOW_MS + HOUR_MS);
+  assert_int_equal(wf_leave_on_leave(&f->leave), 1);
+  assert_int_equal(f->leave.pending, 0);
+  leave(f, "u2", "leave", "success", NOW_MS - 24 * HOUR_MS,
+        NOW_MS + 72 * HOUR_MS);
+  assert_int_equal(wf_leave_on_leave(&f->leave), 2);
+}
+
+/* [start, end] is closed: a leave that starts or ends at this very
+ * millisecond contains now. */
+static void test_leave_bounds_are_inclusive(void **state) {
+  fixture_t *f = *state;
+  leave(f, "starts-now", "leave", "success", NOW_MS, NOW_MS + HOUR_MS);
+  leave(f, "ends-now", "leave", "success", NOW_MS - HOUR_MS, NOW_MS);
+  leave(f, "just-now", "leave", "success", NOW_MS, NOW_MS);
+  assert_int_equal(wf_leave_on_leave(&f->leave), 3);
+}
+
+static void test_leave_future_and_past_do_not_count(void **state) {
+  fixture_t *f = *state;
+  leave(f, "future", "leave", "success", NOW_MS + 1, NOW_MS + HOUR_MS);
+  leave(f, "past", "leave", "success", NOW_MS - HOUR_MS, NOW_MS - 1);
+  leave(f, "tomorrow", "leave", "success", NOW_MS + 24 * HOUR_MS,
+        NOW_MS + 32 * HOUR_MS);
+  assert_int_equal(wf_leave_on_leave(&f->leave), 0);
+  assert_int_equal(f->leave.pending, 0);
+}
+
+/* A request awaiting approval is pending whatever its dates, and nobody
+ * is on leave by it yet. */
+static void test_leave_init_is_pending(void **state) {
+  fixture_t *f = *state;
+  leave(f, "u1", "leave", "init", NOW_MS - HOUR_MS, NOW_MS + HOUR_MS);
+  leave(f, "u2", "leave", "init", NOW_MS + 24 * HOUR_MS, NOW_MS + 48 * HOUR_MS);
+  leave(f, "u2", "leave", "init", NOW_MS - 48 * HOUR_MS, NOW_MS - 24 * HOUR_MS);
+  assert_int_equal(f->leave.pending, 3);
+  assert_int_equal(wf_leave_on_leave(&f->leave), 0);
+}
+
+static void test_leave_refused_or_withdrawn_do_not_count(void **state) {
+  fixture_t *f = *state;
+  static const char *const statuses[] = {"refuse", "abort", "revoke", "SUCCESS",
+                                         ""};
+  for (size_t i = 0; i < WF_ARRAY_SIZE(statuses); i++)
+    leave(f, "u1", "leave", statuses[i], NOW_MS - HOUR_MS, NOW_MS + HOUR_MS);
+  assert_int_equal(wf_leave_on_leave(&f->leave), 0);
+  assert_int_equal(f->leave.pending, 0);
+}
+
+/* Quota changes are no leave, whatever their status. */
+static void test_leave_quota_records_never_count(void **state) {
+  fixture_t *f = *state;
+  static const char *const types[] = {"modify_quota", "update", "Leave", ""};
+  static const char *const statuses[] = {"success", "init"};
+  for (size_t i = 0; i < WF_ARRAY_SIZE(types); i++)
+    for (size_t j = 0; j < WF_ARRAY_SIZE(statuses); j++)
+      leave(f, "u1", types[i], statuses[j], NOW_MS - HOUR_MS, NOW_MS + HOUR_MS);
+  leave(f, "u1", NULL, "success", NOW_MS - HOUR_MS, NOW_MS + HOUR_MS);
+  leave(f, "u1", NULL, "init", NOW_MS - HOUR_MS, NOW_MS + HOUR_MS);
+  leave(f, "u1", "leave", NULL, NOW_MS - HOUR_MS, NOW_MS + HOUR_MS);
+  assert_int_equal(wf_leave_on_leave(&f->leave), 0);
+  assert_int_equal(f->leave.pending, 0);
+}
+
+/* An employee with several approved records (a leave split over days, or
+ * two leaves) is one employee on leave. */
+static void test_leave_same_user_counts_once(void **state) {
+  fixture_t *f = *state;
+  leave(f, "u2", "leave", "success", NOW_MS - HOUR_MS, NOW_MS + HOUR_MS);
+  leave(f, "u1", "leave", "success", NOW_MS - HOUR_MS, NOW_MS + HOUR_MS);
+  leave(f, "u2", "leave", "success", NOW_MS, NOW_MS + 2 * HOUR_MS);
+  leave(f, "u1", "leave", "success", NOW_MS - 2 * HOUR_MS, NOW_MS);
+  assert_int_equal(wf_leave_on_leave(&f->leave), 2);
+  /* Asking twice gives the same answer. */
+  assert_int_equal(wf_leave_on_leave(&f->leave), 2);
+  leave(f, "u3", "leave", "success", NOW_MS - HOUR_MS, NOW_MS + HOUR_MS);
+  leave(f, "u1", "leave", "success", NOW_MS - HOUR_MS, NOW_MS + HOUR_MS);
+  assert_int_equal(wf_leave_on_leave(&f->leave), 3);
+}
+
+/* An approved leave without an employee is nobody's; a request without
+ * one is still pending. */
+static void test_leave_without_user(void **state) {
+  fixture_t *f = *state;
+  leave(f, NULL, "leave", "success", NOW_MS - HOUR_MS, NOW_MS + HOUR_MS);
+  leave(f, "", "leave", "success", NOW_MS - HOUR_MS, NOW_MS + HOUR_MS);
+  assert_int_equal(wf_leave_on_leave(&f->leave), 0);
+  leave(f, NULL, "leave", "init", NOW_MS - HOUR_MS, NOW_MS + HOUR_MS);
+  assert_int_equal(f->leave.pending, 1);
+}
+
+/* ---------------------------------------------------------------------
+ * Decimal quantities in millionths.
+ * --------------------------------------------------------------------- */
+
+static void test_decimal_parse_accepts(void **state) {
+  (void)state;
+  static const struct {
+    const char *text;
+    int64_t millionths;
+  } cases[] = {
+      {"2.5", 2500000},
+      {"0.333333", 333333},
+      {"-1.5", -1500000},
+      {"3", 3000000},
+      {"+1", 1000000},
+      {"0", 0},
+      {"-0", 0},
+      {"0.000001", 1},
+      {"-0.000001", -1},
+      {"007.50", 7500000},
+      {"9999", 9999000000LL},
+      {"-9999", -9999000000LL},
+      /* No leading digit: read as 0.5 by the code (not sent by Feishu). */
+      {".5", 500000},
+      {"-.25", -250000},
+      /* The largest value: 10^12. */
+      {"1000000000000", 1000000000000000000LL},
+      {"-1000000000000", -1000000000000000000LL},
+      {"999999999999.999999", 999999999999999999LL},
+  };
+  for (size_t i = 0; i < WF_ARRAY_SIZE(cases); i++) {
+    int64_t value = 777;
+    if (wf_decimal_parse(cases[i].text, &value) != 0)
+      fail_msg("\"%s\" was refused", cases[i].text);
+    if (value != cases[i].millionths)
+      fail_msg("\"%s\" read %lld, expected %lld", cases[i].text,
+               (long long)value, (long long)cases[i].millionths);
+  }
+}
+
+static void test_decimal_parse_refuses(void **state) {
+  (void)state;
+  static const char *const texts[] = {
+      "1.2345678", /* 7 decimals */
+      "0.0000001",
+      "abc",
+      "",
+      "1e3",
+      "1E3",
+      "1.",
+      ".",
+      "-",
+      "+",
+      "--1",
+      "+-1",
+      "1.2.3",
+      "1,5",
+      " 1",
+      "1 ",
+      "\t2",
+      "0x10",
+      "nan",
+      "inf",
+      "2.5天",
+      "1000000000001",
+      "-1000000000001",
+      "99999999999999999999999999999999",
+      "18446744073709551617",
+  };
+  for (size_t i = 0; i < WF_ARRAY_SIZE(texts); i++) {
+    int64_t value = 777;
+    if (wf_decimal_parse(texts[i], &value) == 0)
+      fail_msg("\"%s\" was accepted as %lld", texts[i], (long long)value);
+    /* A refused text leaves the output alone. */
+    assert_int_equal(value, 777);
+  }
+  int64_t value = 777;
+  assert_int_equal(wf_decimal_parse(NULL, &value), -1);
+  assert_int_equal(value, 777);
+}
+
+/* Sums of millionths do not drift, where doubles would. */
+static void test_decimal_sum_is_exact(void **state) {
+  (void)state;
+  int64_t sum = 0;
+  for (int i = 0; i < 10; i++) {
+    int64_t tenth = 0;
+    assert_int_equal(wf_decimal_parse("0.1", &tenth), 0);
+    assert_int_equal(tenth, 100000);
+    sum += tenth;
+  }
+  assert_int_equal(sum, 1000000);
+  assert_int_equal(sum, WF_DECIMAL_SCALE);
+
+  sum = 0;
+  for (int i = 0; i < 3; i++) {
+    int64_t third = 0;
+    assert_int_equal(wf_decimal_parse("0.333333", &third), 0);
+    sum += third;
+  }
+  assert_int_equal(sum, 999999);
+}
+
 #define DINGTALK_TEST(f)                                                       \
   cmocka_unit_test_setup_teardown(f, setup_dingtalk, teardown)
 #define FEISHU_TEST(f)                                                         \
@@ -661,6 +877,24 @@ int main(void) {
       FEISHU_TEST(test_checkins_feishu_unknown_result),
       FEISHU_TEST(test_checkins_feishu_missing_result_ignored),
       FEISHU_TEST(test_checkins_feishu_metrics_rows),
+      cmocka_unit_test_setup_teardown(test_leave_approved_containing_now_counts,
+                                      setup, teardown),
+      cmocka_unit_test_setup_teardown(test_leave_bounds_are_inclusive, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_leave_future_and_past_do_not_count,
+                                      setup, teardown),
+      cmocka_unit_test_setup_teardown(test_leave_init_is_pending, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(
+          test_leave_refused_or_withdrawn_do_not_count, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_leave_quota_records_never_count,
+                                      setup, teardown),
+      cmocka_unit_test_setup_teardown(test_leave_same_user_counts_once, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_leave_without_user, setup, teardown),
+      cmocka_unit_test(test_decimal_parse_accepts),
+      cmocka_unit_test(test_decimal_parse_refuses),
+      cmocka_unit_test(test_decimal_sum_is_exact),
   };
   return cmocka_run_group_tests_name("wf_agg", tests, NULL, NULL);
 }

@@ -17,6 +17,7 @@
 #include "wf_config.h"
 #include "wf_config_parse.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -27,6 +28,7 @@
 
 #define MAX_OPTIONS 32
 #define MAX_VALUES 4
+#define MAX_THRESHOLDS 4
 
 /* One <DingTalk> (or <Feishu>) block under construction, the configuration read
  * from it, and a secret file when the test made one. */
@@ -36,6 +38,8 @@ typedef struct {
   oconfig_item_t children[MAX_OPTIONS];
   oconfig_value_t values[MAX_OPTIONS][MAX_VALUES];
   int values_used; /* rows of `values` handed out, never reused */
+  oconfig_item_t threshold_options[MAX_THRESHOLDS][MAX_OPTIONS];
+  int thresholds_used; /* rows of `threshold_options` handed out */
   wf_account_config_t cfg;
   char secret_path[512];
 } fixture_t;
@@ -338,6 +342,15 @@ static void test_threshold_unknown_type_refused(void **state) {
   minimal_block(f);
   set_string(f, "Threshold", "departures_tomorrow");
   assert_refused(f, "\"Threshold\"", "not a type of this plugin");
+}
+
+/* Counters (api_requests, api_errors) grow from start-up: a bound on them
+ * would never be left, so thresholds on them are refused. */
+static void test_threshold_on_counter_refused(void **state) {
+  fixture_t *f = *state;
+  minimal_block(f);
+  set_string(f, "Threshold", "api_errors");
+  assert_refused(f, "\"Threshold\"", "is a counter");
 }
 
 static void test_missing_app_key_refused(void **state) {
@@ -774,6 +787,354 @@ static void test_dingtalk_default_collect_spares_quota(void **state) {
                    WF_COLLECT_DEPARTURES | WF_COLLECT_HEADCOUNT);
 }
 
+/* ---------------------------------------------------------------------
+ * <Threshold "type"> blocks inside an account.
+ * --------------------------------------------------------------------- */
+
+/* Appends a <Threshold "type"> block, without options, to the account. */
+static oconfig_item_t *threshold(fixture_t *f, const char *type) {
+  assert_true(f->thresholds_used < MAX_THRESHOLDS);
+  oconfig_item_t *t = string_arg(option(f, "Threshold"), type);
+  t->children = f->threshold_options[f->thresholds_used++];
+  return t;
+}
+
+/* Appends an option without arguments to a <Threshold> block. */
+static oconfig_item_t *threshold_option(fixture_t *f, oconfig_item_t *t,
+                                        const char *key) {
+  assert_true(t->children_num < MAX_OPTIONS);
+  assert_true(f->values_used < MAX_OPTIONS);
+  oconfig_item_t *o = &t->children[t->children_num++];
+  memset(o, 0, sizeof(*o));
+  o->key = (char *)key;
+  o->values = f->values[f->values_used++];
+  o->parent = t;
+  return o;
+}
+
+static void threshold_number(fixture_t *f, oconfig_item_t *t, const char *key,
+                             double n) {
+  number_arg(threshold_option(f, t, key), n);
+}
+
+static void test_threshold_every_option(void **state) {
+  fixture_t *f = *state;
+  minimal_block(f);
+  oconfig_item_t *t = threshold(f, "departures_today");
+  string_arg(threshold_option(f, t, "Instance"), "leave");
+  threshold_number(f, t, "WarningMin", 1);
+  threshold_number(f, t, "WarningMax", 5);
+  threshold_number(f, t, "FailureMin", -2.5);
+  threshold_number(f, t, "FailureMax", 10);
+  threshold_number(f, t, "Hysteresis", 2);
+  boolean_arg(threshold_option(f, t, "Persist"), 1);
+  assert_accepted(f);
+
+  assert_int_equal(f->cfg.threshold_count, 1);
+  const wf_threshold_config_t *th = &f->cfg.thresholds[0];
+  assert_string_equal(th->type, "departures_today");
+  assert_true(th->has_instance);
+  assert_string_equal(th->instance, "leave");
+  assert_float_equal(th->warning_min, 1, 0.0);
+  assert_float_equal(th->warning_max, 5, 0.0);
+  assert_float_equal(th->failure_min, -2.5, 0.0);
+  assert_float_equal(th->failure_max, 10, 0.0);
+  assert_float_equal(th->hysteresis, 2, 0.0);
+  assert_true(th->persist);
+}
+
+/* Without Instance, the sum; unset bounds stay unset (NAN), hysteresis 0
+ * and persist off by default. */
+static void test_threshold_defaults(void **state) {
+  fixture_t *f = *state;
+  minimal_block(f);
+  threshold_number(f, threshold(f, "headcount"), "FailureMin", 3);
+  assert_accepted(f);
+  assert_int_equal(f->cfg.threshold_count, 1);
+  const wf_threshold_config_t *th = &f->cfg.thresholds[0];
+  assert_string_equal(th->type, "headcount");
+  assert_false(th->has_instance);
+  assert_string_equal(th->instance, "");
+  assert_float_equal(th->failure_min, 3, 0.0);
+  assert_true(isnan(th->failure_max));
+  assert_true(isnan(th->warning_min));
+  assert_true(isnan(th->warning_max));
+  assert_float_equal(th->hysteresis, 0, 0.0);
+  assert_false(th->persist);
+}
+
+static void test_threshold_several_in_order(void **state) {
+  fixture_t *f = *state;
+  minimal_block(f);
+  threshold_number(f, threshold(f, "departures_today"), "WarningMax", 3);
+  oconfig_item_t *t = threshold(f, "departures_today");
+  string_arg(threshold_option(f, t, "Instance"), "delete");
+  threshold_number(f, t, "FailureMax", 7);
+  threshold_number(f, threshold(f, "data_age"), "FailureMax", 3600);
+  assert_accepted(f);
+  assert_int_equal(f->cfg.threshold_count, 3);
+  assert_string_equal(f->cfg.thresholds[0].type, "departures_today");
+  assert_false(f->cfg.thresholds[0].has_instance);
+  assert_float_equal(f->cfg.thresholds[0].warning_max, 3, 0.0);
+  assert_string_equal(f->cfg.thresholds[1].instance, "delete");
+  assert_float_equal(f->cfg.thresholds[1].failure_max, 7, 0.0);
+  assert_string_equal(f->cfg.thresholds[2].type, "data_age");
+  assert_float_equal(f->cfg.thresholds[2].failure_max, 3600, 0.0);
+}
+
+static void test_threshold_option_names_are_case_insensitive(void **state) {
+  fixture_t *f = *state;
+  minimal_block(f);
+  oconfig_item_t *t = threshold(f, "on_leave");
+  string_arg(threshold_option(f, t, "INSTANCE"), "annual");
+  threshold_number(f, t, "warningmax", 4);
+  threshold_number(f, t, "hysteresis", 1);
+  string_arg(threshold_option(f, t, "persist"), "true");
+  assert_accepted(f);
+  assert_string_equal(f->cfg.thresholds[0].instance, "annual");
+  assert_float_equal(f->cfg.thresholds[0].warning_max, 4, 0.0);
+  assert_float_equal(f->cfg.thresholds[0].hysteresis, 1, 0.0);
+  assert_true(f->cfg.thresholds[0].persist);
+}
+
+/* Feishu accounts take thresholds too. */
+static void test_threshold_in_feishu_block(void **state) {
+  fixture_t *f = *state;
+  minimal_feishu_block(f);
+  oconfig_item_t *t = threshold(f, "abnormal_employees");
+  threshold_number(f, t, "WarningMax", 2);
+  assert_accepted(f);
+  assert_int_equal(f->cfg.threshold_count, 1);
+  assert_string_equal(f->cfg.thresholds[0].type, "abnormal_employees");
+}
+
+/* Hysteresis and Persist are no bounds. */
+static void test_threshold_without_bounds_but_options_refused(void **state) {
+  fixture_t *f = *state;
+  minimal_block(f);
+  oconfig_item_t *t = threshold(f, "departures_today");
+  string_arg(threshold_option(f, t, "Instance"), "leave");
+  threshold_number(f, t, "Hysteresis", 2);
+  boolean_arg(threshold_option(f, t, "Persist"), 1);
+  assert_refused(f, "\"Threshold\"", "sets no WarningMin");
+}
+
+static void test_threshold_unknown_option_refused(void **state) {
+  fixture_t *f = *state;
+  minimal_block(f);
+  oconfig_item_t *t = threshold(f, "departures_today");
+  threshold_number(f, t, "FailureMax", 10);
+  threshold_number(f, t, "Bogus", 1);
+  assert_refused(f, "\"Bogus\"", "unknown option");
+  assert_contains(stub_log_message(0), "<Threshold \"departures_today\">");
+}
+
+/* Options of collectd's threshold plugin that this one does not have are
+ * refused rather than silently ignored. */
+static void test_threshold_collectd_only_options_refused(void **state) {
+  fixture_t *f = *state;
+  static const char *const keys[] = {"DataSource", "Invert",      "Percentage",
+                                     "Hits",       "Interesting", "PersistOK"};
+  for (size_t i = 0; i < WF_ARRAY_SIZE(keys); i++) {
+    stub_log_reset();
+    f->block.children_num = 0;
+    f->values_used = 0;
+    f->thresholds_used = 0;
+    minimal_block(f);
+    oconfig_item_t *t = threshold(f, "departures_today");
+    threshold_number(f, t, "FailureMax", 10);
+    string_arg(threshold_option(f, t, keys[i]), "value");
+    char quoted[64];
+    snprintf(quoted, sizeof(quoted), "\"%s\"", keys[i]);
+    assert_refused(f, quoted, "unknown option");
+  }
+}
+
+static void test_threshold_wrong_arguments_refused(void **state) {
+  fixture_t *f = *state;
+  static const struct {
+    const char *key;
+    int type; /* OCONFIG_TYPE_* of the one argument */
+    const char *detail;
+  } cases[] = {
+      {"WarningMax", OCONFIG_TYPE_STRING, "number"},
+      {"FailureMin", OCONFIG_TYPE_BOOLEAN, "number"},
+      {"Instance", OCONFIG_TYPE_NUMBER, "string"},
+      {"Persist", OCONFIG_TYPE_NUMBER, "boolean"},
+  };
+  for (size_t i = 0; i < WF_ARRAY_SIZE(cases); i++) {
+    stub_log_reset();
+    f->block.children_num = 0;
+    f->values_used = 0;
+    f->thresholds_used = 0;
+    minimal_block(f);
+    oconfig_item_t *t = threshold(f, "departures_today");
+    threshold_number(f, t, "WarningMin", 1);
+    oconfig_item_t *o = threshold_option(f, t, cases[i].key);
+    oconfig_value_t *v = argument(o, cases[i].type);
+    if (cases[i].type == OCONFIG_TYPE_STRING)
+      v->value.string = "5";
+    char quoted[64];
+    snprintf(quoted, sizeof(quoted), "\"%s\"", cases[i].key);
+    assert_refused(f, quoted, cases[i].detail);
+  }
+
+  /* A negative hysteresis is out of range. */
+  stub_log_reset();
+  f->block.children_num = 0;
+  f->values_used = 0;
+  f->thresholds_used = 0;
+  minimal_block(f);
+  oconfig_item_t *t = threshold(f, "departures_today");
+  threshold_number(f, t, "WarningMax", 1);
+  threshold_number(f, t, "Hysteresis", -1);
+  assert_refused(f, "\"Hysteresis\"", "out of range");
+}
+
+static void test_threshold_needs_a_type_argument(void **state) {
+  fixture_t *f = *state;
+  minimal_block(f);
+  oconfig_item_t *t = number_arg(option(f, "Threshold"), 5);
+  t->children = f->threshold_options[f->thresholds_used++];
+  threshold_number(f, t, "WarningMax", 1);
+  assert_refused(f, "\"Threshold\"", "type");
+}
+
+/* ---------------------------------------------------------------------
+ * What some collectors require.
+ * --------------------------------------------------------------------- */
+
+/* Leave and announcements are read in an administrator's name. */
+static void test_operator_required_for_leave_and_announcements(void **state) {
+  fixture_t *f = *state;
+  static const char *const collectors[] = {"leave", "announcements"};
+  for (size_t i = 0; i < WF_ARRAY_SIZE(collectors); i++) {
+    stub_log_reset();
+    f->block.children_num = 0;
+    f->values_used = 0;
+    minimal_block(f);
+    set_string(f, "Collect", collectors[i]);
+    assert_refused(f, "OperatorUserID", "required");
+
+    /* An empty one is no operator either. */
+    stub_log_reset();
+    set_string(f, "OperatorUserID", "");
+    assert_refused(f, "OperatorUserID", "required");
+
+    stub_log_reset();
+    remove_option(f, "OperatorUserID");
+    set_string(f, "OperatorUserID", "manager01");
+    assert_accepted(f);
+    assert_string_equal(f->cfg.operator_user_id, "manager01");
+    wf_account_config_free(&f->cfg);
+  }
+}
+
+static void test_operator_not_required_for_other_collectors(void **state) {
+  fixture_t *f = *state;
+  minimal_block(f);
+  string_arg(string_arg(option(f, "Collect"), "reports"), "attendance");
+  set_string(f, "Collect", "signins");
+  assert_accepted(f);
+  assert_null(f->cfg.operator_user_id);
+}
+
+static void test_feishu_leave_expiry_requires_employment_id(void **state) {
+  fixture_t *f = *state;
+  minimal_feishu_block(f);
+  set_string(f, "Collect", "leave_expiry");
+  string_arg(string_arg(option(f, "LeaveType"), "7111688079785723436"),
+             "annual");
+  assert_refused(f, "\"EmploymentID\"", "leave_expiry");
+}
+
+static void test_feishu_leave_expiry_requires_leave_type(void **state) {
+  fixture_t *f = *state;
+  minimal_feishu_block(f);
+  set_string(f, "Collect", "leave_expiry");
+  set_string(f, "EmploymentID", "6982509313466189342");
+  assert_refused(f, "\"LeaveType\"", "leave_expiry");
+}
+
+static void test_feishu_leave_expiry_accepted(void **state) {
+  fixture_t *f = *state;
+  feishu(f);
+  set_string(f, "AppID", "cli_a1b2c3d4e5f6");
+  set_string(f, "AppSecret", SECRET);
+  set_string(f, "Collect", "leave_expiry");
+  string_arg(string_arg(option(f, "EmploymentID"), "6982509313466189342"),
+             "6982509313466189343");
+  string_arg(string_arg(option(f, "LeaveType"), "7111688079785723436"), "年假");
+  assert_accepted(f);
+  /* leave_expiry alone needs no UserID. */
+  assert_int_equal(f->cfg.collect, WF_COLLECT_LEAVE_EXPIRY);
+  assert_int_equal(f->cfg.user_ids.count, 0);
+  assert_int_equal(f->cfg.employment_ids.count, 2);
+  assert_int_equal(f->cfg.leave_types.count, 1);
+  assert_string_equal(f->cfg.leave_types.items[0].name, "年假");
+}
+
+/* Makes a LeaveType name of `size` bytes. */
+static const char *long_name(char *buffer, size_t size) {
+  memset(buffer, 'n', size);
+  buffer[size] = '\0';
+  return buffer;
+}
+
+/* leave_expiring appends "-hours" to a LeaveType name: on Feishu, with
+ * leave_expiry, the name may have at most WF_NAME_LEN - 8 bytes. */
+static void test_feishu_leave_type_name_length(void **state) {
+  fixture_t *f = *state;
+  char name[WF_NAME_LEN];
+  feishu(f);
+  set_string(f, "AppID", "cli_a1b2c3d4e5f6");
+  set_string(f, "AppSecret", SECRET);
+  set_string(f, "Collect", "leave_expiry");
+  set_string(f, "EmploymentID", "6982509313466189342");
+  string_arg(string_arg(option(f, "LeaveType"), "t1"),
+             long_name(name, WF_NAME_LEN - 8));
+  assert_accepted(f);
+  assert_int_equal(strlen(f->cfg.leave_types.items[0].name), WF_NAME_LEN - 8);
+  wf_account_config_free(&f->cfg);
+
+  char longer[WF_NAME_LEN];
+  string_arg(string_arg(option(f, "LeaveType"), "t2"),
+             long_name(longer, WF_NAME_LEN - 7));
+  assert_refused(f, "\"LeaveType\"", "longer than");
+}
+
+/* Without leave_expiry, and on DingTalk, a name may have the full
+ * WF_NAME_LEN - 1 bytes of a type instance. */
+static void test_leave_type_name_length_elsewhere(void **state) {
+  fixture_t *f = *state;
+  char name[WF_NAME_LEN];
+  minimal_block(f);
+  set_string(f, "Collect", "leave");
+  set_string(f, "OperatorUserID", "manager01");
+  string_arg(string_arg(option(f, "LeaveType"), "t1"),
+             long_name(name, WF_NAME_LEN - 1));
+  assert_accepted(f);
+  wf_account_config_free(&f->cfg);
+
+  /* One byte more is no type instance. */
+  char longer[WF_NAME_LEN + 1];
+  stub_log_reset();
+  f->block.children_num = 0;
+  f->values_used = 0;
+  minimal_block(f);
+  string_arg(string_arg(option(f, "LeaveType"), "t1"),
+             long_name(longer, WF_NAME_LEN));
+  assert_refused(f, "\"LeaveType\"", "at most");
+
+  stub_log_reset();
+  f->block.children_num = 0;
+  f->values_used = 0;
+  minimal_feishu_block(f);
+  string_arg(string_arg(option(f, "LeaveType"), "t1"),
+             long_name(name, WF_NAME_LEN - 1));
+  assert_accepted(f);
+}
+
 #define CONFIG_TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void) {
@@ -785,6 +1146,7 @@ int main(void) {
       CONFIG_TEST(test_unknown_option_refused),
       CONFIG_TEST(test_threshold_without_bounds_refused),
       CONFIG_TEST(test_threshold_unknown_type_refused),
+      CONFIG_TEST(test_threshold_on_counter_refused),
       CONFIG_TEST(test_missing_app_key_refused),
       CONFIG_TEST(test_missing_secret_refused),
       CONFIG_TEST(test_empty_secret_refused),
@@ -821,6 +1183,23 @@ int main(void) {
       CONFIG_TEST(test_feishu_bad_url_refused),
       CONFIG_TEST(test_dingtalk_collect_attendance_and_signins),
       CONFIG_TEST(test_dingtalk_default_collect_spares_quota),
+      CONFIG_TEST(test_threshold_every_option),
+      CONFIG_TEST(test_threshold_defaults),
+      CONFIG_TEST(test_threshold_several_in_order),
+      CONFIG_TEST(test_threshold_option_names_are_case_insensitive),
+      CONFIG_TEST(test_threshold_in_feishu_block),
+      CONFIG_TEST(test_threshold_without_bounds_but_options_refused),
+      CONFIG_TEST(test_threshold_unknown_option_refused),
+      CONFIG_TEST(test_threshold_collectd_only_options_refused),
+      CONFIG_TEST(test_threshold_wrong_arguments_refused),
+      CONFIG_TEST(test_threshold_needs_a_type_argument),
+      CONFIG_TEST(test_operator_required_for_leave_and_announcements),
+      CONFIG_TEST(test_operator_not_required_for_other_collectors),
+      CONFIG_TEST(test_feishu_leave_expiry_requires_employment_id),
+      CONFIG_TEST(test_feishu_leave_expiry_requires_leave_type),
+      CONFIG_TEST(test_feishu_leave_expiry_accepted),
+      CONFIG_TEST(test_feishu_leave_type_name_length),
+      CONFIG_TEST(test_leave_type_name_length_elsewhere),
   };
   return cmocka_run_group_tests_name("wf_config", tests, NULL, NULL);
 }

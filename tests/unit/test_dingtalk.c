@@ -4,8 +4,9 @@
  * The DingTalk client without the network (src/wf_dingtalk.c): answers
  * read from tests/data/, parsed with the JSON helpers (src/wf_json.c),
  * then fed to the page parsers (empLeaveRecords, queryonjob, listRecord,
- * checkin/record/get); and the classification of answers into what the
- * client does next, one cmocka test per answer.
+ * checkin/record/get, vacation/record/list, report/simplelist); and the
+ * classification of answers into what the client does next, one cmocka
+ * test per answer.
  **/
 #include "unittest.h"
 
@@ -44,6 +45,8 @@ typedef struct {
   wf_metrics_t metrics;
   int64_t signins;
   wf_strlist_t ids;
+  wf_leave_t leave;
+  wf_counts_t templates;
   wf_error_t err;
   char next[256];
 } fixture_t;
@@ -67,6 +70,8 @@ static int teardown(void **state) {
   wf_checkins_free(&f->checkins);
   wf_metrics_free(&f->metrics);
   wf_strlist_free(&f->ids);
+  wf_leave_free(&f->leave);
+  wf_counts_free(&f->templates);
   free(f);
   return 0;
 }
@@ -718,6 +723,210 @@ static void test_signins_result_without_page_list(void **state) {
 }
 
 /* ---------------------------------------------------------------------
+ * vacation/record/list pages (on_leave, leave_pending).
+ * --------------------------------------------------------------------- */
+
+/* Parses f->answer as one vacation record page at NOW. `has_more` starts
+ * as `before` so that a test sees whether the parser set it. */
+static int parse_leave_page(fixture_t *f, bool before, bool *has_more) {
+  *has_more = before;
+  return dt_parse_leave_page(f->answer, NOW, &f->leave, has_more, &f->err);
+}
+
+static void test_leave_page_with_more(void **state) {
+  fixture_t *f = *state;
+  load(f, "vacationRecords-page1.json");
+  bool has_more = false;
+  assert_int_equal(parse_leave_page(f, false, &has_more), 0);
+  assert_true(has_more);
+  assert_int_equal(f->err.kind, WF_ERR_NONE);
+  /* u1 is on leave by two approved records and counts once; the pending
+   * request counts whatever its dates; refused, withdrawn, future leave
+   * and a quota change do not. */
+  assert_int_equal(wf_leave_on_leave(&f->leave), 1);
+  assert_string_equal(f->leave.on_leave_users.items[0], "u1");
+  assert_int_equal(f->leave.pending, 1);
+}
+
+static void test_leave_page_last(void **state) {
+  fixture_t *f = *state;
+  load(f, "vacationRecords-last.json");
+  bool has_more = true;
+  assert_int_equal(parse_leave_page(f, true, &has_more), 0);
+  assert_false(has_more);
+  /* A leave starting or ending at this very millisecond contains now; a
+   * pending quota update is no leave request. */
+  assert_int_equal(wf_leave_on_leave(&f->leave), 2);
+  assert_string_equal(f->leave.on_leave_users.items[0], "u7");
+  assert_string_equal(f->leave.on_leave_users.items[1], "u8");
+  assert_int_equal(f->leave.pending, 1);
+}
+
+static void test_leave_pages_accumulate(void **state) {
+  fixture_t *f = *state;
+  bool has_more = false;
+  load(f, "vacationRecords-page1.json");
+  assert_int_equal(parse_leave_page(f, false, &has_more), 0);
+  assert_true(has_more);
+  load(f, "vacationRecords-last.json");
+  assert_int_equal(parse_leave_page(f, true, &has_more), 0);
+  assert_false(has_more);
+  assert_int_equal(wf_leave_on_leave(&f->leave), 3);
+  assert_int_equal(f->leave.pending, 2);
+}
+
+/* Without has_more, the page is the last. */
+static void test_leave_page_without_has_more(void **state) {
+  fixture_t *f = *state;
+  load(f, "vacationRecords-no-has-more.json");
+  bool has_more = true;
+  assert_int_equal(parse_leave_page(f, true, &has_more), 0);
+  assert_false(has_more);
+  assert_int_equal(wf_leave_on_leave(&f->leave), 1);
+  assert_int_equal(f->leave.pending, 0);
+}
+
+static void test_leave_page_malformed_records(void **state) {
+  fixture_t *f = *state;
+  load(f, "vacationRecords-malformed.json");
+  bool has_more = false;
+  assert_int_equal(parse_leave_page(f, false, &has_more), 0);
+  /* has_more as the string "true" is followed. */
+  assert_true(has_more);
+  /* Items that are not objects are ignored; times given as strings are
+   * read; a leave without end_time, userid or status is nobody's, a
+   * record without leave_record_type is no leave. */
+  assert_int_equal(wf_leave_on_leave(&f->leave), 1);
+  assert_string_equal(f->leave.on_leave_users.items[0], "u14");
+  assert_int_equal(f->leave.pending, 1);
+  assert_int_equal(f->err.kind, WF_ERR_NONE);
+}
+
+static void test_leave_page_without_records_list(void **state) {
+  fixture_t *f = *state;
+  char error[128];
+  f->answer = parse_text("{\"errcode\":0,\"result\":{\"has_more\":false}}",
+                         error, sizeof(error));
+  assert_non_null(f->answer);
+  bool has_more = true;
+  assert_int_equal(parse_leave_page(f, true, &has_more), 0);
+  assert_false(has_more);
+  assert_int_equal(wf_leave_on_leave(&f->leave), 0);
+  assert_int_equal(f->leave.pending, 0);
+}
+
+static void test_leave_page_without_result(void **state) {
+  fixture_t *f = *state;
+  load(f, "vacationRecords-no-result.json");
+  bool has_more = false;
+  assert_int_equal(parse_leave_page(f, false, &has_more), -1);
+  assert_int_equal(f->err.kind, WF_ERR_BAD_ANSWER);
+  assert_string_equal(f->err.endpoint, "vacationRecords");
+  assert_string_not_equal(f->err.detail, "");
+  assert_int_equal(wf_leave_on_leave(&f->leave), 0);
+
+  /* result of the wrong type, and no answer at all. */
+  char error[128];
+  json_object_put(f->answer);
+  f->answer = parse_text("{\"errcode\":0,\"result\":[]}", error, sizeof(error));
+  assert_non_null(f->answer);
+  wf_error_clear(&f->err);
+  assert_int_equal(parse_leave_page(f, false, &has_more), -1);
+  assert_int_equal(f->err.kind, WF_ERR_BAD_ANSWER);
+  wf_error_clear(&f->err);
+  assert_int_equal(
+      dt_parse_leave_page(NULL, NOW, &f->leave, &has_more, &f->err), -1);
+  assert_int_equal(f->err.kind, WF_ERR_BAD_ANSWER);
+}
+
+/* ---------------------------------------------------------------------
+ * report/simplelist pages (reports_today).
+ * --------------------------------------------------------------------- */
+
+/* Parses f->answer as one report page into f->templates and f->next. */
+static int parse_report_page(fixture_t *f) {
+  return dt_parse_report_page(f->answer, &f->templates, f->next,
+                              sizeof(f->next), &f->err);
+}
+
+static int64_t reports(const fixture_t *f, const char *template_name) {
+  return wf_counts_get(&f->templates, template_name);
+}
+
+static void test_report_page_counts_templates(void **state) {
+  fixture_t *f = *state;
+  load(f, "reportList-page1.json");
+  assert_int_equal(parse_report_page(f), 0);
+  assert_int_equal(f->err.kind, WF_ERR_NONE);
+  /* Chinese names intact, ASCII lower-cased, '/' replaced; a missing or
+   * empty name reads "unknown"; items that are not objects are not
+   * reports. */
+  assert_int_equal(reports(f, "日报"), 2);
+  assert_int_equal(reports(f, "周报"), 1);
+  assert_int_equal(reports(f, "weekly report"), 1);
+  assert_int_equal(reports(f, "Weekly Report"), 0);
+  assert_int_equal(reports(f, "sales_daily"), 1);
+  assert_int_equal(reports(f, "unknown"), 2);
+  assert_int_equal(f->templates.count, 5);
+  assert_int_equal(wf_counts_total(&f->templates), 7);
+  /* has_more: the numeric next_cursor is followed as text. */
+  assert_string_equal(f->next, "10");
+}
+
+static void test_report_pages_accumulate(void **state) {
+  fixture_t *f = *state;
+  load(f, "reportList-page1.json");
+  assert_int_equal(parse_report_page(f), 0);
+  load(f, "reportList-last.json");
+  assert_int_equal(parse_report_page(f), 0);
+  /* has_more false: no next page, although next_cursor is there. */
+  assert_string_equal(f->next, "");
+  assert_int_equal(reports(f, "日报"), 3);
+  assert_int_equal(reports(f, "weekly report"), 2);
+  assert_int_equal(wf_counts_total(&f->templates), 9);
+}
+
+static void test_report_page_cursor_only_while_has_more(void **state) {
+  fixture_t *f = *state;
+  static const struct {
+    const char *body;
+    const char *next;
+  } cases[] = {
+      {"{\"result\":{\"data_list\":[],\"has_more\":true,"
+       "\"next_cursor\":\"c2\"}}",
+       "c2"},
+      {"{\"result\":{\"data_list\":[],\"has_more\":true}}", ""},
+      {"{\"result\":{\"data_list\":[],\"next_cursor\":30}}", ""},
+      {"{\"result\":{\"has_more\":false,\"next_cursor\":30}}", ""},
+  };
+  for (size_t i = 0; i < WF_ARRAY_SIZE(cases); i++) {
+    char error[128];
+    json_object_put(f->answer);
+    f->answer = parse_text(cases[i].body, error, sizeof(error));
+    assert_non_null(f->answer);
+    snprintf(f->next, sizeof(f->next), "untouched");
+    assert_int_equal(parse_report_page(f), 0);
+    assert_string_equal(f->next, cases[i].next);
+  }
+  assert_int_equal(wf_counts_total(&f->templates), 0);
+}
+
+static void test_report_page_without_result(void **state) {
+  fixture_t *f = *state;
+  load(f, "reportList-no-result.json");
+  assert_int_equal(parse_report_page(f), -1);
+  assert_int_equal(f->err.kind, WF_ERR_BAD_ANSWER);
+  assert_string_equal(f->err.endpoint, "reportList");
+  assert_string_not_equal(f->err.detail, "");
+  assert_int_equal(f->templates.count, 0);
+  wf_error_clear(&f->err);
+  assert_int_equal(dt_parse_report_page(NULL, &f->templates, f->next,
+                                        sizeof(f->next), &f->err),
+                   -1);
+  assert_int_equal(f->err.kind, WF_ERR_BAD_ANSWER);
+}
+
+/* ---------------------------------------------------------------------
  * dt_classify: one test per answer.
  * --------------------------------------------------------------------- */
 
@@ -899,6 +1108,27 @@ int main(void) {
                                       teardown),
       cmocka_unit_test_setup_teardown(test_signins_result_without_page_list,
                                       setup, teardown),
+      cmocka_unit_test_setup_teardown(test_leave_page_with_more, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_leave_page_last, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_leave_pages_accumulate, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_leave_page_without_has_more, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_leave_page_malformed_records, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_leave_page_without_records_list,
+                                      setup, teardown),
+      cmocka_unit_test_setup_teardown(test_leave_page_without_result, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_report_page_counts_templates, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_report_pages_accumulate, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(
+          test_report_page_cursor_only_while_has_more, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_report_page_without_result, setup,
+                                      teardown),
   };
 
   /* The fixed tests, then one test per classify_cases row, named after

@@ -2,9 +2,9 @@
  * collectd-workforce - tests/unit/test_feishu.c
  *
  * The Feishu client without the network (src/wf_feishu.c): user_tasks/query
- * answers read from tests/data/ and fed to the parser, and the
- * classification of answers into what the client does next, one cmocka
- * test per answer.
+ * and leave_employ_expire_records answers read from tests/data/ and fed to
+ * the parsers, and the classification of answers into what the client
+ * does next, one cmocka test per answer.
  **/
 #include "unittest.h"
 
@@ -221,6 +221,131 @@ static void test_user_tasks_without_data(void **state) {
 }
 
 /* ---------------------------------------------------------------------
+ * leave_employ_expire_records answers (leave_expiring).
+ * --------------------------------------------------------------------- */
+
+/* Parses tests/data/<name> into running totals of days and hours, in
+ * millionths, that start at `days` and `hours`. */
+static int parse_expiry(fixture_t *f, const char *name, int64_t *days,
+                        int64_t *hours) {
+  load(f, name);
+  return fs_parse_expiry(f->answer, days, hours, &f->err);
+}
+
+static void test_expiry_days_and_hours_summed(void **state) {
+  fixture_t *f = *state;
+  int64_t days = 0;
+  int64_t hours = 0;
+  assert_int_equal(
+      parse_expiry(f, "leaveExpiry-days-hours.json", &days, &hours), 0);
+  assert_int_equal(f->err.kind, WF_ERR_NONE);
+  /* 2.5 + 0.333333 days, 4 + 1.5 hours; items that are not objects are
+   * skipped. */
+  assert_int_equal(days, 2833333);
+  assert_int_equal(hours, 5500000);
+}
+
+/* The totals run over every employment of a leave type. */
+static void test_expiry_adds_to_running_totals(void **state) {
+  fixture_t *f = *state;
+  int64_t days = 1000000;
+  int64_t hours = 250000;
+  assert_int_equal(
+      parse_expiry(f, "leaveExpiry-days-hours.json", &days, &hours), 0);
+  assert_int_equal(
+      parse_expiry(f, "leaveExpiry-days-hours.json", &days, &hours), 0);
+  assert_int_equal(days, 1000000 + 2 * 2833333);
+  assert_int_equal(hours, 250000 + 2 * 5500000);
+}
+
+static void test_expiry_empty_records(void **state) {
+  fixture_t *f = *state;
+  int64_t days = 0;
+  int64_t hours = 0;
+  assert_int_equal(parse_expiry(f, "leaveExpiry-empty.json", &days, &hours), 0);
+  assert_int_equal(days, 0);
+  assert_int_equal(hours, 0);
+  assert_int_equal(f->err.kind, WF_ERR_NONE);
+
+  /* data without records: nothing expires either. */
+  char error[128] = "";
+  static const char text[] = "{\"code\":0,\"data\":{}}";
+  json_object_put(f->answer);
+  f->answer = wf_json_parse(text, strlen(text), error, sizeof(error));
+  assert_non_null(f->answer);
+  assert_int_equal(fs_parse_expiry(f->answer, &days, &hours, &f->err), 0);
+  assert_int_equal(days, 0);
+  assert_int_equal(hours, 0);
+}
+
+static void test_expiry_unknown_unit_refused(void **state) {
+  fixture_t *f = *state;
+  int64_t days = 0;
+  int64_t hours = 0;
+  assert_int_equal(parse_expiry(f, "leaveExpiry-bad-unit.json", &days, &hours),
+                   -1);
+  assert_int_equal(f->err.kind, WF_ERR_BAD_ANSWER);
+  assert_string_equal(f->err.endpoint, "leaveExpiry");
+  assert_non_null(strstr(f->err.detail, "granting_unit 3"));
+
+  /* A record without granting_unit is refused too. */
+  char error[128] = "";
+  static const char text[] =
+      "{\"code\":0,\"data\":{\"records\":[{\"left_granting_quantity\":"
+      "\"1\"}]}}";
+  json_object_put(f->answer);
+  f->answer = wf_json_parse(text, strlen(text), error, sizeof(error));
+  assert_non_null(f->answer);
+  wf_error_clear(&f->err);
+  assert_int_equal(fs_parse_expiry(f->answer, &days, &hours, &f->err), -1);
+  assert_int_equal(f->err.kind, WF_ERR_BAD_ANSWER);
+}
+
+static void test_expiry_non_decimal_quantity_refused(void **state) {
+  fixture_t *f = *state;
+  int64_t days = 0;
+  int64_t hours = 0;
+  assert_int_equal(
+      parse_expiry(f, "leaveExpiry-bad-quantity.json", &days, &hours), -1);
+  assert_int_equal(f->err.kind, WF_ERR_BAD_ANSWER);
+  assert_string_equal(f->err.endpoint, "leaveExpiry");
+  assert_non_null(strstr(f->err.detail, "left_granting_quantity"));
+
+  /* Missing, and with more than 6 decimals. */
+  static const char *const texts[] = {
+      "{\"data\":{\"records\":[{\"granting_unit\":1}]}}",
+      "{\"data\":{\"records\":[{\"granting_unit\":1,"
+      "\"left_granting_quantity\":\"0.1234567\"}]}}",
+  };
+  for (size_t i = 0; i < WF_ARRAY_SIZE(texts); i++) {
+    char error[128] = "";
+    json_object_put(f->answer);
+    f->answer = wf_json_parse(texts[i], strlen(texts[i]), error, sizeof(error));
+    assert_non_null(f->answer);
+    wf_error_clear(&f->err);
+    assert_int_equal(fs_parse_expiry(f->answer, &days, &hours, &f->err), -1);
+    assert_int_equal(f->err.kind, WF_ERR_BAD_ANSWER);
+  }
+}
+
+static void test_expiry_without_data(void **state) {
+  fixture_t *f = *state;
+  int64_t days = 7;
+  int64_t hours = 8;
+  assert_int_equal(parse_expiry(f, "leaveExpiry-no-data.json", &days, &hours),
+                   -1);
+  assert_int_equal(f->err.kind, WF_ERR_BAD_ANSWER);
+  assert_string_equal(f->err.endpoint, "leaveExpiry");
+  assert_string_not_equal(f->err.detail, "");
+  assert_int_equal(days, 7);
+  assert_int_equal(hours, 8);
+
+  wf_error_clear(&f->err);
+  assert_int_equal(fs_parse_expiry(NULL, &days, &hours, &f->err), -1);
+  assert_int_equal(f->err.kind, WF_ERR_BAD_ANSWER);
+}
+
+/* ---------------------------------------------------------------------
  * fs_classify: one test per answer.
  * --------------------------------------------------------------------- */
 
@@ -322,6 +447,12 @@ int main(void) {
       PARSER_TEST(test_user_tasks_pages_accumulate),
       PARSER_TEST(test_user_tasks_employee_name_not_needed),
       PARSER_TEST(test_user_tasks_without_data),
+      PARSER_TEST(test_expiry_days_and_hours_summed),
+      PARSER_TEST(test_expiry_adds_to_running_totals),
+      PARSER_TEST(test_expiry_empty_records),
+      PARSER_TEST(test_expiry_unknown_unit_refused),
+      PARSER_TEST(test_expiry_non_decimal_quantity_refused),
+      PARSER_TEST(test_expiry_without_data),
   };
 
   /* The fixed tests, then one test per classify_cases row, named after

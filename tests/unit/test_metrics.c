@@ -2,11 +2,13 @@
  * collectd-workforce - tests/unit/test_metrics.c
  *
  * The data structures every collector fills: metric rows, named counters,
- * type instance names, string lists, request and quota statistics and
- * error lines (src/wf_metrics.c, wf_strlist.c, wf_stats.c, wf_error.c).
+ * type instance names, string lists, (code, name) pairs, names with the
+ * time they were last seen, request and quota statistics and error lines
+ * (src/wf_metrics.c, wf_strlist.c, wf_stats.c, wf_error.c).
  **/
 #include "unittest.h"
 
+#include "wf_common.h"
 #include "wf_error.h"
 #include "wf_metrics.h"
 #include "wf_stats.h"
@@ -22,6 +24,8 @@ typedef struct {
   wf_counts_t counts;
   wf_strlist_t list;
   wf_stats_t stats;
+  wf_pairs_t pairs;
+  wf_seen_t seen;
 } fixture_t;
 
 static int setup(void **state) {
@@ -38,6 +42,8 @@ static int teardown(void **state) {
   wf_counts_free(&f->counts);
   wf_strlist_free(&f->list);
   wf_stats_free(&f->stats);
+  wf_pairs_free(&f->pairs);
+  wf_seen_free(&f->seen);
   free(f);
   return 0;
 }
@@ -438,6 +444,117 @@ static void test_error_format(void **state) {
   assert_string_equal(tiny, "gettoke");
 }
 
+static void test_pairs_add_and_free(void **state) {
+  fixture_t *f = *state;
+  wf_pairs_t *p = &f->pairs;
+  char code[16] = "annual-id";
+  char name[16] = "annual";
+  assert_int_equal(wf_pairs_add(p, code, name), 0);
+  assert_int_equal(wf_pairs_add(p, "sick-id", "病假"), 0);
+  /* The list holds copies, in the order added. */
+  code[0] = 'X';
+  name[0] = 'X';
+  assert_int_equal(p->count, 2);
+  assert_string_equal(p->items[0].code, "annual-id");
+  assert_string_equal(p->items[0].name, "annual");
+  assert_string_equal(p->items[1].code, "sick-id");
+  assert_string_equal(p->items[1].name, "病假");
+
+  wf_pairs_free(p);
+  assert_int_equal(p->count, 0);
+  assert_null(p->items);
+  /* Usable again after free, and freeing twice is harmless. */
+  for (int i = 0; i < 50; i++) {
+    char id[16];
+    snprintf(id, sizeof(id), "id%02d", i);
+    assert_int_equal(wf_pairs_add(p, id, "name"), 0);
+  }
+  assert_int_equal(p->count, 50);
+  assert_string_equal(p->items[49].code, "id49");
+  wf_pairs_free(p);
+  wf_pairs_free(p);
+  assert_int_equal(p->count, 0);
+}
+
+/* The time a name was last seen, failing the test when it is unknown. */
+static time_t seen_at(const wf_seen_t *s, const char *name) {
+  for (size_t i = 0; i < s->names.count; i++)
+    if (strcmp(s->names.items[i], name) == 0)
+      return s->seen[i];
+  fail_msg("\"%s\" is not among the names seen", name);
+  return 0;
+}
+
+static void test_seen_touch_keeps_the_latest_time(void **state) {
+  fixture_t *f = *state;
+  wf_seen_t *s = &f->seen;
+  assert_int_equal(wf_seen_touch(s, "日报", 1000), 0);
+  assert_int_equal(wf_seen_touch(s, "weekly", 2000), 0);
+  assert_int_equal(s->names.count, 2);
+  assert_time_equal(seen_at(s, "日报"), 1000);
+  assert_time_equal(seen_at(s, "weekly"), 2000);
+
+  /* Seen again later: one name, the later time. */
+  assert_int_equal(wf_seen_touch(s, "日报", 3000), 0);
+  assert_int_equal(s->names.count, 2);
+  assert_time_equal(seen_at(s, "日报"), 3000);
+  /* An earlier time does not move it back. */
+  assert_int_equal(wf_seen_touch(s, "日报", 1500), 0);
+  assert_int_equal(s->names.count, 2);
+  assert_time_equal(seen_at(s, "日报"), 3000);
+  assert_time_equal(seen_at(s, "weekly"), 2000);
+}
+
+static void test_seen_forget_before(void **state) {
+  fixture_t *f = *state;
+  wf_seen_t *s = &f->seen;
+  static const char *const names[] = {"a", "b", "c", "d", "e"};
+  static const time_t times[] = {100, 500, 200, 300, 600};
+  for (size_t i = 0; i < WF_ARRAY_SIZE(names); i++)
+    assert_int_equal(wf_seen_touch(s, names[i], times[i]), 0);
+
+  /* Names seen at the cutoff stay; earlier ones go, in order kept. */
+  wf_seen_forget_before(s, 300);
+  assert_int_equal(s->names.count, 3);
+  assert_string_equal(s->names.items[0], "b");
+  assert_string_equal(s->names.items[1], "d");
+  assert_string_equal(s->names.items[2], "e");
+  assert_time_equal(seen_at(s, "b"), 500);
+  assert_time_equal(seen_at(s, "d"), 300);
+  assert_time_equal(seen_at(s, "e"), 600);
+
+  /* A forgotten name comes back as new. */
+  assert_int_equal(wf_seen_touch(s, "a", 700), 0);
+  assert_int_equal(s->names.count, 4);
+  assert_time_equal(seen_at(s, "a"), 700);
+
+  /* Nothing before the cutoff: nothing forgotten. */
+  wf_seen_forget_before(s, 0);
+  assert_int_equal(s->names.count, 4);
+  /* Everything before it: the list is empty but usable. */
+  wf_seen_forget_before(s, 10000);
+  assert_int_equal(s->names.count, 0);
+  assert_int_equal(wf_seen_touch(s, "f", 20000), 0);
+  assert_int_equal(s->names.count, 1);
+  assert_time_equal(seen_at(s, "f"), 20000);
+}
+
+/* Many names, forgotten and seen again: no leak, no stale time. */
+static void test_seen_many_names(void **state) {
+  fixture_t *f = *state;
+  wf_seen_t *s = &f->seen;
+  for (int round = 0; round < 3; round++) {
+    for (int i = 0; i < 40; i++) {
+      char name[16];
+      snprintf(name, sizeof(name), "t%02d", i);
+      assert_int_equal(wf_seen_touch(s, name, 1000 * round + i), 0);
+    }
+    wf_seen_forget_before(s, 1000 * round + 20);
+    assert_int_equal(s->names.count, 20);
+    assert_time_equal(seen_at(s, "t20"), 1000 * round + 20);
+  }
+}
+
 static void test_error_kind_text_covers_every_kind(void **state) {
   (void)state;
   for (int k = WF_ERR_NONE; k <= WF_ERR_NOMEM; k++) {
@@ -473,6 +590,11 @@ int main(void) {
                                       setup, teardown),
       cmocka_unit_test(test_error_format),
       cmocka_unit_test(test_error_kind_text_covers_every_kind),
+      cmocka_unit_test_setup_teardown(test_pairs_add_and_free, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_seen_touch_keeps_the_latest_time,
+                                      setup, teardown),
+      cmocka_unit_test_setup_teardown(test_seen_forget_before, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_seen_many_names, setup, teardown),
   };
   return cmocka_run_group_tests_name("wf_metrics", tests, NULL, NULL);
 }
