@@ -8,6 +8,7 @@ directory, and read through its own unixsock plugin and log file.
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -209,12 +210,15 @@ LoadPlugin workforce
         return out
 
     def counter(self, account, type_, instance):
-        """The raw value of a derive (unixsock's GETVAL gives rates): the
-        last line collectd's csv plugin wrote for it, or None."""
+        """The raw value of a derive (unixsock's GETVAL gives rates), or of
+        any value at full precision: the last line collectd's csv plugin
+        wrote for it, or None."""
         folder = os.path.join(self.dir, "csv", HOSTNAME, "workforce-" + account)
+        prefix = "%s-%s-" % (type_, instance) if instance else type_ + "-"
         try:
             names = sorted(n for n in os.listdir(folder)
-                           if n.startswith("%s-%s-" % (type_, instance)))
+                           if n.startswith(prefix)
+                           and re.fullmatch(r"\d{4}-\d{2}-\d{2}", n[len(prefix):]))
         except FileNotFoundError:
             return None
         if not names:
