@@ -1,8 +1,9 @@
 #!/bin/sh
 # The quick start: installs what is needed (Debian 12), builds the plugin,
-# starts the bundled DingTalk simulator with a 1,000-employee organisation,
-# and runs the real collectd with the plugin against it, printing the live
-# values and the plugin's log lines (notifications included) as they come.
+# starts the bundled simulator (a DingTalk and a Feishu organisation of
+# 1,000 employees), and runs the real collectd with the plugin against it,
+# printing the live values and the notifications as they come: a threshold
+# on today's departures fires, and goes to the log and to a group robot.
 #
 #   contrib/demo.sh                 runs until Ctrl-C
 #   DEMO_SECONDS=20 contrib/demo.sh stops by itself after 20 seconds
@@ -40,12 +41,19 @@ read -r ready <"$work/ready"
 port=${ready#READY port=}
 echo "simulator: http://127.0.0.1:$port (DingTalk and Feishu, 1,000 employees each)"
 
-# Feishu has no employee list in this plugin: watch the first 100.
-feishu_users=$(python3 -c '
+# Feishu has no employee list in this plugin: watch the first 100
+# employees' attendance and the first 20 employments' leave grants.
+feishu_options=$(python3 -c '
 import json, sys, urllib.request
 url = "http://127.0.0.1:%s/_sim/truth?platform=feishu" % sys.argv[1]
-ids = json.load(urllib.request.urlopen(url))["employees"][:100]
-print(" ".join("\"%s\"" % i for i in ids))' "$port")
+truth = json.load(urllib.request.urlopen(url))
+quote = lambda ids: " ".join("\"%s\"" % i for i in ids)
+print("    UserID", quote(truth["employees"][:100]))
+print("    EmploymentID", quote(truth["employment_ids"][:20]))
+names = {"年假": "annual", "调休假": "compensatory", "病假": "sick"}
+for t in truth["leave_types"]:
+    print("    LeaveType \"%s\" \"%s\"" % (t["leave_type_id"], names.get(t["name"], "other")))
+' "$port")
 
 cat >"$work/collectd.conf" <<CONF
 Hostname "demo"
@@ -78,7 +86,14 @@ LoadPlugin workforce
     UTCOffset "+08:00"
     Timeout 10
     MaxRequestsPerSecond 18
-    Collect "departures" "headcount" "attendance" "signins"
+    Collect "departures" "headcount" "attendance" "signins" "leave" "reports" "announcements"
+    OperatorUserID "manager01"
+    ReportReader "manager01" "manager"
+    # The simulated organisation has several departures today: this fires.
+    <Threshold "departures_today">
+      WarningMax 1
+      FailureMax 10
+    </Threshold>
   </DingTalk>
   <Feishu "acme-intl">
     AppID "cli_simapp"
@@ -86,9 +101,17 @@ LoadPlugin workforce
     URL "http://127.0.0.1:$port"
     Interval 20
     UTCOffset "+08:00"
-    Collect "attendance"
-    UserID $feishu_users
+    Collect "attendance" "leave_expiry"
+$feishu_options
+    ExpiryWindowDays 30
   </Feishu>
+  # Notifications also go to the simulator's group robot, signed.
+  <Robot "ops">
+    Platform "dingtalk"
+    URL "http://127.0.0.1:$port/robot/send?access_token=robottoken"
+    Secret "SECrobotsecret"
+    MinSeverity "warning"
+  </Robot>
 </Plugin>
 CONF
 
