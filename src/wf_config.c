@@ -27,10 +27,8 @@ const char *wf_collector_name(wf_collector_t collector) {
   return NULL;
 }
 
-/* Logs a problem with one option of a block. */
-__attribute__((format(printf, 3, 4))) static void
-option_error(const oconfig_item_t *block, const oconfig_item_t *option,
-             const char *format, ...) {
+void wf_config_error(const oconfig_item_t *block, const oconfig_item_t *option,
+                     const char *format, ...) {
   char message[512];
   va_list ap;
   va_start(ap, format);
@@ -51,11 +49,11 @@ option_error(const oconfig_item_t *block, const oconfig_item_t *option,
 static int get_string(const oconfig_item_t *block, const oconfig_item_t *ci,
                       char **out) {
   if (ci->values_num != 1 || ci->values[0].type != OCONFIG_TYPE_STRING) {
-    option_error(block, ci, "takes exactly one string argument");
+    wf_config_error(block, ci, "takes exactly one string argument");
     return -1;
   }
   if (cf_util_get_string(ci, out) != 0) {
-    option_error(block, ci, "could not be read");
+    wf_config_error(block, ci, "could not be read");
     return -1;
   }
   return 0;
@@ -65,12 +63,13 @@ static int get_string(const oconfig_item_t *block, const oconfig_item_t *ci,
 static int get_number(const oconfig_item_t *block, const oconfig_item_t *ci,
                       double min, double max, double *out) {
   if (ci->values_num != 1 || ci->values[0].type != OCONFIG_TYPE_NUMBER) {
-    option_error(block, ci, "takes exactly one number argument");
+    wf_config_error(block, ci, "takes exactly one number argument");
     return -1;
   }
   double value = ci->values[0].value.number;
   if (!(value >= min && value <= max)) {
-    option_error(block, ci, "%g is out of range (%g to %g)", value, min, max);
+    wf_config_error(block, ci, "%g is out of range (%g to %g)", value, min,
+                    max);
     return -1;
   }
   *out = value;
@@ -81,7 +80,7 @@ static int get_number(const oconfig_item_t *block, const oconfig_item_t *ci,
 static int get_boolean(const oconfig_item_t *block, const oconfig_item_t *ci,
                        bool *out) {
   if (cf_util_get_boolean(ci, out) != 0) {
-    option_error(block, ci, "takes exactly one boolean argument");
+    wf_config_error(block, ci, "takes exactly one boolean argument");
     return -1;
   }
   return 0;
@@ -91,17 +90,18 @@ static int get_boolean(const oconfig_item_t *block, const oconfig_item_t *ci,
 static int get_list(const oconfig_item_t *block, const oconfig_item_t *ci,
                     wf_strlist_t *list) {
   if (ci->values_num < 1) {
-    option_error(block, ci, "takes one or more string arguments");
+    wf_config_error(block, ci, "takes one or more string arguments");
     return -1;
   }
   for (int i = 0; i < ci->values_num; i++) {
     if (ci->values[i].type != OCONFIG_TYPE_STRING ||
         ci->values[i].value.string[0] == '\0') {
-      option_error(block, ci, "argument %d is not a non-empty string", i + 1);
+      wf_config_error(block, ci, "argument %d is not a non-empty string",
+                      i + 1);
       return -1;
     }
     if (wf_strlist_add(list, ci->values[i].value.string) != 0) {
-      option_error(block, ci, "out of memory");
+      wf_config_error(block, ci, "out of memory");
       return -1;
     }
   }
@@ -115,22 +115,22 @@ static int get_pair(const oconfig_item_t *block, const oconfig_item_t *ci,
       ci->values[1].type != OCONFIG_TYPE_STRING ||
       ci->values[0].value.string[0] == '\0' ||
       ci->values[1].value.string[0] == '\0') {
-    option_error(block, ci,
-                 "takes exactly two non-empty strings: the id and its name");
+    wf_config_error(block, ci,
+                    "takes exactly two non-empty strings: the id and its name");
     return -1;
   }
   char name[WF_NAME_LEN];
   wf_instance_name(ci->values[1].value.string, name, sizeof(name));
   if (strcmp(name, ci->values[1].value.string) != 0) {
-    option_error(block, ci,
-                 "name \"%s\" must be lower case, without '/' and at most "
-                 "%d bytes",
-                 ci->values[1].value.string, WF_NAME_LEN - 1);
+    wf_config_error(block, ci,
+                    "name \"%s\" must be lower case, without '/' and at most "
+                    "%d bytes",
+                    ci->values[1].value.string, WF_NAME_LEN - 1);
     return -1;
   }
   if (wf_pairs_add(pairs, ci->values[0].value.string,
                    ci->values[1].value.string) != 0) {
-    option_error(block, ci, "out of memory");
+    wf_config_error(block, ci, "out of memory");
     return -1;
   }
   return 0;
@@ -180,7 +180,7 @@ static int get_collect(const oconfig_item_t *block, const oconfig_item_t *ci,
       if (strcasecmp(names.items[i], collector_names[c]) == 0)
         found = c;
     if (found < 0) {
-      option_error(block, ci, "unknown collector \"%s\"", names.items[i]);
+      wf_config_error(block, ci, "unknown collector \"%s\"", names.items[i]);
       status = -1;
     } else {
       *collect |= 1u << found;
@@ -196,7 +196,8 @@ static int check_url(const oconfig_item_t *block, const char *option,
   if (strncasecmp(url, "http://", 7) != 0 &&
       strncasecmp(url, "https://", 8) != 0) {
     oconfig_item_t fake = {.key = (char *)option};
-    option_error(block, &fake, "\"%s\" is not an http:// or https:// URL", url);
+    wf_config_error(block, &fake, "\"%s\" is not an http:// or https:// URL",
+                    url);
     return -1;
   }
   return 0;
@@ -265,7 +266,7 @@ static const char *const known_types[] = {
 static int get_threshold(const oconfig_item_t *block, const oconfig_item_t *ci,
                          wf_account_config_t *cfg) {
   if (ci->values_num != 1 || ci->values[0].type != OCONFIG_TYPE_STRING) {
-    option_error(block, ci, "takes exactly one string argument, the type");
+    wf_config_error(block, ci, "takes exactly one string argument, the type");
     return -1;
   }
   wf_threshold_config_t th;
@@ -275,16 +276,16 @@ static int get_threshold(const oconfig_item_t *block, const oconfig_item_t *ci,
   for (size_t i = 0; i < WF_ARRAY_SIZE(known_types); i++)
     known = known || strcmp(type, known_types[i]) == 0;
   if (!known) {
-    option_error(block, ci, "\"%s\" is not a type of this plugin", type);
+    wf_config_error(block, ci, "\"%s\" is not a type of this plugin", type);
     return -1;
   }
   /* Counters grow from start-up; a bound on their raw value would never
    * be left. Their rates belong in alert rules (contrib/prometheus). */
   if (strcmp(type, "api_requests") == 0 || strcmp(type, "api_errors") == 0) {
-    option_error(block, ci,
-                 "\"%s\" is a counter; put a threshold on its rate in your "
-                 "alert rules instead",
-                 type);
+    wf_config_error(block, ci,
+                    "\"%s\" is a counter; put a threshold on its rate in your "
+                    "alert rules instead",
+                    type);
     return -1;
   }
   snprintf(th.type, sizeof(th.type), "%s", type);
@@ -313,23 +314,24 @@ static int get_threshold(const oconfig_item_t *block, const oconfig_item_t *ci,
     } else if (strcasecmp("Persist", child->key) == 0) {
       status = get_boolean(block, child, &th.persist);
     } else {
-      option_error(block, child, "unknown option in <Threshold \"%s\">", type);
+      wf_config_error(block, child, "unknown option in <Threshold \"%s\">",
+                      type);
       status = -1;
     }
     if (status != 0)
       return -1;
   }
   if (!wf_threshold_config_has_bounds(&th)) {
-    option_error(block, ci,
-                 "<Threshold \"%s\"> sets no WarningMin, WarningMax, "
-                 "FailureMin or FailureMax",
-                 type);
+    wf_config_error(block, ci,
+                    "<Threshold \"%s\"> sets no WarningMin, WarningMax, "
+                    "FailureMin or FailureMax",
+                    type);
     return -1;
   }
   wf_threshold_config_t *tmp =
       realloc(cfg->thresholds, (cfg->threshold_count + 1) * sizeof(*tmp));
   if (tmp == NULL) {
-    option_error(block, ci, "out of memory");
+    wf_config_error(block, ci, "out of memory");
     return -1;
   }
   cfg->thresholds = tmp;
@@ -365,10 +367,10 @@ static int common_option(const oconfig_item_t *block, const oconfig_item_t *ci,
       return -1;
     int status = wf_utc_offset_parse(text, &cfg->utc_offset);
     if (status != 0)
-      option_error(block, ci,
-                   "\"%s\" is not a UTC offset such as \"+08:00\" "
-                   "(-12:00 to +14:00)",
-                   text);
+      wf_config_error(block, ci,
+                      "\"%s\" is not a UTC offset such as \"+08:00\" "
+                      "(-12:00 to +14:00)",
+                      text);
     free(text);
     return status;
   }
@@ -411,7 +413,7 @@ static int dingtalk_option(const oconfig_item_t *block,
     return get_string(block, ci, &cfg->operator_user_id);
   if (strcasecmp("ReportReader", ci->key) == 0)
     return get_pair(block, ci, &cfg->report_readers);
-  option_error(block, ci, "unknown option");
+  wf_config_error(block, ci, "unknown option");
   return -1;
 }
 
@@ -432,7 +434,7 @@ static int feishu_option(const oconfig_item_t *block, const oconfig_item_t *ci,
     cfg->expiry_window_days = (int)number;
     return 0;
   }
-  option_error(block, ci, "unknown option");
+  wf_config_error(block, ci, "unknown option");
   return -1;
 }
 
@@ -443,9 +445,10 @@ static int check_collectors(const oconfig_item_t *block, unsigned collect,
   for (int c = 0; c < WF_COLLECTOR_COUNT; c++) {
     if (missing & (1u << c)) {
       oconfig_item_t option = {.key = "Collect"};
-      option_error(block, &option,
-                   "collector \"%s\" is not available for %s in this version",
-                   collector_names[c], platform);
+      wf_config_error(
+          block, &option,
+          "collector \"%s\" is not available for %s in this version",
+          collector_names[c], platform);
       return -1;
     }
   }
@@ -456,11 +459,12 @@ static int check_collectors(const oconfig_item_t *block, unsigned collect,
 static int validate(const oconfig_item_t *block, wf_account_config_t *cfg) {
   bool dingtalk = (cfg->platform == WF_PLATFORM_DINGTALK);
   if (cfg->app_key == NULL || cfg->app_key[0] == '\0') {
-    option_error(block, NULL, "%s is missing", dingtalk ? "AppKey" : "AppID");
+    wf_config_error(block, NULL, "%s is missing",
+                    dingtalk ? "AppKey" : "AppID");
     return -1;
   }
   if (cfg->app_secret == NULL || cfg->app_secret[0] == '\0') {
-    option_error(block, NULL, "AppSecret or AppSecretFile is missing");
+    wf_config_error(block, NULL, "AppSecret or AppSecretFile is missing");
     return -1;
   }
   if (check_url(block, dingtalk ? "OapiURL" : "URL", cfg->oapi_url) != 0 ||
@@ -485,9 +489,9 @@ static int validate(const oconfig_item_t *block, wf_account_config_t *cfg) {
   if (dingtalk && (cfg->collect & needs_operator) &&
       (cfg->operator_user_id == NULL || cfg->operator_user_id[0] == '\0')) {
     oconfig_item_t option = {.key = "OperatorUserID"};
-    option_error(block, &option,
-                 "is required for the leave and announcements collectors: "
-                 "the user id of an administrator");
+    wf_config_error(block, &option,
+                    "is required for the leave and announcements collectors: "
+                    "the user id of an administrator");
     return -1;
   }
   if (!dingtalk && (cfg->collect & WF_COLLECT_LEAVE_EXPIRY)) {
@@ -496,16 +500,16 @@ static int validate(const oconfig_item_t *block, wf_account_config_t *cfg) {
                                                            : NULL;
     if (missing != NULL) {
       oconfig_item_t option = {.key = (char *)missing};
-      option_error(block, &option,
-                   "is required for the leave_expiry collector");
+      wf_config_error(block, &option,
+                      "is required for the leave_expiry collector");
       return -1;
     }
     /* The name gets "-hours" appended in leave_expiring. */
     for (size_t i = 0; i < cfg->leave_types.count; i++) {
       if (strlen(cfg->leave_types.items[i].name) > WF_NAME_LEN - 8) {
         oconfig_item_t option = {.key = "LeaveType"};
-        option_error(block, &option, "name \"%s\" is longer than %d bytes",
-                     cfg->leave_types.items[i].name, WF_NAME_LEN - 8);
+        wf_config_error(block, &option, "name \"%s\" is longer than %d bytes",
+                        cfg->leave_types.items[i].name, WF_NAME_LEN - 8);
         return -1;
       }
     }
@@ -516,9 +520,9 @@ static int validate(const oconfig_item_t *block, wf_account_config_t *cfg) {
   if (!dingtalk && (cfg->collect & WF_COLLECT_ATTENDANCE) &&
       cfg->user_ids.count == 0) {
     oconfig_item_t option = {.key = "UserID"};
-    option_error(block, &option,
-                 "is required for the attendance collector: list the "
-                 "employee ids to watch");
+    wf_config_error(block, &option,
+                    "is required for the attendance collector: list the "
+                    "employee ids to watch");
     return -1;
   }
   return 0;
@@ -535,10 +539,10 @@ static int account_name(const oconfig_item_t *block, char **name) {
   const char *value = block->values[0].value.string;
   if (value[0] == '\0' || strchr(value, '/') != NULL ||
       strlen(value) >= WF_NAME_LEN) {
-    option_error(block, NULL,
-                 "the account name must be non-empty, without '/' and at "
-                 "most %d bytes",
-                 WF_NAME_LEN - 1);
+    wf_config_error(block, NULL,
+                    "the account name must be non-empty, without '/' and at "
+                    "most %d bytes",
+                    WF_NAME_LEN - 1);
     return -1;
   }
   *name = strdup(value);
@@ -565,15 +569,15 @@ static int parse_account(const oconfig_item_t *block, wf_platform_t platform,
 
   if (status == 0 && secret_file != NULL) {
     if (cfg->app_secret != NULL) {
-      option_error(block, NULL,
-                   "AppSecret and AppSecretFile are exclusive; set one");
+      wf_config_error(block, NULL,
+                      "AppSecret and AppSecretFile are exclusive; set one");
       status = -1;
     } else {
       char error[512];
       if (wf_read_secret_file(secret_file, &cfg->app_secret, error,
                               sizeof(error)) != 0) {
         oconfig_item_t option = {.key = "AppSecretFile"};
-        option_error(block, &option, "%s", error);
+        wf_config_error(block, &option, "%s", error);
         status = -1;
       }
     }

@@ -18,4 +18,10 @@ int wf_config_dingtalk(const oconfig_item_t *block, wf_account_config_t *cfg);
 /* Reads a <Feishu "name"> block, likewise. */
 int wf_config_feishu(const oconfig_item_t *block, wf_account_config_t *cfg);
 
+/* Logs a problem with a block ("<DingTalk \"acme\">: ...") or with one of
+ * its options ("...: option \"Interval\": ..."); `option` may be NULL. */
+void wf_config_error(const oconfig_item_t *block, const oconfig_item_t *option,
+                     const char *format, ...)
+    __attribute__((format(printf, 3, 4)));
+
 #endif /* WF_CONFIG_PARSE_H */

@@ -342,11 +342,25 @@ UNITTEST int dt_parse_id_page(json_object *answer, const char *endpoint,
   return 0;
 }
 
-/* Reads every page of a topapi id list with offset paging. `status_list`
- * is the queryonjob filter, or NULL for querypreentry. */
-static int dt_id_list(wf_client_t *c, const char *endpoint, const char *path,
-                      const char *status_list, wf_strlist_t *ids,
-                      wf_error_t *err) {
+/* One paged topapi list: how to ask for a page and how to read one. Every
+ * DingTalk list with a numeric cursor or offset goes through dt_read_list,
+ * so the paging guard and the error accounting are in one place. */
+typedef struct {
+  const char *endpoint;
+  const char *path;
+  /* Adds the fields of the page at `offset` to `request`. */
+  void (*fill)(json_object *request, long long offset, void *ctx);
+  /* Reads the answer for the page at `offset`; writes the next cursor into
+   * `next` ("" after the last page). Returns 0 or -1 with `err` filled. */
+  int (*read)(json_object *answer, long long offset, char *next,
+              size_t next_size, void *ctx, wf_error_t *err);
+  void *ctx;
+} dt_list_t;
+
+/* Reads every page of `list`. Returns 0, or -1 with `err` filled and the
+ * failure counted. */
+static int dt_read_list(wf_client_t *c, const dt_list_t *list,
+                        wf_error_t *err) {
   wf_pager_t pager;
   char cursor[64] = "0";
   int status = -1;
@@ -356,9 +370,9 @@ static int dt_id_list(wf_client_t *c, const char *endpoint, const char *path,
     char *end = NULL;
     long long offset = strtoll(cursor, &end, 10);
     if (end == cursor || *end != '\0' || offset < 0) {
-      wf_error_set(err, WF_ERR_BAD_ANSWER, endpoint,
-                   "next_cursor is not an offset");
-      wf_stats_error(c->stats, endpoint);
+      wf_error_set(err, WF_ERR_BAD_ANSWER, list->endpoint,
+                   "the next cursor is not a number");
+      wf_stats_error(c->stats, list->endpoint);
       goto out;
     }
     json_object *request = json_object_new_object();
@@ -366,40 +380,59 @@ static int dt_id_list(wf_client_t *c, const char *endpoint, const char *path,
       page = WF_PAGE_NOMEM;
       break;
     }
-    if (status_list != NULL)
-      json_object_object_add(request, "status_list",
-                             json_object_new_string(status_list));
-    json_object_object_add(request, "offset", json_object_new_int64(offset));
-    json_object_object_add(request, "size", json_object_new_int(DT_PAGE_SIZE));
+    list->fill(request, offset, list->ctx);
 
     json_object *answer = NULL;
     int called = wf_client_call(
-        c, DT_OAPI, endpoint, "POST", path,
+        c, DT_OAPI, list->endpoint, "POST", list->path,
         json_object_to_json_string_ext(request, JSON_C_TO_STRING_PLAIN),
         &answer, err);
     json_object_put(request);
     if (called != 0)
       goto out;
     int parsed =
-        dt_parse_id_page(answer, endpoint, ids, cursor, sizeof(cursor), err);
+        list->read(answer, offset, cursor, sizeof(cursor), list->ctx, err);
     json_object_put(answer);
     if (parsed != 0) {
-      wf_stats_error(c->stats, endpoint);
+      wf_stats_error(c->stats, list->endpoint);
       goto out;
     }
     page = wf_pager_next(&pager, cursor);
   }
 
   if (page != WF_PAGE_DONE) {
-    wf_error_set(err, WF_ERR_PAGING, endpoint, "%s after %zu pages",
+    wf_error_set(err, WF_ERR_PAGING, list->endpoint, "%s after %zu pages",
                  wf_page_status_text(page), wf_pager_pages(&pager));
-    wf_stats_error(c->stats, endpoint);
+    wf_stats_error(c->stats, list->endpoint);
     goto out;
   }
   status = 0;
 out:
   wf_pager_free(&pager);
   return status;
+}
+
+/* queryonjob and querypreentry: which list, and where the ids go. */
+typedef struct {
+  const char *endpoint;
+  const char *status_list; /* NULL for querypreentry */
+  wf_strlist_t *ids;
+} dt_id_list_t;
+
+static void dt_id_fill(json_object *request, long long offset, void *arg) {
+  const dt_id_list_t *l = arg;
+  if (l->status_list != NULL)
+    json_object_object_add(request, "status_list",
+                           json_object_new_string(l->status_list));
+  json_object_object_add(request, "offset", json_object_new_int64(offset));
+  json_object_object_add(request, "size", json_object_new_int(DT_PAGE_SIZE));
+}
+
+static int dt_id_read(json_object *answer, long long offset, char *next,
+                      size_t next_size, void *arg, wf_error_t *err) {
+  const dt_id_list_t *l = arg;
+  (void)offset;
+  return dt_parse_id_page(answer, l->endpoint, l->ids, next, next_size, err);
 }
 
 int wf_dingtalk_employees(wf_client_t *c, int64_t counts[WF_HR_COUNT],
@@ -410,14 +443,18 @@ int wf_dingtalk_employees(wf_client_t *c, int64_t counts[WF_HR_COUNT],
   for (int s = 0; status == 0 && s < WF_HR_COUNT; s++) {
     const char *code = wf_hr_status_code((wf_hr_status_t)s);
     wf_strlist_clear(&ids);
-    if (code != NULL)
-      status = dt_id_list(c, "queryonjob",
-                          "/topapi/smartwork/hrm/employee/queryonjob", code,
-                          &ids, err);
-    else
-      status = dt_id_list(c, "querypreentry",
-                          "/topapi/smartwork/hrm/employee/querypreentry", NULL,
-                          &ids, err);
+    dt_id_list_t ctx = {.endpoint =
+                            (code != NULL) ? "queryonjob" : "querypreentry",
+                        .status_list = code,
+                        .ids = &ids};
+    dt_list_t list = {
+        .endpoint = ctx.endpoint,
+        .path = (code != NULL) ? "/topapi/smartwork/hrm/employee/queryonjob"
+                               : "/topapi/smartwork/hrm/employee/querypreentry",
+        .fill = dt_id_fill,
+        .read = dt_id_read,
+        .ctx = &ctx};
+    status = dt_read_list(c, &list, err);
     if (status != 0)
       break;
     /* A list that shifted while it was paged may repeat an id. */
@@ -574,58 +611,33 @@ UNITTEST int dt_parse_signins(json_object *answer, time_t from, time_t to,
   return 0;
 }
 
-/* Counts the sign-ins of one batch of at most 10 users, every page. */
-static int dt_signin_batch(wf_client_t *c, const char *userid_list, time_t from,
-                           time_t to, int64_t *signins, wf_error_t *err) {
-  wf_pager_t pager;
-  char cursor[64] = "0";
-  int status = -1;
-  wf_page_status_t page = wf_pager_start(&pager, c->cfg->max_pages, cursor);
+/* One batch of checkin/record/get: whose sign-ins, when, and the count. */
+typedef struct {
+  const char *userid_list;
+  time_t from;
+  time_t to;
+  int64_t *signins;
+} dt_signin_list_t;
 
-  while (page == WF_PAGE_MORE) {
-    json_object *request = json_object_new_object();
-    if (request == NULL) {
-      page = WF_PAGE_NOMEM;
-      break;
-    }
-    json_object_object_add(request, "userid_list",
-                           json_object_new_string(userid_list));
-    json_object_object_add(request, "start_time",
-                           json_object_new_int64((int64_t)from * 1000));
-    json_object_object_add(request, "end_time",
-                           json_object_new_int64((int64_t)to * 1000));
-    json_object_object_add(request, "cursor",
-                           json_object_new_int64(strtoll(cursor, NULL, 10)));
-    json_object_object_add(request, "size",
-                           json_object_new_int(DT_SIGNIN_PAGE_SIZE));
+static void dt_signin_fill(json_object *request, long long cursor, void *arg) {
+  const dt_signin_list_t *l = arg;
+  json_object_object_add(request, "userid_list",
+                         json_object_new_string(l->userid_list));
+  json_object_object_add(request, "start_time",
+                         json_object_new_int64((int64_t)l->from * 1000));
+  json_object_object_add(request, "end_time",
+                         json_object_new_int64((int64_t)l->to * 1000));
+  json_object_object_add(request, "cursor", json_object_new_int64(cursor));
+  json_object_object_add(request, "size",
+                         json_object_new_int(DT_SIGNIN_PAGE_SIZE));
+}
 
-    json_object *answer = NULL;
-    int called = wf_client_call(
-        c, DT_OAPI, "checkinRecord", "POST", "/topapi/checkin/record/get",
-        json_object_to_json_string_ext(request, JSON_C_TO_STRING_PLAIN),
-        &answer, err);
-    json_object_put(request);
-    if (called != 0)
-      goto out;
-    int parsed = dt_parse_signins(answer, from, to, signins, cursor,
-                                  sizeof(cursor), err);
-    json_object_put(answer);
-    if (parsed != 0) {
-      wf_stats_error(c->stats, "checkinRecord");
-      goto out;
-    }
-    page = wf_pager_next(&pager, cursor);
-  }
-  if (page != WF_PAGE_DONE) {
-    wf_error_set(err, WF_ERR_PAGING, "checkinRecord", "%s after %zu pages",
-                 wf_page_status_text(page), wf_pager_pages(&pager));
-    wf_stats_error(c->stats, "checkinRecord");
-    goto out;
-  }
-  status = 0;
-out:
-  wf_pager_free(&pager);
-  return status;
+static int dt_signin_read(json_object *answer, long long cursor, char *next,
+                          size_t next_size, void *arg, wf_error_t *err) {
+  const dt_signin_list_t *l = arg;
+  (void)cursor;
+  return dt_parse_signins(answer, l->from, l->to, l->signins, next, next_size,
+                          err);
 }
 
 int wf_dingtalk_signins(wf_client_t *c, time_t now, const wf_strlist_t *users,
@@ -648,7 +660,13 @@ int wf_dingtalk_signins(wf_client_t *c, time_t now, const wf_strlist_t *users,
       }
       used += (size_t)n;
     }
-    if (dt_signin_batch(c, userid_list, from, now, &signins, err) != 0)
+    dt_signin_list_t ctx = {userid_list, from, now, &signins};
+    dt_list_t list = {.endpoint = "checkinRecord",
+                      .path = "/topapi/checkin/record/get",
+                      .fill = dt_signin_fill,
+                      .read = dt_signin_read,
+                      .ctx = &ctx};
+    if (dt_read_list(c, &list, err) != 0)
       return -1;
   }
   if (wf_metrics_add_gauge(out, "signins_today", NULL, (double)signins) != 0) {
@@ -760,56 +778,41 @@ UNITTEST int dt_parse_leave_page(json_object *answer, time_t now,
   return 0;
 }
 
-/* Reads every page of one leave type for one batch of users. */
-static int dt_leave_batch(wf_client_t *c, time_t now, const char *leave_code,
-                          const char *userids, wf_leave_t *leave,
-                          wf_error_t *err) {
-  wf_pager_t pager;
-  char cursor[32] = "0";
-  wf_page_status_t page = wf_pager_start(&pager, c->cfg->max_pages, cursor);
-  int status = -1;
+/* One leave type for one batch of users of vacation/record/list. */
+typedef struct {
+  const char *operator_user_id;
+  const char *leave_code;
+  const char *userids;
+  time_t now;
+  wf_leave_t *leave;
+} dt_leave_list_t;
 
-  while (page == WF_PAGE_MORE) {
-    json_object *request = json_object_new_object();
-    if (request != NULL) {
-      json_object_object_add(request, "op_userid",
-                             json_object_new_string(c->cfg->operator_user_id));
-      json_object_object_add(request, "leave_code",
-                             json_object_new_string(leave_code));
-      json_object_object_add(request, "userids",
-                             json_object_new_string(userids));
-      json_object_object_add(request, "offset",
-                             json_object_new_int64(strtoll(cursor, NULL, 10)));
-      json_object_object_add(request, "size",
-                             json_object_new_int(DT_LEAVE_PAGE_SIZE));
-    }
-    json_object *answer = NULL;
-    if (dt_post(c, "vacationRecords", "/topapi/attendance/vacation/record/list",
-                request, &answer, err) != 0)
-      goto out;
-    bool has_more = false;
-    int parsed = dt_parse_leave_page(answer, now, leave, &has_more, err);
-    json_object_put(answer);
-    if (parsed != 0) {
-      wf_stats_error(c->stats, "vacationRecords");
-      goto out;
-    }
-    /* Offset paging: the next offset is one page further. */
-    if (has_more)
-      snprintf(cursor, sizeof(cursor), "%lld",
-               strtoll(cursor, NULL, 10) + DT_LEAVE_PAGE_SIZE);
-    page = wf_pager_next(&pager, has_more ? cursor : NULL);
-  }
-  if (page != WF_PAGE_DONE) {
-    wf_error_set(err, WF_ERR_PAGING, "vacationRecords", "%s after %zu pages",
-                 wf_page_status_text(page), wf_pager_pages(&pager));
-    wf_stats_error(c->stats, "vacationRecords");
-    goto out;
-  }
-  status = 0;
-out:
-  wf_pager_free(&pager);
-  return status;
+static void dt_leave_fill(json_object *request, long long offset, void *arg) {
+  const dt_leave_list_t *l = arg;
+  json_object_object_add(request, "op_userid",
+                         json_object_new_string(l->operator_user_id));
+  json_object_object_add(request, "leave_code",
+                         json_object_new_string(l->leave_code));
+  json_object_object_add(request, "userids",
+                         json_object_new_string(l->userids));
+  json_object_object_add(request, "offset", json_object_new_int64(offset));
+  json_object_object_add(request, "size",
+                         json_object_new_int(DT_LEAVE_PAGE_SIZE));
+}
+
+/* Offset paging without a cursor in the answer: while has_more, the next
+ * page is one page further. */
+static int dt_leave_read(json_object *answer, long long offset, char *next,
+                         size_t next_size, void *arg, wf_error_t *err) {
+  const dt_leave_list_t *l = arg;
+  bool has_more = false;
+  if (dt_parse_leave_page(answer, l->now, l->leave, &has_more, err) != 0)
+    return -1;
+  if (has_more)
+    snprintf(next, next_size, "%lld", offset + DT_LEAVE_PAGE_SIZE);
+  else
+    next[0] = '\0';
+  return 0;
 }
 
 /* Joins users [first, first + max) with commas into `buffer`. Returns the
@@ -846,8 +849,14 @@ int wf_dingtalk_leave(wf_client_t *c, time_t now, const wf_pairs_t *types,
                      "a user id is too long");
         status = -1;
       } else {
-        status =
-            dt_leave_batch(c, now, types->items[t].code, userids, &leave, err);
+        dt_leave_list_t ctx = {c->cfg->operator_user_id, types->items[t].code,
+                               userids, now, &leave};
+        dt_list_t list = {.endpoint = "vacationRecords",
+                          .path = "/topapi/attendance/vacation/record/list",
+                          .fill = dt_leave_fill,
+                          .read = dt_leave_read,
+                          .ctx = &ctx};
+        status = dt_read_list(c, &list, err);
       }
     }
     if (status == 0 &&
@@ -930,102 +939,96 @@ UNITTEST int dt_parse_report_page(json_object *answer, wf_counts_t *templates,
   return 0;
 }
 
+/* report/simplelist of today. */
+typedef struct {
+  time_t from;
+  time_t to;
+  wf_counts_t *templates;
+} dt_report_list_t;
+
+static void dt_report_fill(json_object *request, long long cursor, void *arg) {
+  const dt_report_list_t *l = arg;
+  json_object_object_add(request, "start_time",
+                         json_object_new_int64((int64_t)l->from * 1000));
+  json_object_object_add(request, "end_time",
+                         json_object_new_int64((int64_t)l->to * 1000));
+  json_object_object_add(request, "cursor", json_object_new_int64(cursor));
+  json_object_object_add(request, "size",
+                         json_object_new_int(DT_REPORT_PAGE_SIZE));
+}
+
+static int dt_report_read(json_object *answer, long long cursor, char *next,
+                          size_t next_size, void *arg, wf_error_t *err) {
+  const dt_report_list_t *l = arg;
+  (void)cursor;
+  return dt_parse_report_page(answer, l->templates, next, next_size, err);
+}
+
 int wf_dingtalk_reports_today(wf_client_t *c, time_t now,
                               wf_counts_t *templates, wf_error_t *err) {
-  time_t from = wf_day_start(now, c->cfg->utc_offset);
-  wf_pager_t pager;
-  char cursor[64] = "0";
-  wf_page_status_t page = wf_pager_start(&pager, c->cfg->max_pages, cursor);
-  int status = -1;
+  dt_report_list_t ctx = {wf_day_start(now, c->cfg->utc_offset), now,
+                          templates};
+  dt_list_t list = {.endpoint = "reportList",
+                    .path = "/topapi/report/simplelist",
+                    .fill = dt_report_fill,
+                    .read = dt_report_read,
+                    .ctx = &ctx};
+  return dt_read_list(c, &list, err);
+}
 
-  while (page == WF_PAGE_MORE) {
-    json_object *request = json_object_new_object();
-    if (request != NULL) {
-      json_object_object_add(request, "start_time",
-                             json_object_new_int64((int64_t)from * 1000));
-      json_object_object_add(request, "end_time",
-                             json_object_new_int64((int64_t)now * 1000));
-      json_object_object_add(request, "cursor",
-                             json_object_new_int64(strtoll(cursor, NULL, 10)));
-      json_object_object_add(request, "size",
-                             json_object_new_int(DT_REPORT_PAGE_SIZE));
-    }
-    json_object *answer = NULL;
-    if (dt_post(c, "reportList", "/topapi/report/simplelist", request, &answer,
-                err) != 0)
-      goto out;
-    int parsed =
-        dt_parse_report_page(answer, templates, cursor, sizeof(cursor), err);
-    json_object_put(answer);
-    if (parsed != 0) {
-      wf_stats_error(c->stats, "reportList");
-      goto out;
-    }
-    page = wf_pager_next(&pager, cursor);
+static void dt_template_fill(json_object *request, long long offset,
+                             void *arg) {
+  (void)arg;
+  json_object_object_add(request, "offset", json_object_new_int64(offset));
+  json_object_object_add(request, "size",
+                         json_object_new_int(DT_TEMPLATE_PAGE_SIZE));
+}
+
+/* Reads one report/template/listbyuserid page: appends the template names
+ * (as type instances) to `names` and returns next_cursor in `next` ("" on
+ * the last page). Returns 0, or -1 with `err` filled. */
+UNITTEST int dt_parse_template_page(json_object *answer, wf_strlist_t *names,
+                                    char *next, size_t next_size,
+                                    wf_error_t *err) {
+  json_object *result = wf_json_object(answer, "result");
+  if (result == NULL) {
+    wf_error_set(err, WF_ERR_BAD_ANSWER, "reportTemplates",
+                 "answer has no result");
+    return -1;
   }
-  if (page != WF_PAGE_DONE) {
-    wf_error_set(err, WF_ERR_PAGING, "reportList", "%s after %zu pages",
-                 wf_page_status_text(page), wf_pager_pages(&pager));
-    wf_stats_error(c->stats, "reportList");
-    goto out;
+  json_object *list = wf_json_array(result, "template_list");
+  size_t n = (list != NULL) ? json_object_array_length(list) : 0;
+  for (size_t i = 0; i < n; i++) {
+    const char *name =
+        wf_json_string(json_object_array_get_idx(list, i), "name");
+    if (name == NULL || name[0] == '\0')
+      continue;
+    char instance[WF_NAME_LEN];
+    wf_instance_name(name, instance, sizeof(instance));
+    if (wf_strlist_add(names, instance) != 0) {
+      wf_error_set(err, WF_ERR_NOMEM, "reportTemplates", "out of memory");
+      return -1;
+    }
   }
-  status = 0;
-out:
-  wf_pager_free(&pager);
-  return status;
+  if (!wf_json_cursor(result, "next_cursor", next, next_size))
+    next[0] = '\0';
+  return 0;
+}
+
+static int dt_template_read(json_object *answer, long long offset, char *next,
+                            size_t next_size, void *arg, wf_error_t *err) {
+  (void)offset;
+  return dt_parse_template_page(answer, arg, next, next_size, err);
 }
 
 int wf_dingtalk_report_templates(wf_client_t *c, wf_strlist_t *names,
                                  wf_error_t *err) {
-  wf_pager_t pager;
-  char cursor[64] = "0";
-  wf_page_status_t page = wf_pager_start(&pager, c->cfg->max_pages, cursor);
-  int status = -1;
-
-  while (page == WF_PAGE_MORE) {
-    json_object *request = json_object_new_object();
-    if (request != NULL) {
-      json_object_object_add(request, "offset",
-                             json_object_new_int64(strtoll(cursor, NULL, 10)));
-      json_object_object_add(request, "size",
-                             json_object_new_int(DT_TEMPLATE_PAGE_SIZE));
-    }
-    json_object *answer = NULL;
-    if (dt_post(c, "reportTemplates", "/topapi/report/template/listbyuserid",
-                request, &answer, err) != 0)
-      goto out;
-    json_object *result = wf_json_object(answer, "result");
-    json_object *list = wf_json_array(result, "template_list");
-    if (result == NULL) {
-      json_object_put(answer);
-      wf_error_set(err, WF_ERR_BAD_ANSWER, "reportTemplates",
-                   "answer has no result");
-      wf_stats_error(c->stats, "reportTemplates");
-      goto out;
-    }
-    size_t n = (list != NULL) ? json_object_array_length(list) : 0;
-    for (size_t i = 0; i < n; i++) {
-      char instance[WF_NAME_LEN];
-      wf_instance_name(
-          wf_json_string(json_object_array_get_idx(list, i), "name"), instance,
-          sizeof(instance));
-      wf_strlist_add(names, instance);
-    }
-    if (!wf_json_cursor(result, "next_cursor", cursor, sizeof(cursor)))
-      cursor[0] = '\0';
-    json_object_put(answer);
-    page = wf_pager_next(&pager, cursor);
-  }
-  if (page != WF_PAGE_DONE) {
-    wf_error_set(err, WF_ERR_PAGING, "reportTemplates", "%s after %zu pages",
-                 wf_page_status_text(page), wf_pager_pages(&pager));
-    wf_stats_error(c->stats, "reportTemplates");
-    goto out;
-  }
-  status = 0;
-out:
-  wf_pager_free(&pager);
-  return status;
+  dt_list_t list = {.endpoint = "reportTemplates",
+                    .path = "/topapi/report/template/listbyuserid",
+                    .fill = dt_template_fill,
+                    .read = dt_template_read,
+                    .ctx = names};
+  return dt_read_list(c, &list, err);
 }
 
 /* Reads every page of announcement ids created since `from`. */

@@ -10,6 +10,7 @@
 #include "wf_robot.h"
 
 #include "wf_common.h"
+#include "wf_config_parse.h"
 #include "wf_http.h"
 #include "wf_robot_msg.h"
 
@@ -236,21 +237,6 @@ static int robot_read(user_data_t *ud) {
   return 0;
 }
 
-/* Logs a problem with a <Robot> block. */
-__attribute__((format(printf, 2, 3))) static void
-robot_error(const oconfig_item_t *ci, const char *format, ...) {
-  char message[512];
-  va_list ap;
-  va_start(ap, format);
-  vsnprintf(message, sizeof(message), format, ap);
-  va_end(ap);
-  const char *name =
-      (ci->values_num > 0 && ci->values[0].type == OCONFIG_TYPE_STRING)
-          ? ci->values[0].value.string
-          : "";
-  ERROR(WF_LOG_PREFIX "<Robot \"%s\">: %s", name, message);
-}
-
 /* Reads the options of a <Robot> block into `r`. */
 static int robot_options(oconfig_item_t *ci, wf_robot_t *r) {
   char *platform = NULL;
@@ -276,33 +262,34 @@ static int robot_options(oconfig_item_t *ci, wf_robot_t *r) {
         status = -1;
       r->timeout_ms = (long)(seconds * 1000);
     } else {
-      robot_error(ci, "option \"%s\": unknown option", child->key);
+      wf_config_error(ci, NULL, "option \"%s\": unknown option", child->key);
       status = -1;
       break;
     }
     if (status != 0)
-      robot_error(ci, "option \"%s\": invalid value", child->key);
+      wf_config_error(ci, NULL, "option \"%s\": invalid value", child->key);
   }
 
   if (status == 0 && platform == NULL) {
-    robot_error(ci, "Platform is missing (\"dingtalk\" or \"feishu\")");
+    wf_config_error(ci, NULL,
+                    "Platform is missing (\"dingtalk\" or \"feishu\")");
     status = -1;
   } else if (status == 0 && strcasecmp(platform, "dingtalk") == 0) {
     r->platform = WF_ROBOT_DINGTALK;
   } else if (status == 0 && strcasecmp(platform, "feishu") == 0) {
     r->platform = WF_ROBOT_FEISHU;
   } else if (status == 0) {
-    robot_error(ci,
-                "option \"Platform\": \"%s\" is neither \"dingtalk\" nor "
-                "\"feishu\"",
-                platform);
+    wf_config_error(ci, NULL,
+                    "option \"Platform\": \"%s\" is neither \"dingtalk\" nor "
+                    "\"feishu\"",
+                    platform);
     status = -1;
   }
   if (status == 0 &&
       (r->url == NULL || (strncasecmp(r->url, "https://", 8) != 0 &&
                           strncasecmp(r->url, "http://", 7) != 0))) {
     /* The URL holds the token: name the option, never the value. */
-    robot_error(ci, "option \"URL\": missing, or not an http(s) URL");
+    wf_config_error(ci, NULL, "option \"URL\": missing, or not an http(s) URL");
     status = -1;
   }
   if (status == 0 && severity != NULL) {
@@ -313,10 +300,10 @@ static int robot_options(oconfig_item_t *ci, wf_robot_t *r) {
     else if (strcasecmp(severity, "failure") == 0)
       r->min_severity = NOTIF_FAILURE;
     else {
-      robot_error(ci,
-                  "option \"MinSeverity\": \"%s\" is not okay, warning "
-                  "or failure",
-                  severity);
+      wf_config_error(ci, NULL,
+                      "option \"MinSeverity\": \"%s\" is not okay, warning "
+                      "or failure",
+                      severity);
       status = -1;
     }
   }
@@ -335,7 +322,7 @@ int wf_robot_configure(oconfig_item_t *ci) {
   }
   for (wf_robot_t *other = robots; other != NULL; other = other->next) {
     if (strcmp(other->name, ci->values[0].value.string) == 0) {
-      robot_error(ci, "a robot with this name is already configured");
+      wf_config_error(ci, NULL, "a robot with this name is already configured");
       return -1;
     }
   }
@@ -365,7 +352,7 @@ int wf_robot_configure(oconfig_item_t *ci) {
                                    &(user_data_t){.data = r}) != 0 ||
       plugin_register_complex_read(WF_PLUGIN_NAME, callback, robot_read, 0,
                                    &(user_data_t){.data = r}) != 0) {
-    robot_error(ci, "registering the robot with collectd failed");
+    wf_config_error(ci, NULL, "registering the robot with collectd failed");
     plugin_unregister_notification(callback);
     robot_free(r);
     return -1;
