@@ -10,6 +10,7 @@ packages="
   libcmocka-dev valgrind python3
   libyajl2 libprotobuf-c1 libmicrohttpd12
   clang-format cppcheck
+  prometheus
 "
 
 if [ "$(id -u)" -eq 0 ]; then

@@ -57,7 +57,9 @@ def main(paths):
                 res = "FAIL"
             if res == "SKIP":
                 s = 1
-            elif res != "PASS":
+            elif res == "PASS":
+                p = 1
+            else:
                 fl = 1
         passed, failed, skipped = passed + p, failed + fl, skipped + s
     print("%d passed, %d failed, %d skipped" % (passed, failed, skipped))
