@@ -56,6 +56,7 @@ wf_account_t *wf_account_create(wf_account_config_t *cfg) {
   a->started = cdtime();
   for (int i = 0; i < WF_COLLECTOR_COUNT; i++)
     C_COMPLAIN_INIT(&a->collectors[i].complaint);
+  C_COMPLAIN_INIT(&a->quota_complaint);
   a->thresholds = calloc(a->cfg.threshold_count + 1, sizeof(*a->thresholds));
   if (a->thresholds == NULL) {
     wf_account_config_free(&a->cfg);
@@ -437,9 +438,73 @@ static void check_thresholds(wf_account_t *a, cdtime_t time) {
   }
 }
 
+/* The monthly quota count is kept in "workforce-<account>.quota" in
+ * collectd's BaseDir, so that api_quota_used still counts the calls of
+ * this month after a restart. */
+static void quota_load(wf_account_t *a) {
+  const char *base = global_option_get("BaseDir");
+  size_t size = strlen((base != NULL) ? base : ".") + strlen(a->cfg.name) + 32;
+  a->quota_file = malloc(size);
+  if (a->quota_file == NULL)
+    return;
+  snprintf(a->quota_file, size, "%s/workforce-%s.quota",
+           (base != NULL) ? base : ".", a->cfg.name);
+
+  FILE *fh = fopen(a->quota_file, "r");
+  if (fh == NULL)
+    return; /* no count yet */
+  char line[128] = "";
+  if (fgets(line, sizeof(line), fh) == NULL ||
+      wf_stats_quota_parse(&a->stats, line) != 0)
+    WARNING(WF_LOG_PREFIX "%s: ignoring %s: not a quota count", a->cfg.name,
+            a->quota_file);
+  fclose(fh);
+  a->quota_saved = a->stats.quota_used;
+}
+
+/* Writes the quota count when it changed: a temporary file, then rename,
+ * so that a crash never leaves half a line. */
+static void quota_save(wf_account_t *a) {
+  if (a->quota_file == NULL || a->stats.quota_used == a->quota_saved)
+    return;
+  char line[128];
+  size_t size = strlen(a->quota_file) + 8;
+  char *tmp = malloc(size);
+  if (tmp == NULL ||
+      wf_stats_quota_format(&a->stats, line, sizeof(line)) != 0) {
+    free(tmp);
+    return;
+  }
+  snprintf(tmp, size, "%s.tmp", a->quota_file);
+  FILE *fh = fopen(tmp, "w");
+  bool ok = fh != NULL && fputs(line, fh) >= 0;
+  if (fh != NULL && fclose(fh) != 0)
+    ok = false;
+  if (ok && rename(tmp, a->quota_file) != 0)
+    ok = false;
+  if (ok) {
+    a->quota_saved = a->stats.quota_used;
+    c_release(LOG_INFO, &a->quota_complaint,
+              WF_LOG_PREFIX "%s: the quota count is saved again in %s",
+              a->cfg.name, a->quota_file);
+  } else {
+    char errbuf[256];
+    c_complain_once(LOG_WARNING, &a->quota_complaint,
+                    WF_LOG_PREFIX "%s: cannot save the quota count in %s: %s; "
+                                  "after a restart api_quota_used starts "
+                                  "from 0",
+                    a->cfg.name, a->quota_file,
+                    sstrerror(errno, errbuf, sizeof(errbuf)));
+    unlink(tmp);
+  }
+  free(tmp);
+}
+
 int wf_account_poll(wf_account_t *a) {
   if (ensure_http(a) != 0)
     return -1;
+  if (a->quota_file == NULL && a->cfg.platform == WF_PLATFORM_DINGTALK)
+    quota_load(a);
 
   cdtime_t poll_time = cdtime();
   poll_t p = {.now = CDTIME_T_TO_TIME_T(poll_time)};
@@ -454,6 +519,7 @@ int wf_account_poll(wf_account_t *a) {
   wf_dispatch_metrics(a->cfg.name, &a->metrics, poll_time,
                       DOUBLE_TO_CDTIME_T(a->cfg.interval));
   check_thresholds(a, poll_time);
+  quota_save(a);
   wf_strlist_free(&p.onjob);
   return 0;
 }
@@ -469,6 +535,7 @@ void wf_account_destroy(void *arg) {
   wf_pairs_free(&a->leave_types);
   wf_seen_free(&a->report_templates);
   free(a->thresholds);
+  free(a->quota_file);
   wf_metrics_free(&a->metrics);
   wf_account_config_free(&a->cfg);
   free(a);

@@ -45,6 +45,11 @@ typedef struct {
   cdtime_t started;
   wf_metrics_t metrics;       /* reused from poll to poll */
   wf_threshold_t *thresholds; /* one per <Threshold>, with its state */
+  /* Where the monthly quota count survives a restart, and what was last
+   * written there. */
+  char *quota_file;
+  int64_t quota_saved;
+  c_complain_t quota_complaint;
 } wf_account_t;
 
 /* Creates an account from a parsed configuration, which it takes over

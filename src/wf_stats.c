@@ -3,6 +3,8 @@
  **/
 #include "wf_stats.h"
 
+#include <stdio.h>
+
 void wf_stats_request(wf_stats_t *stats, const char *endpoint) {
   wf_counts_add(&stats->requests, endpoint, 1);
   wf_counts_declare(&stats->errors, endpoint);
@@ -23,6 +25,24 @@ void wf_stats_quota_call(wf_stats_t *stats, time_t month_start) {
 
 int64_t wf_stats_quota_used(const wf_stats_t *stats, time_t month_start) {
   return (stats->quota_month == month_start) ? stats->quota_used : 0;
+}
+
+int wf_stats_quota_format(const wf_stats_t *stats, char *buffer, size_t size) {
+  int n = snprintf(buffer, size, "%lld %lld\n", (long long)stats->quota_month,
+                   (long long)stats->quota_used);
+  return (n > 0 && (size_t)n < size) ? 0 : -1;
+}
+
+int wf_stats_quota_parse(wf_stats_t *stats, const char *line) {
+  long long month = 0;
+  long long used = 0;
+  char rest = '\0';
+  if (line == NULL || sscanf(line, "%lld %lld %c", &month, &used, &rest) != 2 ||
+      month < 0 || used < 0)
+    return -1;
+  stats->quota_month = (time_t)month;
+  stats->quota_used = (int64_t)used;
+  return 0;
 }
 
 int wf_stats_to_metrics(const wf_stats_t *stats, wf_metrics_t *m) {

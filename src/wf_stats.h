@@ -31,6 +31,14 @@ void wf_stats_quota_call(wf_stats_t *stats, time_t month_start);
 /* Calls counted in the month that starts at `month_start`. */
 int64_t wf_stats_quota_used(const wf_stats_t *stats, time_t month_start);
 
+/* The quota count as a line for a state file: "<month start> <used>\n".
+ * Returns 0, or -1 when the buffer is too small. */
+int wf_stats_quota_format(const wf_stats_t *stats, char *buffer, size_t size);
+
+/* Restores the quota count from such a line. Returns 0, or -1 when the
+ * line is not one (the count is then left as it was). */
+int wf_stats_quota_parse(wf_stats_t *stats, const char *line);
+
 /* Appends api_requests and api_errors rows (derive) for every endpoint
  * used so far; an endpoint without errors reads 0 errors. */
 int wf_stats_to_metrics(const wf_stats_t *stats, wf_metrics_t *m);

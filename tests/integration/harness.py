@@ -114,8 +114,12 @@ class Collectd:
     """collectd in the foreground with the workforce plugin, unixsock and a
     log file. `plugin_block` is the text inside <Plugin workforce>."""
 
-    def __init__(self, plugin_block, interval=1, extra=""):
+    def __init__(self, plugin_block, interval=1, extra="", files=None):
         self.dir = tempfile.mkdtemp(prefix="wfcollectd-")
+        # Files to find in BaseDir at start-up, e.g. a saved quota count.
+        for name, content in (files or {}).items():
+            with open(os.path.join(self.dir, name), "w", encoding="utf-8") as f:
+                f.write(content)
         self.socket = os.path.join(self.dir, "sock")
         self.log = os.path.join(self.dir, "collectd.log")
         self.conf = os.path.join(self.dir, "collectd.conf")

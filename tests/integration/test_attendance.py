@@ -2,6 +2,7 @@
 """Integration: check-ins and sign-ins, DingTalk and Feishu, in the real
 collectd against the simulator's ground truth."""
 
+import datetime
 import os
 import sys
 import time
@@ -152,6 +153,49 @@ class DingTalkSigninsAndQuota(unittest.TestCase):
         finally:
             cd.cleanup()
             sim.stop()
+
+
+def month_start(now, offset=8 * 3600):
+    """Start of the calendar month of `now` at `offset`, as epoch seconds."""
+    local = datetime.datetime.fromtimestamp(now + offset, datetime.timezone.utc)
+    first = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    return int(first.timestamp()) - offset
+
+
+class QuotaSurvivesRestart(unittest.TestCase):
+    """api_quota_used counts the calls of the month before collectd started,
+    from the count it saved in BaseDir; a count of another month is not
+    carried over."""
+
+    def run_with_saved(self, saved_month, saved_used):
+        sim = Simulator("--employees", "60", "--seed", "14")
+        cd = Collectd(dingtalk_block("acme", sim, extra='    Collect "attendance"\n'
+                                                         '    Interval 3'),
+                      files={"workforce-acme.quota": "%d %d\n" % (saved_month, saved_used)})
+        try:
+            start = month_start(time.time())
+            expected = saved_used if saved_month == start else 0
+            def quota_matches():
+                new = sim.truth()["quota_used"]
+                return new > 0 and cd.getval("workforce-acme/api_quota_used") == expected + new
+            wait_for(quota_matches, what="api_quota_used = saved count + new calls")
+
+            def saved():
+                with open(os.path.join(cd.dir, "workforce-acme.quota"), encoding="ascii") as f:
+                    month, used = (int(x) for x in f.read().split())
+                return (month, used) if used == expected + sim.truth()["quota_used"] else None
+            month, _ = wait_for(saved, what="the saved count")
+            self.assertEqual(month, start)
+        finally:
+            cd.cleanup()
+            sim.stop()
+
+    def test_count_of_this_month_carries_over(self):
+        self.run_with_saved(month_start(time.time()), 4000)
+
+    def test_count_of_last_month_does_not(self):
+        this_month = month_start(time.time())
+        self.run_with_saved(month_start(this_month - 86400), 4000)
 
 
 class FeishuAttendance(unittest.TestCase):
