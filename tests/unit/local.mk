@@ -61,7 +61,8 @@ unit_test_programs += \
 check_PROGRAMS += $(unit_test_programs)
 TESTS += $(unit_test_programs)
 
-unit_test_headers = tests/unit/unittest.h tests/unit/unittest_decls.h
+unit_test_headers = tests/unit/unittest.h tests/unit/unittest_decls.h \
+	tests/unit/unittest_json.h
 unit_cppflags = $(AM_CPPFLAGS) -DWF_UNIT_TEST -I$(top_srcdir)/src
 unit_cflags = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 

@@ -7,6 +7,7 @@
  * does next, one cmocka test per answer.
  **/
 #include "unittest.h"
+#include "unittest_json.h"
 
 #include "unittest_decls.h"
 #include "wf_agg.h"
@@ -56,20 +57,9 @@ static int teardown(void **state) {
   return 0;
 }
 
-/* Parses tests/data/<name> with wf_json_parse into f->answer, replacing
- * the previous answer. Fails the test when it is not valid JSON. */
+/* Parses tests/data/<name> into f->answer, replacing the previous one. */
 static json_object *load(fixture_t *f, const char *name) {
-  char path[1024];
-  snprintf(path, sizeof(path), "%s/%s", WF_TEST_DATA_DIR, name);
-  size_t size = 0;
-  char *text = unittest_read_file(path, &size);
-  char error[128] = "";
-  json_object_put(f->answer);
-  f->answer = wf_json_parse(text, size, error, sizeof(error));
-  free(text);
-  if (f->answer == NULL)
-    fail_msg("%s: %s", name, error);
-  return f->answer;
+  return unittest_load_json(&f->answer, name);
 }
 
 /* Parses f->answer as one user_tasks/query answer for TODAY. */
