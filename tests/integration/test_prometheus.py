@@ -467,6 +467,30 @@ class DashboardAndRules(unittest.TestCase):
 
     # -- (b) the rules ------------------------------------------------------------
 
+    def test_a3_chinese_names_intact(self):
+        """Template and leave type names read from the platform (日报, 年假)
+        come out of write_prometheus, and Prometheus, as they are."""
+        def exposed():
+            text = self.exposition() or ""
+            return 'type="日报"' in text and 'type="年假"' in text and text
+        text = wait_for(exposed, timeout=60, what="日报 and 年假 in write_prometheus")
+        line = [ln for ln in text.splitlines()
+                if ln.startswith("collectd_workforce_reports_today{") and 'type="日报"' in ln
+                and 'workforce="acme-hr"' in ln]
+        self.assertEqual(len(line), 1, line)
+
+        # Reports keep coming in as the simulated day goes on: compare with
+        # the truth of the moment until they agree.
+        def queried():
+            status, result, error = self.prom.query(
+                'collectd_workforce_reports_today{workforce="acme-hr",type="日报"}')
+            want = float(self.sim.truth("hrkey")["reports_today"]["日报"])
+            return (status == "success" and result
+                    and float(result[0]["value"][1]) == want and result)
+        result = wait_for(queried, timeout=60,
+                          what="日报 through Prometheus's API, equal to the truth")
+        self.assertEqual(result[0]["metric"]["type"], "日报")
+
     def test_b_rule_expressions_evaluate(self):
         rules = self.shipped_rules()
         with open(RULES, encoding="utf-8") as f:
