@@ -36,8 +36,6 @@ int wf_http_global_init(void) {
   return (curl_global_init(CURL_GLOBAL_ALL) == CURLE_OK) ? 0 : -1;
 }
 
-void wf_http_global_cleanup(void) { curl_global_cleanup(); }
-
 /* Duplicates an optional string; NULL and "" both give NULL. */
 static char *dup_optional(const char *s) {
   return (s != NULL && s[0] != '\0') ? strdup(s) : NULL;

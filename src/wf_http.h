@@ -45,9 +45,12 @@ typedef struct {
 
 typedef struct wf_http_s wf_http_t;
 
-/* Initialises libcurl. Call once, while collectd is single threaded. */
+/* Initialises libcurl. Call once, while collectd is single threaded.
+ * There is no matching cleanup: collectd frees the accounts, and with them
+ * their libcurl handles, after the plugin's shutdown callback has run, and
+ * curl_global_cleanup must not come before them. The process ends soon
+ * after anyway. */
 int wf_http_global_init(void);
-void wf_http_global_cleanup(void);
 
 /* Creates a client; the options are copied. Returns NULL without memory. */
 wf_http_t *wf_http_create(const wf_http_options_t *options);
