@@ -232,6 +232,54 @@ class FailingPlatform(unittest.TestCase):
             sim.stop()
 
 
+class HostileServer(unittest.TestCase):
+    """Answers that are too large, not JSON, cut short, dropped or too slow
+    fail their collector cleanly: collectd stays up, logs the cause, and the
+    values come back when the platform does."""
+
+    def test_hostile_answers(self):
+        sim = Simulator("--employees", "80", "--seed", "9")
+        cd = Collectd(dingtalk_block("acme", sim, extra="    MaxResponseSize 65536\n"
+                                                         "    Timeout 1"))
+        try:
+            wait_for(lambda: matches_truth(cd, sim, "acme"), what="first values")
+            faults = [
+                ({"endpoint": "queryonjob", "kind": "huge", "bytes": 8000000, "count": 1},
+                 "answer too large"),
+                ({"endpoint": "empLeaveRecords", "kind": "garbage", "count": 1},
+                 "answer is not JSON"),
+                ({"endpoint": "querypreentry", "kind": "truncated", "count": 1},
+                 "not complete JSON"),
+                # libcurl itself retries a request whose reused connection
+                # was closed unanswered: enough drops to outlast both.
+                ({"endpoint": "queryonjob", "kind": "drop", "count": 10},
+                 "platform unreachable"),
+                ({"endpoint": "empLeaveRecords", "kind": "delay", "seconds": 2.5, "count": 3},
+                 "timed out"),
+            ]
+            for fault, cause in faults:
+                # One failure streak at a time: each fault must start its
+                # own, so wait for the collector to have recovered first.
+                collector = ("departures" if fault["endpoint"] == "empLeaveRecords"
+                             else "headcount")
+                recovered = "collector %s works again" % collector
+                before = cd.read_log().count(recovered)
+                sim.post("/_sim/fault", fault)
+                wait_for(lambda: cause in cd.read_log(), timeout=30,
+                         what="%s in the log" % cause)
+                self.assertIsNone(cd.proc.poll(), "collectd is still running")
+                wait_for(lambda: cd.read_log().count(recovered) > before, timeout=30,
+                         what="%s after %s" % (recovered, fault["kind"]))
+            wait_for(lambda: matches_truth(cd, sim, "acme"), timeout=30,
+                     what="values equal to the truth at the end")
+            with open("/proc/%d/status" % cd.proc.pid, encoding="ascii") as f:
+                rss = [int(line.split()[1]) for line in f if line.startswith("VmRSS:")][0]
+            self.assertLess(rss, 64 * 1024, "an 8 MB answer did not stay in memory")
+        finally:
+            cd.cleanup()
+            sim.stop()
+
+
 if __name__ == "__main__":
     harness.require_tools()
     unittest.main(verbosity=2)
