@@ -58,6 +58,26 @@ def wait_for(predicate, timeout=20.0, interval=0.1, what="condition"):
                          % (timeout, what, last))
 
 
+def read_text(path):
+    """A text file's content, or "" while it does not exist."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return f.read()
+    except FileNotFoundError:
+        return ""
+
+
+def stop_process(proc, timeout):
+    """Terminates a child process, killing it after `timeout` seconds."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
 class Simulator:
     """The platform simulator in a child process."""
 
@@ -98,13 +118,7 @@ class Simulator:
         return self.get("/_sim/violations")
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc, 10)
         if self.proc.stdout:
             self.proc.stdout.close()
         shutil.rmtree(self.tmp, ignore_errors=True)
@@ -232,30 +246,17 @@ LoadPlugin workforce
         return float(lines[-1].split(",")[1]) if lines else None
 
     def read_log(self):
-        try:
-            with open(self.log, encoding="utf-8", errors="replace") as f:
-                return f.read()
-        except FileNotFoundError:
-            return ""
+        return read_text(self.log)
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc, 20)
         self.stderr.close()
 
     def cleanup(self):
         """Stops collectd and removes its files; under WF_VALGRIND, fails
         when memcheck reported anything."""
         self.stop()
-        report = ""
-        if self.valgrind_log and os.path.exists(self.valgrind_log):
-            with open(self.valgrind_log, encoding="utf-8", errors="replace") as f:
-                report = f.read()
+        report = read_text(self.valgrind_log) if self.valgrind_log else ""
         shutil.rmtree(self.dir, ignore_errors=True)
         if report.strip():
             raise AssertionError("valgrind reported:\n" + report)
