@@ -179,10 +179,20 @@ LoadPlugin workforce
                    "--errors-for-leak-kinds=definite", "--show-leak-kinds=definite",
                    "--log-file=" + self.valgrind_log] + cmd
         self.proc = subprocess.Popen(cmd, stdout=self.stderr, stderr=self.stderr)
-        wait_for(lambda: os.path.exists(self.socket) or self.proc.poll() is not None,
+        # The socket file appears before collectd listens on it: ready is
+        # when a command is answered.
+        wait_for(lambda: self.answers() or self.proc.poll() is not None,
                  timeout=60, what="collectd's unixsock socket")
         if self.proc.poll() is not None:
             raise RuntimeError("collectd exited: " + self.read_log())
+
+    def answers(self):
+        """True when collectd answers on its unixsock socket."""
+        try:
+            self.command("LISTVAL")
+            return True
+        except OSError:
+            return False
 
     def command(self, line):
         """Sends one unixsock command; returns (status, lines)."""
