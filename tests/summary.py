@@ -22,17 +22,17 @@ def count(text):
         found = True
     for m in re.finditer(r"^\[  SKIPPED \] (\d+) test", text, re.M):
         skipped += int(m.group(1))
-    ran = re.search(r"^Ran (\d+) tests? in", text, re.M)
-    if ran:
+    # unittest: one "Ran N tests" per program run, then OK or FAILED (...).
+    for ran in re.finditer(r"^Ran (\d+) tests? in .*\n+(OK|FAILED)(?: \((.*)\))?$",
+                           text, re.M):
         found = True
         total = int(ran.group(1))
-        bad = 0
-        verdict = re.search(r"^FAILED \((.*)\)", text, re.M)
-        if verdict:
-            for key in ("failures", "errors"):
-                m = re.search(key + r"=(\d+)", verdict.group(1))
-                bad += int(m.group(1)) if m else 0
-        m = re.search(r"skipped=(\d+)", text)
+        detail = ran.group(3) or ""
+        bad = skip = 0
+        for key in ("failures", "errors"):
+            m = re.search(key + r"=(\d+)", detail)
+            bad += int(m.group(1)) if m else 0
+        m = re.search(r"skipped=(\d+)", detail)
         skip = int(m.group(1)) if m else 0
         passed += total - bad - skip
         failed += bad

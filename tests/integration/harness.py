@@ -227,6 +227,18 @@ LoadPlugin workforce
             return None
         return float(lines[0].split("=", 1)[1])
 
+    def wait_polls(self, ident, polls, what=None):
+        """Waits until the value `ident` ("workforce-acme/data_age-departures")
+        has been dispatched `polls` more times: progress counted in polls,
+        not seconds, holds however slowly the daemon runs."""
+        seen = {self.listval().get(ident)}
+
+        def advanced():
+            seen.add(self.listval().get(ident))
+            seen.discard(None)
+            return len(seen) > polls
+        wait_for(advanced, what=what or "%d more polls of %s" % (polls, ident))
+
     def values(self, account, type_):
         """{instance: value} of one type of one account."""
         prefix = "workforce-%s/%s" % (account, type_)

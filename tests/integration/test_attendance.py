@@ -143,7 +143,7 @@ class DingTalkSigninsAndQuota(unittest.TestCase):
                      and "collector attendance rests for" in cd.read_log(),
                      what="both counted collectors resting")
             mark = sim.requests()[-1]["seq"]
-            time.sleep(9)  # two more polls
+            cd.wait_polls("workforce-acme/data_age-departures", 2)
             later = sim.requests(mark)
             self.assertEqual([r for r in later if r["endpoint"] in ("listRecord", "checkinRecord")],
                              [], "no counted call after the quota ran out")
