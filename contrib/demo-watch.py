@@ -10,6 +10,7 @@ import os
 import socket
 import sys
 import time
+import unicodedata
 
 
 def command(path, line):
@@ -42,6 +43,13 @@ def snapshot(path):
     return values
 
 
+def pad(text, width):
+    """`text` left-aligned in `width` terminal columns: Chinese template and
+    leave type names take two columns a character."""
+    columns = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return text + " " * max(width - columns, 0)
+
+
 def show(values):
     """Prints one block per account and type. Counters (api_requests,
     api_errors) show as rates per second, as collectd's GETVAL gives them."""
@@ -49,7 +57,7 @@ def show(values):
     last = None
     for (account, type_, instance), value in sorted(values.items()):
         if (account, type_) != last:
-            print("%-10s %-18s" % (account, type_), end="")
+            print("%s %s" % (pad(account, 10), pad(type_, 18)), end="")
             last = (account, type_)
         else:
             print("%-29s" % "", end="")
@@ -59,7 +67,7 @@ def show(values):
             shown = "%d" % value
         else:
             shown = "%.3f" % value
-        print(" %-16s %s" % (instance or "-", shown))
+        print(" %s %s" % (pad(instance or "-", 16), shown))
     sys.stdout.flush()
 
 
