@@ -2,15 +2,21 @@
 """Prints what collectd holds of the workforce plugin, read through its
 unixsock plugin, and the new lines of its log, every few seconds.
 
-Usage: demo-watch.py --socket PATH --log PATH [--seconds N] [--every S]
+Usage: demo-watch.py --socket PATH --log PATH [--robots URL]
+                     [--seconds N] [--every S]
+
+--robots names the simulator: the messages its group robots received are
+printed too, each with whether its signature checked out.
 """
 
 import argparse
+import json
 import os
 import socket
 import sys
 import time
 import unicodedata
+import urllib.request
 
 
 def command(path, line):
@@ -71,16 +77,33 @@ def show(values):
     sys.stdout.flush()
 
 
+def robot_messages(simulator, seen):
+    """Prints the robot messages the simulator received since the last call;
+    returns how many it holds now."""
+    with urllib.request.urlopen(simulator + "/_sim/robot_messages", timeout=5) as r:
+        messages = json.loads(r.read().decode("utf-8"))
+    for m in messages[seen:]:
+        signed = "signature ok" if m.get("signature_ok") else "signature WRONG"
+        # The message is the first line that is neither a heading nor a list.
+        lines = [line for line in (m.get("text") or "").splitlines()
+                 if line.strip() and not line.startswith(("#", "-"))]
+        print("robot (%s, %s): %s %s" % (m.get("platform"), signed, m.get("title") or "",
+                                         lines[0] if lines else ""))
+    return len(messages)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--socket", required=True)
     parser.add_argument("--log", required=True)
+    parser.add_argument("--robots", help="the simulator's URL")
     parser.add_argument("--seconds", type=float, default=0)
     parser.add_argument("--every", type=float, default=5)
     args = parser.parse_args()
 
     deadline = time.monotonic() + args.seconds if args.seconds > 0 else None
     offset = 0
+    robots_seen = 0
     while deadline is None or time.monotonic() < deadline:
         time.sleep(args.every)
         if os.path.exists(args.log):
@@ -90,6 +113,11 @@ def main():
                     if "workforce" in line or "Notification" in line:
                         print("log: " + line.rstrip())
                 offset = f.tell()
+        if args.robots:
+            try:
+                robots_seen = robot_messages(args.robots, robots_seen)
+            except (OSError, ValueError) as e:
+                print("simulator not answering: %s" % e)
         try:
             show(snapshot(args.socket))
         except OSError as e:

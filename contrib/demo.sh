@@ -120,4 +120,5 @@ collectd_pid=$!
 echo "collectd: $work/collectd.conf"
 
 python3 contrib/demo-watch.py --socket "$work/collectd.sock" \
-  --log "$work/collectd.log" --seconds "${DEMO_SECONDS:-0}"
+  --log "$work/collectd.log" --robots "http://127.0.0.1:$port" \
+  --seconds "${DEMO_SECONDS:-0}"
