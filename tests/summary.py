@@ -22,6 +22,10 @@ def count(text):
         found = True
     for m in re.finditer(r"^\[  SKIPPED \] (\d+) test", text, re.M):
         skipped += int(m.group(1))
+    # tests/fuzz/replay: one case, passed when it got to the end.
+    if re.search(r"^replayed \d+ inputs through the answer readers$", text, re.M):
+        found = True
+        passed += 1
     # unittest: one "Ran N tests" per program run, then OK or FAILED (...).
     for ran in re.finditer(r"^Ran (\d+) tests? in .*\n+(OK|FAILED)(?: \((.*)\))?$",
                            text, re.M):

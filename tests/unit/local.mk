@@ -150,7 +150,7 @@ endif
 
 # `make check-valgrind`: every unit test under valgrind; fails when one
 # fails or leaks. Each run's output is kept in tests/unit/<test>.valgrind.log.
-check-valgrind: $(unit_test_programs)
+check-valgrind: $(unit_test_programs) tests/fuzz/replay
 	@if test -z "$(unit_test_programs)"; then \
 	  echo "check-valgrind: the unit tests need cmocka (libcmocka-dev)"; \
 	  exit 1; \
@@ -160,7 +160,7 @@ check-valgrind: $(unit_test_programs)
 	  exit 1; \
 	fi; \
 	failed=0; \
-	for t in $(unit_test_programs); do \
+	for t in $(unit_test_programs) tests/fuzz/replay; do \
 	  if $(LIBTOOL) --mode=execute $(VALGRIND) --leak-check=full \
 	      --errors-for-leak-kinds=definite,indirect --error-exitcode=1 \
 	      ./$$t >$$t.valgrind.log 2>&1; then \
@@ -174,4 +174,4 @@ check-valgrind: $(unit_test_programs)
 	done; \
 	exit $$failed
 .PHONY: check-valgrind
-CLEANFILES += tests/unit/*.valgrind.log
+CLEANFILES += tests/unit/*.valgrind.log tests/fuzz/*.valgrind.log
