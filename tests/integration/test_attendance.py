@@ -101,7 +101,7 @@ class DingTalkAttendanceAtScale(unittest.TestCase):
             self.assertGreater(polls, 0)
             self.assertEqual(sim.violations(), [])
             log = cd.read_log()
-            for value in truth["names"] + truth.get("personal", []):
+            for value in truth["names"] + truth["personal"]:
                 self.assertNotIn(value, log)
         finally:
             cd.cleanup()

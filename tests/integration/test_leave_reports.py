@@ -149,7 +149,7 @@ class LeaveReportsAnnouncements(unittest.TestCase):
         self.assertEqual(self.sim.violations(), [])
         log = self.cd.read_log()
         truth = self.sim.truth()
-        for value in truth["names"] + truth.get("personal", []):
+        for value in truth["names"] + truth["personal"]:
             self.assertNotIn(value, log)
         self.assertFalse(re.search(r"collector \w+ failed", log), log[-2000:])
 
