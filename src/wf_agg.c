@@ -257,3 +257,11 @@ int wf_decimal_parse(const char *text, int64_t *millionths) {
   *millionths = sign * (whole * WF_DECIMAL_SCALE + fraction);
   return 0;
 }
+
+int wf_sum_add(int64_t *sum, int64_t n) {
+  int64_t result;
+  if (__builtin_add_overflow(*sum, n, &result))
+    return -1;
+  *sum = result;
+  return 0;
+}

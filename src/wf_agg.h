@@ -138,4 +138,9 @@ void wf_leave_free(wf_leave_t *l);
  * larger than 10^12. */
 int wf_decimal_parse(const char *text, int64_t *millionths);
 
+/* Adds `n` to `*sum`. Returns 0, or -1 with `*sum` left alone when the
+ * result would not fit in 64 bits: a sum of values read from answers must
+ * not overflow, however large the answer makes them. */
+int wf_sum_add(int64_t *sum, int64_t n);
+
 #endif /* WF_AGG_H */

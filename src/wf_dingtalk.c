@@ -1069,15 +1069,20 @@ static int dt_announcement_ids(wf_client_t *c, time_t from, time_t now,
     json_object *result = wf_json_array(answer, "result");
     size_t n = (result != NULL) ? json_object_array_length(result) : 0;
     bool repeated = false;
-    for (size_t i = 0; i < n; i++) {
+    bool nomem = false;
+    for (size_t i = 0; i < n && !nomem; i++) {
       json_object *id = json_object_array_get_idx(result, i);
       if (!json_object_is_type(id, json_type_string))
         continue;
       for (size_t j = 0; j < ids->count && !repeated; j++)
         repeated = strcmp(ids->items[j], json_object_get_string(id)) == 0;
-      wf_strlist_add(ids, json_object_get_string(id));
+      nomem = wf_strlist_add(ids, json_object_get_string(id)) != 0;
     }
     json_object_put(answer);
+    if (nomem) {
+      wf_error_set(err, WF_ERR_NOMEM, "blackboardList", "out of memory");
+      goto out;
+    }
     if (result == NULL) {
       wf_error_set(err, WF_ERR_BAD_ANSWER, "blackboardList",
                    "answer has no result list");
@@ -1131,15 +1136,15 @@ int wf_dingtalk_announcements(wf_client_t *c, time_t now, wf_metrics_t *out,
       goto out;
     int64_t count;
     json_object *result = wf_json_object(answer, "result");
-    bool ok = wf_json_int64(result, "unread_count", &count);
+    bool ok = wf_json_int64(result, "unread_count", &count) && count >= 0 &&
+              wf_sum_add(&unread, count) == 0;
     json_object_put(answer);
     if (!ok) {
       wf_error_set(err, WF_ERR_BAD_ANSWER, "blackboardGet",
-                   "answer has no result.unread_count");
+                   "answer has no usable result.unread_count");
       wf_stats_error(c->stats, "blackboardGet");
       goto out;
     }
-    unread += count;
   }
   if (wf_metrics_add_gauge(out, "announcement_unread", NULL, (double)unread) !=
       0) {

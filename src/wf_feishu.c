@@ -299,14 +299,15 @@ UNITTEST int fs_parse_expiry(json_object *answer, int64_t *days, int64_t *hours,
       return -1;
     }
     wf_json_int64(record, "granting_unit", &unit);
-    if (unit == 1) {
-      *days += left;
-    } else if (unit == 2) {
-      *hours += left;
-    } else {
+    if (unit != 1 && unit != 2) {
       wf_error_set(err, WF_ERR_BAD_ANSWER, "leaveExpiry",
                    "granting_unit %lld is neither days (1) nor hours (2)",
                    (long long)unit);
+      return -1;
+    }
+    if (wf_sum_add((unit == 1) ? days : hours, left) != 0) {
+      wf_error_set(err, WF_ERR_BAD_ANSWER, "leaveExpiry",
+                   "left_granting_quantity adds up beyond any leave");
       return -1;
     }
   }

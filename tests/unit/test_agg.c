@@ -825,6 +825,27 @@ static void test_decimal_sum_is_exact(void **state) {
   assert_int_equal(sum, 999999);
 }
 
+/* Sums of values read from answers stop at the edge of 64 bits instead of
+ * overflowing; the sum is left as it was. */
+static void test_sum_add_refuses_overflow(void **state) {
+  (void)state;
+  int64_t sum = 5;
+  assert_int_equal(wf_sum_add(&sum, 7), 0);
+  assert_int_equal(sum, 12);
+  assert_int_equal(wf_sum_add(&sum, -20), 0);
+  assert_int_equal(sum, -8);
+
+  sum = INT64_MAX - 1;
+  assert_int_equal(wf_sum_add(&sum, 1), 0);
+  assert_int_equal(sum, INT64_MAX);
+  assert_int_equal(wf_sum_add(&sum, 1), -1);
+  assert_int_equal(sum, INT64_MAX);
+
+  sum = INT64_MIN;
+  assert_int_equal(wf_sum_add(&sum, -1), -1);
+  assert_int_equal(sum, INT64_MIN);
+}
+
 #define DINGTALK_TEST(f)                                                       \
   cmocka_unit_test_setup_teardown(f, setup_dingtalk, teardown)
 #define FEISHU_TEST(f)                                                         \
@@ -895,6 +916,7 @@ int main(void) {
       cmocka_unit_test(test_decimal_parse_accepts),
       cmocka_unit_test(test_decimal_parse_refuses),
       cmocka_unit_test(test_decimal_sum_is_exact),
+      cmocka_unit_test(test_sum_add_refuses_overflow),
   };
   return cmocka_run_group_tests_name("wf_agg", tests, NULL, NULL);
 }

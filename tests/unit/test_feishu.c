@@ -318,6 +318,34 @@ static void test_expiry_non_decimal_quantity_refused(void **state) {
   }
 }
 
+/* Ten grants of the largest quantity a decimal may have add up beyond 64
+ * bits: the answer is refused rather than the sum wrapping round. */
+static void test_expiry_sum_overflow_refused(void **state) {
+  fixture_t *f = *state;
+  char text[2048];
+  size_t used = (size_t)snprintf(text, sizeof(text),
+                                 "{\"code\":0,\"data\":{\"records\":[");
+  for (int i = 0; i < 10; i++)
+    used += (size_t)snprintf(text + used, sizeof(text) - used,
+                             "%s{\"granting_unit\":1,"
+                             "\"left_granting_quantity\":\"1000000000000\"}",
+                             i ? "," : "");
+  snprintf(text + used, sizeof(text) - used, "]}}");
+  char error[128] = "";
+  json_object_put(f->answer);
+  f->answer = wf_json_parse(text, strlen(text), error, sizeof(error));
+  assert_non_null(f->answer);
+
+  int64_t days = 0;
+  int64_t hours = 0;
+  wf_error_clear(&f->err);
+  assert_int_equal(fs_parse_expiry(f->answer, &days, &hours, &f->err), -1);
+  assert_int_equal(f->err.kind, WF_ERR_BAD_ANSWER);
+  assert_non_null(strstr(f->err.detail, "adds up"));
+  assert_true(days > 0);
+  assert_int_equal(hours, 0);
+}
+
 static void test_expiry_without_data(void **state) {
   fixture_t *f = *state;
   int64_t days = 7;
@@ -442,6 +470,7 @@ int main(void) {
       PARSER_TEST(test_expiry_empty_records),
       PARSER_TEST(test_expiry_unknown_unit_refused),
       PARSER_TEST(test_expiry_non_decimal_quantity_refused),
+      PARSER_TEST(test_expiry_sum_overflow_refused),
       PARSER_TEST(test_expiry_without_data),
   };
 
