@@ -890,11 +890,11 @@ int wf_dingtalk_unread_reports(wf_client_t *c, const wf_pairs_t *readers,
                 &answer, err) != 0)
       return -1;
     int64_t count;
-    bool ok = wf_json_int64(answer, "count", &count);
+    bool ok = wf_json_int64(answer, "count", &count) && count >= 0;
     json_object_put(answer);
     if (!ok) {
       wf_error_set(err, WF_ERR_BAD_ANSWER, "reportUnread",
-                   "answer has no count");
+                   "answer has no usable count");
       wf_stats_error(c->stats, "reportUnread");
       return -1;
     }
