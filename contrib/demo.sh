@@ -73,6 +73,7 @@ LoadPlugin logfile
 LoadPlugin unixsock
 <Plugin unixsock>
   SocketFile "$work/collectd.sock"
+  SocketGroup "$(id -gn)"
 </Plugin>
 PluginDir "$top"
 LoadPlugin workforce

@@ -6,6 +6,7 @@ daemon, started in the foreground with the plugin from the build
 directory, and read through its own unixsock plugin and log file.
 """
 
+import grp
 import json
 import os
 import re
@@ -155,6 +156,7 @@ LoadPlugin logfile
 LoadPlugin unixsock
 <Plugin unixsock>
   SocketFile "{self.socket}"
+  SocketGroup "{grp.getgrgid(os.getgid()).gr_name}"
 </Plugin>
 LoadPlugin csv
 <Plugin csv>
