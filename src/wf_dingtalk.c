@@ -878,6 +878,18 @@ int wf_dingtalk_leave(wf_client_t *c, time_t now, const wf_pairs_t *types,
   return status;
 }
 
+/* Reads a report/getunreadcount answer. Returns 0, or -1 with `err`
+ * filled. */
+UNITTEST int dt_parse_unread_count(json_object *answer, int64_t *count,
+                                   wf_error_t *err) {
+  if (!wf_json_int64(answer, "count", count) || *count < 0) {
+    wf_error_set(err, WF_ERR_BAD_ANSWER, "reportUnread",
+                 "answer has no usable count");
+    return -1;
+  }
+  return 0;
+}
+
 int wf_dingtalk_unread_reports(wf_client_t *c, const wf_pairs_t *readers,
                                wf_metrics_t *out, wf_error_t *err) {
   for (size_t i = 0; i < readers->count; i++) {
@@ -889,12 +901,10 @@ int wf_dingtalk_unread_reports(wf_client_t *c, const wf_pairs_t *readers,
     if (dt_post(c, "reportUnread", "/topapi/report/getunreadcount", request,
                 &answer, err) != 0)
       return -1;
-    int64_t count;
-    bool ok = wf_json_int64(answer, "count", &count) && count >= 0;
+    int64_t count = 0;
+    int parsed = dt_parse_unread_count(answer, &count, err);
     json_object_put(answer);
-    if (!ok) {
-      wf_error_set(err, WF_ERR_BAD_ANSWER, "reportUnread",
-                   "answer has no usable count");
+    if (parsed != 0) {
       wf_stats_error(c->stats, "reportUnread");
       return -1;
     }
@@ -1031,6 +1041,49 @@ int wf_dingtalk_report_templates(wf_client_t *c, wf_strlist_t *names,
   return dt_read_list(c, &list, err);
 }
 
+/* Reads one blackboard/listids page: appends its ids to `ids` and sets
+ * `*count` to the number of ids on the page and `*repeated` when one of
+ * them was there before. Returns 0, or -1 with `err` filled. */
+UNITTEST int dt_parse_announcement_ids(json_object *answer, wf_strlist_t *ids,
+                                       size_t *count, bool *repeated,
+                                       wf_error_t *err) {
+  json_object *result = wf_json_array(answer, "result");
+  if (result == NULL) {
+    wf_error_set(err, WF_ERR_BAD_ANSWER, "blackboardList",
+                 "answer has no result list");
+    return -1;
+  }
+  *count = json_object_array_length(result);
+  *repeated = false;
+  for (size_t i = 0; i < *count; i++) {
+    json_object *id = json_object_array_get_idx(result, i);
+    if (!json_object_is_type(id, json_type_string))
+      continue;
+    for (size_t j = 0; j < ids->count && !*repeated; j++)
+      *repeated = strcmp(ids->items[j], json_object_get_string(id)) == 0;
+    if (wf_strlist_add(ids, json_object_get_string(id)) != 0) {
+      wf_error_set(err, WF_ERR_NOMEM, "blackboardList", "out of memory");
+      return -1;
+    }
+  }
+  return 0;
+}
+
+/* Reads a blackboard/get answer: adds its result.unread_count to
+ * `*unread`. Returns 0, or -1 with `err` filled. */
+UNITTEST int dt_parse_announcement(json_object *answer, int64_t *unread,
+                                   wf_error_t *err) {
+  int64_t count;
+  json_object *result = wf_json_object(answer, "result");
+  if (!wf_json_int64(result, "unread_count", &count) || count < 0 ||
+      wf_sum_add(unread, count) != 0) {
+    wf_error_set(err, WF_ERR_BAD_ANSWER, "blackboardGet",
+                 "answer has no usable result.unread_count");
+    return -1;
+  }
+  return 0;
+}
+
 /* Reads every page of announcement ids created since `from`. */
 static int dt_announcement_ids(wf_client_t *c, time_t from, time_t now,
                                wf_strlist_t *ids, wf_error_t *err) {
@@ -1066,26 +1119,11 @@ static int dt_announcement_ids(wf_client_t *c, time_t from, time_t now,
     if (dt_post(c, "blackboardList", "/topapi/blackboard/listids", request,
                 &answer, err) != 0)
       goto out;
-    json_object *result = wf_json_array(answer, "result");
-    size_t n = (result != NULL) ? json_object_array_length(result) : 0;
+    size_t n = 0;
     bool repeated = false;
-    bool nomem = false;
-    for (size_t i = 0; i < n && !nomem; i++) {
-      json_object *id = json_object_array_get_idx(result, i);
-      if (!json_object_is_type(id, json_type_string))
-        continue;
-      for (size_t j = 0; j < ids->count && !repeated; j++)
-        repeated = strcmp(ids->items[j], json_object_get_string(id)) == 0;
-      nomem = wf_strlist_add(ids, json_object_get_string(id)) != 0;
-    }
+    int parsed = dt_parse_announcement_ids(answer, ids, &n, &repeated, err);
     json_object_put(answer);
-    if (nomem) {
-      wf_error_set(err, WF_ERR_NOMEM, "blackboardList", "out of memory");
-      goto out;
-    }
-    if (result == NULL) {
-      wf_error_set(err, WF_ERR_BAD_ANSWER, "blackboardList",
-                   "answer has no result list");
+    if (parsed != 0) {
       wf_stats_error(c->stats, "blackboardList");
       goto out;
     }
@@ -1134,14 +1172,9 @@ int wf_dingtalk_announcements(wf_client_t *c, time_t now, wf_metrics_t *out,
     if (dt_post(c, "blackboardGet", "/topapi/blackboard/get", request, &answer,
                 err) != 0)
       goto out;
-    int64_t count;
-    json_object *result = wf_json_object(answer, "result");
-    bool ok = wf_json_int64(result, "unread_count", &count) && count >= 0 &&
-              wf_sum_add(&unread, count) == 0;
+    int parsed = dt_parse_announcement(answer, &unread, err);
     json_object_put(answer);
-    if (!ok) {
-      wf_error_set(err, WF_ERR_BAD_ANSWER, "blackboardGet",
-                   "answer has no usable result.unread_count");
+    if (parsed != 0) {
       wf_stats_error(c->stats, "blackboardGet");
       goto out;
     }

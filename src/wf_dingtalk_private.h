@@ -43,6 +43,11 @@ int dt_parse_template_page(json_object *answer, wf_strlist_t *names, char *next,
 int dt_parse_id_page(json_object *answer, const char *endpoint,
                      wf_strlist_t *ids, char *next, size_t next_size,
                      wf_error_t *err);
+int dt_parse_unread_count(json_object *answer, int64_t *count, wf_error_t *err);
+int dt_parse_announcement_ids(json_object *answer, wf_strlist_t *ids,
+                              size_t *count, bool *repeated, wf_error_t *err);
+int dt_parse_announcement(json_object *answer, int64_t *unread,
+                          wf_error_t *err);
 #endif
 
 #endif /* WF_DINGTALK_PRIVATE_H */

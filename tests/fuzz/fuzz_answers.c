@@ -31,6 +31,9 @@ typedef enum {
   READ_DT_REPORT_PAGE,
   READ_DT_TEMPLATE_PAGE,
   READ_DT_ID_PAGE,
+  READ_DT_UNREAD_COUNT,
+  READ_DT_ANNOUNCEMENT_IDS,
+  READ_DT_ANNOUNCEMENT,
   READ_FS_USER_TASKS,
   READ_FS_EXPIRY,
   READ_COUNT
@@ -101,6 +104,27 @@ static void read_dingtalk(reader_t reader, json_object *answer) {
                            &err);
     wf_strlist_sort_unique(&ids);
     wf_strlist_free(&ids);
+    break;
+  }
+  case READ_DT_UNREAD_COUNT: {
+    int64_t count = 0;
+    (void)dt_parse_unread_count(answer, &count, &err);
+    break;
+  }
+  case READ_DT_ANNOUNCEMENT_IDS: {
+    wf_strlist_t ids = {0};
+    size_t count = 0;
+    bool repeated = false;
+    /* Twice, as two pages: the second repeats every id of the first. */
+    if (dt_parse_announcement_ids(answer, &ids, &count, &repeated, &err) == 0)
+      (void)dt_parse_announcement_ids(answer, &ids, &count, &repeated, &err);
+    wf_strlist_free(&ids);
+    break;
+  }
+  case READ_DT_ANNOUNCEMENT: {
+    int64_t unread = INT64_MAX / 2;
+    (void)dt_parse_announcement(answer, &unread, &err);
+    (void)dt_parse_announcement(answer, &unread, &err);
     break;
   }
   default:

@@ -42,7 +42,7 @@ tests/fuzz/fuzz_answers: $(fuzz_target_sources)
 fuzz: tests/fuzz/fuzz_answers
 	mkdir -p tests/fuzz/corpus tests/fuzz/seed
 	for f in $(srcdir)/tests/data/*.json; do \
-	  for r in 0 1 2 3 4 5 6 7 8; do \
+	  for r in 0 1 2 3 4 5 6 7 8 9 10 11; do \
 	    { printf "\\$$(printf %03o $$r)"; cat "$$f"; } \
 	      > "tests/fuzz/seed/$$(basename "$$f" .json)-$$r"; \
 	  done; \

@@ -1043,6 +1043,124 @@ static void test_classify_case(void **state) {
     assert_string_not_equal(err.detail, "");
 }
 
+/* ---------------------------------------------------------------------
+ * report/getunreadcount, blackboard/listids and blackboard/get answers.
+ * --------------------------------------------------------------------- */
+
+/* Replaces f->answer with the parsed `text`. */
+static void answer(fixture_t *f, const char *text) {
+  char error[128] = "";
+  json_object_put(f->answer);
+  f->answer = parse_text(text, error, sizeof(error));
+  assert_non_null(f->answer);
+}
+
+static void test_unread_count(void **state) {
+  fixture_t *f = *state;
+  int64_t count = -1;
+  answer(f, "{\"errcode\":0,\"count\":28,\"request_id\":\"x\"}");
+  assert_int_equal(dt_parse_unread_count(f->answer, &count, &f->err), 0);
+  assert_int_equal(count, 28);
+
+  /* Missing, not a number, negative. */
+  static const char *const refused[] = {
+      "{\"errcode\":0}",
+      "{\"errcode\":0,\"count\":\"many\"}",
+      "{\"errcode\":0,\"count\":-3}",
+  };
+  for (size_t i = 0; i < WF_ARRAY_SIZE(refused); i++) {
+    answer(f, refused[i]);
+    wf_error_clear(&f->err);
+    assert_int_equal(dt_parse_unread_count(f->answer, &count, &f->err), -1);
+    assert_int_equal(f->err.kind, WF_ERR_BAD_ANSWER);
+    assert_string_equal(f->err.endpoint, "reportUnread");
+  }
+}
+
+static void test_announcement_ids_accumulate(void **state) {
+  fixture_t *f = *state;
+  size_t count = 0;
+  bool repeated = true;
+  answer(f, "{\"errcode\":0,\"result\":[\"b1\",\"b2\",7,\"b3\"]}");
+  assert_int_equal(
+      dt_parse_announcement_ids(f->answer, &f->ids, &count, &repeated, &f->err),
+      0);
+  /* The page has four items; the number is not an id. */
+  assert_int_equal(count, 4);
+  assert_false(repeated);
+  assert_int_equal(f->ids.count, 3);
+
+  answer(f, "{\"errcode\":0,\"result\":[\"b4\"]}");
+  assert_int_equal(
+      dt_parse_announcement_ids(f->answer, &f->ids, &count, &repeated, &f->err),
+      0);
+  assert_int_equal(count, 1);
+  assert_false(repeated);
+  assert_int_equal(f->ids.count, 4);
+  assert_string_equal(f->ids.items[3], "b4");
+}
+
+/* A page that repeats an id of an earlier page is how page-number paging
+ * loops; the caller stops on it. */
+static void test_announcement_ids_repeated(void **state) {
+  fixture_t *f = *state;
+  size_t count = 0;
+  bool repeated = false;
+  answer(f, "{\"errcode\":0,\"result\":[\"b1\",\"b2\"]}");
+  assert_int_equal(
+      dt_parse_announcement_ids(f->answer, &f->ids, &count, &repeated, &f->err),
+      0);
+  assert_false(repeated);
+  assert_int_equal(
+      dt_parse_announcement_ids(f->answer, &f->ids, &count, &repeated, &f->err),
+      0);
+  assert_true(repeated);
+}
+
+static void test_announcement_ids_without_result(void **state) {
+  fixture_t *f = *state;
+  size_t count = 9;
+  bool repeated = false;
+  answer(f, "{\"errcode\":0,\"result\":{\"ids\":[]}}");
+  assert_int_equal(
+      dt_parse_announcement_ids(f->answer, &f->ids, &count, &repeated, &f->err),
+      -1);
+  assert_int_equal(f->err.kind, WF_ERR_BAD_ANSWER);
+  assert_string_equal(f->err.endpoint, "blackboardList");
+  assert_int_equal(f->ids.count, 0);
+}
+
+static void test_announcement_unread_sum(void **state) {
+  fixture_t *f = *state;
+  int64_t unread = 0;
+  answer(f, "{\"errcode\":0,\"result\":{\"title\":\"t\","
+            "\"unread_count\":12,\"read_count\":3}}");
+  assert_int_equal(dt_parse_announcement(f->answer, &unread, &f->err), 0);
+  assert_int_equal(dt_parse_announcement(f->answer, &unread, &f->err), 0);
+  assert_int_equal(unread, 24);
+}
+
+/* Missing, negative, and a count whose sum would overflow: refused, the
+ * sum so far kept. */
+static void test_announcement_unread_refused(void **state) {
+  fixture_t *f = *state;
+  static const char *const refused[] = {
+      "{\"errcode\":0,\"result\":{\"read_count\":3}}",
+      "{\"errcode\":0,\"unread_count\":3}",
+      "{\"errcode\":0,\"result\":{\"unread_count\":-1}}",
+      "{\"errcode\":0,\"result\":{\"unread_count\":9223372036854775807}}",
+  };
+  for (size_t i = 0; i < WF_ARRAY_SIZE(refused); i++) {
+    int64_t unread = 5;
+    answer(f, refused[i]);
+    wf_error_clear(&f->err);
+    assert_int_equal(dt_parse_announcement(f->answer, &unread, &f->err), -1);
+    assert_int_equal(f->err.kind, WF_ERR_BAD_ANSWER);
+    assert_string_equal(f->err.endpoint, "blackboardGet");
+    assert_int_equal(unread, 5);
+  }
+}
+
 int main(void) {
   static const struct CMUnitTest fixed[] = {
       cmocka_unit_test_setup_teardown(test_json_parse_accepts_a_page, setup,
@@ -1118,6 +1236,17 @@ int main(void) {
       cmocka_unit_test_setup_teardown(
           test_report_page_cursor_only_while_has_more, setup, teardown),
       cmocka_unit_test_setup_teardown(test_report_page_without_result, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_unread_count, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_announcement_ids_accumulate, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_announcement_ids_repeated, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_announcement_ids_without_result,
+                                      setup, teardown),
+      cmocka_unit_test_setup_teardown(test_announcement_unread_sum, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_announcement_unread_refused, setup,
                                       teardown),
   };
 
