@@ -247,70 +247,6 @@ UNITTEST int dt_parse_leave_records(json_object *answer, wf_departures_t *d,
   return 0;
 }
 
-int wf_dingtalk_departures(wf_client_t *c, time_t now, wf_metrics_t *out,
-                           wf_error_t *err) {
-  wf_departures_t d;
-  wf_pager_t pager;
-  char start[32];
-  char end[32];
-  char cursor[256] = "0";
-  int status = -1;
-
-  if (wf_departures_init(&d, now, c->cfg->utc_offset) != 0) {
-    wf_departures_free(&d);
-    wf_error_set(err, WF_ERR_NOMEM, "empLeaveRecords", "out of memory");
-    return -1;
-  }
-  wf_rfc3339_format(d.window_start, start, sizeof(start));
-  wf_rfc3339_format(d.day_end, end, sizeof(end));
-  wf_page_status_t page = wf_pager_start(&pager, c->cfg->max_pages, cursor);
-
-  while (page == WF_PAGE_MORE) {
-    char *escaped = wf_http_escape(cursor);
-    char path[512];
-    if (escaped == NULL) {
-      page = WF_PAGE_NOMEM;
-      break;
-    }
-    /* RFC 3339 in UTC needs no escaping beyond ':', which is legal in a
-     * query string. */
-    snprintf(path, sizeof(path),
-             "/v1.0/contact/empLeaveRecords?startTime=%s&endTime=%s"
-             "&nextToken=%s&maxResults=%d",
-             start, end, escaped, DT_PAGE_SIZE);
-    free(escaped);
-
-    json_object *answer = NULL;
-    if (wf_client_call(c, DT_API, "empLeaveRecords", "GET", path, NULL, &answer,
-                       err) != 0)
-      goto out;
-    int parsed =
-        dt_parse_leave_records(answer, &d, cursor, sizeof(cursor), err);
-    json_object_put(answer);
-    if (parsed != 0) {
-      wf_stats_error(c->stats, "empLeaveRecords");
-      goto out;
-    }
-    page = wf_pager_next(&pager, cursor);
-  }
-
-  if (page != WF_PAGE_DONE) {
-    wf_error_set(err, WF_ERR_PAGING, "empLeaveRecords", "%s after %zu pages",
-                 wf_page_status_text(page), wf_pager_pages(&pager));
-    goto out;
-  }
-  if (wf_departures_metrics(&d, out) != 0) {
-    wf_error_set(err, WF_ERR_NOMEM, "empLeaveRecords", "out of memory");
-    goto out;
-  }
-  status = 0;
-
-out:
-  wf_pager_free(&pager);
-  wf_departures_free(&d);
-  return status;
-}
-
 /* Reads one page of a topapi id list (queryonjob, querypreentry): appends
  * result.data_list to `ids` and returns result.next_cursor in `next` (""
  * on the last page). Returns 0, or -1 with `err` filled. */
@@ -342,67 +278,94 @@ UNITTEST int dt_parse_id_page(json_object *answer, const char *endpoint,
   return 0;
 }
 
-/* One paged topapi list: how to ask for a page and how to read one. Every
- * DingTalk list with a numeric cursor or offset goes through dt_read_list,
- * so the paging guard and the error accounting are in one place. */
+/* One paged list: how to ask for a page and how to read one. Every
+ * DingTalk list goes through dt_read_list, so the paging guard and the
+ * error accounting are in one place. A list is either an oapi POST with a
+ * JSON body (`body`) or a v1.0 GET with a query string (`query`). */
 typedef struct {
   const char *endpoint;
   const char *path;
-  /* Adds the fields of the page at `offset` to `request`. */
-  void (*fill)(json_object *request, long long offset, void *ctx);
-  /* Reads the answer for the page at `offset`; writes the next cursor into
-   * `next` ("" after the last page). Returns 0 or -1 with `err` filled. */
-  int (*read)(json_object *answer, long long offset, char *next,
-              size_t next_size, void *ctx, wf_error_t *err);
+  wf_paging_t paging;
+  const char *first; /* cursor, offset or page number of the first page */
+  /* oapi: adds the fields of the page at `cursor` (a number on every oapi
+   * list) to `request`. Returns 0, or -1 without memory. */
+  int (*body)(json_object *request, long long cursor, void *ctx);
+  /* v1.0: writes the query string of the page at `cursor` into `query`.
+   * Returns 0, or -1 when it does not fit or without memory. */
+  int (*query)(const char *cursor, void *ctx, char *query, size_t size);
+  /* Reads one answer and says in `page` what it held. Returns 0 or -1 with
+   * `err` filled. */
+  int (*read)(json_object *answer, void *ctx, wf_page_t *page, wf_error_t *err);
   void *ctx;
 } dt_list_t;
+
+/* Sends the request for the page at `cursor` of `list`. */
+static int dt_request_page(wf_client_t *c, const dt_list_t *list,
+                           const char *cursor, json_object **answer,
+                           wf_error_t *err) {
+  if (list->query != NULL) {
+    char query[768];
+    char path[1024];
+    if (list->query(cursor, list->ctx, query, sizeof(query)) != 0) {
+      wf_error_set(err, WF_ERR_NOMEM, list->endpoint,
+                   "out of memory or cursor too long");
+      wf_stats_error(c->stats, list->endpoint);
+      return -1;
+    }
+    snprintf(path, sizeof(path), "%s?%s", list->path, query);
+    return wf_client_call(c, DT_API, list->endpoint, "GET", path, NULL, answer,
+                          err);
+  }
+
+  char *end = NULL;
+  long long number = strtoll(cursor, &end, 10);
+  if (end == cursor || *end != '\0' || number < 0) {
+    wf_error_set(err, WF_ERR_BAD_ANSWER, list->endpoint,
+                 "the next cursor is not a number");
+    wf_stats_error(c->stats, list->endpoint);
+    return -1;
+  }
+  json_object *request = json_object_new_object();
+  if (request == NULL || list->body(request, number, list->ctx) != 0) {
+    json_object_put(request);
+    wf_error_set(err, WF_ERR_NOMEM, list->endpoint, "out of memory");
+    wf_stats_error(c->stats, list->endpoint);
+    return -1;
+  }
+  int called = wf_client_call(
+      c, DT_OAPI, list->endpoint, "POST", list->path,
+      json_object_to_json_string_ext(request, JSON_C_TO_STRING_PLAIN), answer,
+      err);
+  json_object_put(request);
+  return called;
+}
 
 /* Reads every page of `list`. Returns 0, or -1 with `err` filled and the
  * failure counted. */
 static int dt_read_list(wf_client_t *c, const dt_list_t *list,
                         wf_error_t *err) {
   wf_pager_t pager;
-  char cursor[64] = "0";
   int status = -1;
-  wf_page_status_t page = wf_pager_start(&pager, c->cfg->max_pages, cursor);
+  wf_page_status_t turn =
+      wf_pager_start(&pager, list->paging, c->cfg->max_pages, list->first);
 
-  while (page == WF_PAGE_MORE) {
-    char *end = NULL;
-    long long offset = strtoll(cursor, &end, 10);
-    if (end == cursor || *end != '\0' || offset < 0) {
-      wf_error_set(err, WF_ERR_BAD_ANSWER, list->endpoint,
-                   "the next cursor is not a number");
-      wf_stats_error(c->stats, list->endpoint);
-      goto out;
-    }
-    json_object *request = json_object_new_object();
-    if (request == NULL) {
-      page = WF_PAGE_NOMEM;
-      break;
-    }
-    list->fill(request, offset, list->ctx);
-
+  while (turn == WF_PAGE_MORE) {
     json_object *answer = NULL;
-    int called = wf_client_call(
-        c, DT_OAPI, list->endpoint, "POST", list->path,
-        json_object_to_json_string_ext(request, JSON_C_TO_STRING_PLAIN),
-        &answer, err);
-    json_object_put(request);
-    if (called != 0)
+    if (dt_request_page(c, list, wf_pager_cursor(&pager), &answer, err) != 0)
       goto out;
-    int parsed =
-        list->read(answer, offset, cursor, sizeof(cursor), list->ctx, err);
+    wf_page_t page = {0};
+    int parsed = list->read(answer, list->ctx, &page, err);
     json_object_put(answer);
     if (parsed != 0) {
       wf_stats_error(c->stats, list->endpoint);
       goto out;
     }
-    page = wf_pager_next(&pager, cursor);
+    turn = wf_pager_turn(&pager, &page);
   }
 
-  if (page != WF_PAGE_DONE) {
+  if (turn != WF_PAGE_DONE) {
     wf_error_set(err, WF_ERR_PAGING, list->endpoint, "%s after %zu pages",
-                 wf_page_status_text(page), wf_pager_pages(&pager));
+                 wf_page_status_text(turn), wf_pager_pages(&pager));
     wf_stats_error(c->stats, list->endpoint);
     goto out;
   }
@@ -412,27 +375,93 @@ out:
   return status;
 }
 
-/* queryonjob and querypreentry: which list, and where the ids go. */
+/* empLeaveRecords (v1.0): cursor paging. The first request sends
+ * nextToken "0", each later one the nextToken of the answer before; the
+ * list ends with an answer without nextToken. */
+typedef struct {
+  char start[32];
+  char end[32];
+  wf_departures_t *departures;
+} dt_departure_list_t;
+
+static int dt_departures_query(const char *cursor, void *arg, char *query,
+                               size_t size) {
+  const dt_departure_list_t *l = arg;
+  char *escaped = wf_http_escape(cursor);
+  if (escaped == NULL)
+    return -1;
+  /* RFC 3339 in UTC needs no escaping beyond ':', which is legal in a
+   * query string. */
+  int n = snprintf(query, size,
+                   "startTime=%s&endTime=%s&nextToken=%s&maxResults=%d",
+                   l->start, l->end, escaped, DT_PAGE_SIZE);
+  free(escaped);
+  return (n < 0 || (size_t)n >= size) ? -1 : 0;
+}
+
+static int dt_departures_read(json_object *answer, void *arg, wf_page_t *page,
+                              wf_error_t *err) {
+  const dt_departure_list_t *l = arg;
+  return dt_parse_leave_records(answer, l->departures, page->cursor,
+                                sizeof(page->cursor), err);
+}
+
+int wf_dingtalk_departures(wf_client_t *c, time_t now, wf_metrics_t *out,
+                           wf_error_t *err) {
+  wf_departures_t d;
+  int status = -1;
+
+  if (wf_departures_init(&d, now, c->cfg->utc_offset) != 0) {
+    wf_departures_free(&d);
+    wf_error_set(err, WF_ERR_NOMEM, "empLeaveRecords", "out of memory");
+    return -1;
+  }
+  dt_departure_list_t ctx = {.departures = &d};
+  wf_rfc3339_format(d.window_start, ctx.start, sizeof(ctx.start));
+  wf_rfc3339_format(d.day_end, ctx.end, sizeof(ctx.end));
+  dt_list_t list = {.endpoint = "empLeaveRecords",
+                    .path = "/v1.0/contact/empLeaveRecords",
+                    .paging = WF_PAGING_CURSOR,
+                    .first = "0",
+                    .query = dt_departures_query,
+                    .read = dt_departures_read,
+                    .ctx = &ctx};
+  if (dt_read_list(c, &list, err) != 0)
+    goto out;
+  if (wf_departures_metrics(&d, out) != 0) {
+    wf_error_set(err, WF_ERR_NOMEM, "empLeaveRecords", "out of memory");
+    goto out;
+  }
+  status = 0;
+out:
+  wf_departures_free(&d);
+  return status;
+}
+
+/* queryonjob and querypreentry (oapi): cursor paging. The first request
+ * sends offset 0, each later one the next_cursor of the answer before; the
+ * list ends with an answer without next_cursor. */
 typedef struct {
   const char *endpoint;
   const char *status_list; /* NULL for querypreentry */
   wf_strlist_t *ids;
 } dt_id_list_t;
 
-static void dt_id_fill(json_object *request, long long offset, void *arg) {
+static int dt_id_fill(json_object *request, long long offset, void *arg) {
   const dt_id_list_t *l = arg;
   if (l->status_list != NULL)
     json_object_object_add(request, "status_list",
                            json_object_new_string(l->status_list));
   json_object_object_add(request, "offset", json_object_new_int64(offset));
   json_object_object_add(request, "size", json_object_new_int(DT_PAGE_SIZE));
+  return 0;
 }
 
-static int dt_id_read(json_object *answer, long long offset, char *next,
-                      size_t next_size, void *arg, wf_error_t *err) {
+static int dt_id_read(json_object *answer, void *arg, wf_page_t *page,
+                      wf_error_t *err) {
   const dt_id_list_t *l = arg;
-  (void)offset;
-  return dt_parse_id_page(answer, l->endpoint, l->ids, next, next_size, err);
+  return dt_parse_id_page(answer, l->endpoint, l->ids, page->cursor,
+                          sizeof(page->cursor), err);
 }
 
 int wf_dingtalk_employees(wf_client_t *c, int64_t counts[WF_HR_COUNT],
@@ -451,7 +480,9 @@ int wf_dingtalk_employees(wf_client_t *c, int64_t counts[WF_HR_COUNT],
         .endpoint = ctx.endpoint,
         .path = (code != NULL) ? "/topapi/smartwork/hrm/employee/queryonjob"
                                : "/topapi/smartwork/hrm/employee/querypreentry",
-        .fill = dt_id_fill,
+        .paging = WF_PAGING_CURSOR,
+        .first = "0",
+        .body = dt_id_fill,
         .read = dt_id_read,
         .ctx = &ctx};
     status = dt_read_list(c, &list, err);
@@ -611,7 +642,9 @@ UNITTEST int dt_parse_signins(json_object *answer, time_t from, time_t to,
   return 0;
 }
 
-/* One batch of checkin/record/get: whose sign-ins, when, and the count. */
+/* One batch of checkin/record/get (oapi): cursor paging. The first request
+ * sends cursor 0, each later one the next_cursor of the answer before; the
+ * list ends with an answer without next_cursor. */
 typedef struct {
   const char *userid_list;
   time_t from;
@@ -619,7 +652,7 @@ typedef struct {
   int64_t *signins;
 } dt_signin_list_t;
 
-static void dt_signin_fill(json_object *request, long long cursor, void *arg) {
+static int dt_signin_fill(json_object *request, long long cursor, void *arg) {
   const dt_signin_list_t *l = arg;
   json_object_object_add(request, "userid_list",
                          json_object_new_string(l->userid_list));
@@ -630,14 +663,14 @@ static void dt_signin_fill(json_object *request, long long cursor, void *arg) {
   json_object_object_add(request, "cursor", json_object_new_int64(cursor));
   json_object_object_add(request, "size",
                          json_object_new_int(DT_SIGNIN_PAGE_SIZE));
+  return 0;
 }
 
-static int dt_signin_read(json_object *answer, long long cursor, char *next,
-                          size_t next_size, void *arg, wf_error_t *err) {
+static int dt_signin_read(json_object *answer, void *arg, wf_page_t *page,
+                          wf_error_t *err) {
   const dt_signin_list_t *l = arg;
-  (void)cursor;
-  return dt_parse_signins(answer, l->from, l->to, l->signins, next, next_size,
-                          err);
+  return dt_parse_signins(answer, l->from, l->to, l->signins, page->cursor,
+                          sizeof(page->cursor), err);
 }
 
 int wf_dingtalk_signins(wf_client_t *c, time_t now, const wf_strlist_t *users,
@@ -663,7 +696,9 @@ int wf_dingtalk_signins(wf_client_t *c, time_t now, const wf_strlist_t *users,
     dt_signin_list_t ctx = {userid_list, from, now, &signins};
     dt_list_t list = {.endpoint = "checkinRecord",
                       .path = "/topapi/checkin/record/get",
-                      .fill = dt_signin_fill,
+                      .paging = WF_PAGING_CURSOR,
+                      .first = "0",
+                      .body = dt_signin_fill,
                       .read = dt_signin_read,
                       .ctx = &ctx};
     if (dt_read_list(c, &list, err) != 0)
@@ -676,9 +711,11 @@ int wf_dingtalk_signins(wf_client_t *c, time_t now, const wf_strlist_t *users,
   return 0;
 }
 
-/* vacation/record/list takes at most 50 users a call and pages of at most
- * 200 records; blackboard/listids pages of at most 30 ids; report lists
- * pages of at most 20 reports and 100 templates. */
+/* vacation/record/list takes at most 50 users a call and a `size` of at
+ * most 200, though it answers with at most 50 records a call; it is asked
+ * for 200 so that it could send more if it ever did. blackboard/listids
+ * takes pages of at most 30 ids; report lists pages of at most 20 reports
+ * and 100 templates. */
 #define DT_LEAVE_BATCH 50
 #define DT_LEAVE_PAGE_SIZE 200
 #define DT_BLACKBOARD_PAGE_SIZE 30
@@ -744,13 +781,14 @@ int wf_dingtalk_leave_types(wf_client_t *c, wf_pairs_t *types,
   return status;
 }
 
-/* Reads one vacation/record/list page into `leave` and says whether more
- * pages follow. Returns 0, or -1 with `err` filled. */
+/* Reads one vacation/record/list page into `leave` and says how many
+ * records it held and whether more pages follow. Returns 0, or -1 with
+ * `err` filled. */
 UNITTEST int dt_parse_leave_page(json_object *answer, time_t now,
-                                 wf_leave_t *leave, bool *has_more,
-                                 wf_error_t *err) {
+                                 wf_leave_t *leave, size_t *records,
+                                 bool *has_more, wf_error_t *err) {
   json_object *result = wf_json_object(answer, "result");
-  json_object *records = wf_json_array(result, "leave_records");
+  json_object *list = wf_json_array(result, "leave_records");
   if (result == NULL) {
     wf_error_set(err, WF_ERR_BAD_ANSWER, "vacationRecords",
                  "answer has no result");
@@ -758,9 +796,10 @@ UNITTEST int dt_parse_leave_page(json_object *answer, time_t now,
   }
   *has_more = false;
   wf_json_bool(result, "has_more", has_more);
-  size_t n = (records != NULL) ? json_object_array_length(records) : 0;
+  size_t n = (list != NULL) ? json_object_array_length(list) : 0;
+  *records = n;
   for (size_t i = 0; i < n; i++) {
-    json_object *record = json_object_array_get_idx(records, i);
+    json_object *record = json_object_array_get_idx(list, i);
     int64_t start_ms = 0;
     int64_t end_ms = -1;
     if (!json_object_is_type(record, json_type_object))
@@ -778,7 +817,10 @@ UNITTEST int dt_parse_leave_page(json_object *answer, time_t now,
   return 0;
 }
 
-/* One leave type for one batch of users of vacation/record/list. */
+/* One leave type for one batch of users of vacation/record/list (oapi):
+ * offset paging. The answer has has_more but no cursor, and holds at most
+ * 50 records whatever `size` asks ("每次返回50条数据"): the next offset is
+ * this one plus the records the page held. */
 typedef struct {
   const char *operator_user_id;
   const char *leave_code;
@@ -787,7 +829,7 @@ typedef struct {
   wf_leave_t *leave;
 } dt_leave_list_t;
 
-static void dt_leave_fill(json_object *request, long long offset, void *arg) {
+static int dt_leave_fill(json_object *request, long long offset, void *arg) {
   const dt_leave_list_t *l = arg;
   json_object_object_add(request, "op_userid",
                          json_object_new_string(l->operator_user_id));
@@ -798,21 +840,14 @@ static void dt_leave_fill(json_object *request, long long offset, void *arg) {
   json_object_object_add(request, "offset", json_object_new_int64(offset));
   json_object_object_add(request, "size",
                          json_object_new_int(DT_LEAVE_PAGE_SIZE));
+  return 0;
 }
 
-/* Offset paging without a cursor in the answer: while has_more, the next
- * page is one page further. */
-static int dt_leave_read(json_object *answer, long long offset, char *next,
-                         size_t next_size, void *arg, wf_error_t *err) {
+static int dt_leave_read(json_object *answer, void *arg, wf_page_t *page,
+                         wf_error_t *err) {
   const dt_leave_list_t *l = arg;
-  bool has_more = false;
-  if (dt_parse_leave_page(answer, l->now, l->leave, &has_more, err) != 0)
-    return -1;
-  if (has_more)
-    snprintf(next, next_size, "%lld", offset + DT_LEAVE_PAGE_SIZE);
-  else
-    next[0] = '\0';
-  return 0;
+  return dt_parse_leave_page(answer, l->now, l->leave, &page->records,
+                             &page->more, err);
 }
 
 /* Joins users [first, first + max) with commas into `buffer`. Returns the
@@ -853,7 +888,9 @@ int wf_dingtalk_leave(wf_client_t *c, time_t now, const wf_pairs_t *types,
                                userids, now, &leave};
         dt_list_t list = {.endpoint = "vacationRecords",
                           .path = "/topapi/attendance/vacation/record/list",
-                          .fill = dt_leave_fill,
+                          .paging = WF_PAGING_OFFSET,
+                          .first = "0",
+                          .body = dt_leave_fill,
                           .read = dt_leave_read,
                           .ctx = &ctx};
         status = dt_read_list(c, &list, err);
@@ -949,14 +986,16 @@ UNITTEST int dt_parse_report_page(json_object *answer, wf_counts_t *templates,
   return 0;
 }
 
-/* report/simplelist of today. */
+/* report/simplelist of today (oapi): cursor paging. The first request
+ * sends cursor 0, each later one the next_cursor of the answer before; the
+ * list ends with has_more false. */
 typedef struct {
   time_t from;
   time_t to;
   wf_counts_t *templates;
 } dt_report_list_t;
 
-static void dt_report_fill(json_object *request, long long cursor, void *arg) {
+static int dt_report_fill(json_object *request, long long cursor, void *arg) {
   const dt_report_list_t *l = arg;
   json_object_object_add(request, "start_time",
                          json_object_new_int64((int64_t)l->from * 1000));
@@ -965,13 +1004,14 @@ static void dt_report_fill(json_object *request, long long cursor, void *arg) {
   json_object_object_add(request, "cursor", json_object_new_int64(cursor));
   json_object_object_add(request, "size",
                          json_object_new_int(DT_REPORT_PAGE_SIZE));
+  return 0;
 }
 
-static int dt_report_read(json_object *answer, long long cursor, char *next,
-                          size_t next_size, void *arg, wf_error_t *err) {
+static int dt_report_read(json_object *answer, void *arg, wf_page_t *page,
+                          wf_error_t *err) {
   const dt_report_list_t *l = arg;
-  (void)cursor;
-  return dt_parse_report_page(answer, l->templates, next, next_size, err);
+  return dt_parse_report_page(answer, l->templates, page->cursor,
+                              sizeof(page->cursor), err);
 }
 
 int wf_dingtalk_reports_today(wf_client_t *c, time_t now,
@@ -980,18 +1020,23 @@ int wf_dingtalk_reports_today(wf_client_t *c, time_t now,
                           templates};
   dt_list_t list = {.endpoint = "reportList",
                     .path = "/topapi/report/simplelist",
-                    .fill = dt_report_fill,
+                    .paging = WF_PAGING_CURSOR,
+                    .first = "0",
+                    .body = dt_report_fill,
                     .read = dt_report_read,
                     .ctx = &ctx};
   return dt_read_list(c, &list, err);
 }
 
-static void dt_template_fill(json_object *request, long long offset,
-                             void *arg) {
+/* report/template/listbyuserid (oapi): cursor paging. The first request
+ * sends offset 0, each later one the next_cursor of the answer before; the
+ * list ends with an answer without next_cursor. */
+static int dt_template_fill(json_object *request, long long offset, void *arg) {
   (void)arg;
   json_object_object_add(request, "offset", json_object_new_int64(offset));
   json_object_object_add(request, "size",
                          json_object_new_int(DT_TEMPLATE_PAGE_SIZE));
+  return 0;
 }
 
 /* Reads one report/template/listbyuserid page: appends the template names
@@ -1025,17 +1070,19 @@ UNITTEST int dt_parse_template_page(json_object *answer, wf_strlist_t *names,
   return 0;
 }
 
-static int dt_template_read(json_object *answer, long long offset, char *next,
-                            size_t next_size, void *arg, wf_error_t *err) {
-  (void)offset;
-  return dt_parse_template_page(answer, arg, next, next_size, err);
+static int dt_template_read(json_object *answer, void *arg, wf_page_t *page,
+                            wf_error_t *err) {
+  return dt_parse_template_page(answer, arg, page->cursor, sizeof(page->cursor),
+                                err);
 }
 
 int wf_dingtalk_report_templates(wf_client_t *c, wf_strlist_t *names,
                                  wf_error_t *err) {
   dt_list_t list = {.endpoint = "reportTemplates",
                     .path = "/topapi/report/template/listbyuserid",
-                    .fill = dt_template_fill,
+                    .paging = WF_PAGING_CURSOR,
+                    .first = "0",
+                    .body = dt_template_fill,
                     .read = dt_template_read,
                     .ctx = names};
   return dt_read_list(c, &list, err);
@@ -1084,71 +1131,66 @@ UNITTEST int dt_parse_announcement(json_object *answer, int64_t *unread,
   return 0;
 }
 
+/* blackboard/listids (oapi): page-number paging. The answer holds ids
+ * only, with neither cursor nor has_more, so pages 1, 2, ... are read
+ * until one comes back empty: a page shorter than page_size does not
+ * prove that the list ended. */
+typedef struct {
+  const char *operator_user_id;
+  char start[32];
+  char end[32];
+  wf_strlist_t *ids;
+} dt_announcement_list_t;
+
+static int dt_announcement_fill(json_object *request, long long number,
+                                void *arg) {
+  const dt_announcement_list_t *l = arg;
+  json_object *query = json_object_new_object();
+  if (query == NULL)
+    return -1;
+  json_object_object_add(query, "operation_userid",
+                         json_object_new_string(l->operator_user_id));
+  json_object_object_add(query, "start_time", json_object_new_string(l->start));
+  json_object_object_add(query, "end_time", json_object_new_string(l->end));
+  json_object_object_add(query, "page", json_object_new_int64(number));
+  json_object_object_add(query, "page_size",
+                         json_object_new_int(DT_BLACKBOARD_PAGE_SIZE));
+  json_object_object_add(request, "query_request", query);
+  return 0;
+}
+
+static int dt_announcement_read(json_object *answer, void *arg, wf_page_t *page,
+                                wf_error_t *err) {
+  const dt_announcement_list_t *l = arg;
+  bool repeated = false;
+  if (dt_parse_announcement_ids(answer, l->ids, &page->records, &repeated,
+                                err) != 0)
+    return -1;
+  if (repeated) {
+    wf_error_set(err, WF_ERR_PAGING, "blackboardList",
+                 "the platform returned an announcement id twice");
+    return -1;
+  }
+  return 0;
+}
+
 /* Reads every page of announcement ids created since `from`. */
 static int dt_announcement_ids(wf_client_t *c, time_t from, time_t now,
                                wf_strlist_t *ids, wf_error_t *err) {
-  char start[32];
-  char end[32];
-  wf_local_format(from, c->cfg->utc_offset, "%Y-%m-%d %H:%M:%S", start,
-                  sizeof(start));
-  wf_local_format(now, c->cfg->utc_offset, "%Y-%m-%d %H:%M:%S", end,
-                  sizeof(end));
-  wf_pager_t pager;
-  wf_page_status_t page = wf_pager_start(&pager, c->cfg->max_pages, "1");
-  int status = -1;
-
-  for (int number = 1; page == WF_PAGE_MORE; number++) {
-    json_object *query = json_object_new_object();
-    json_object *request = json_object_new_object();
-    if (query == NULL || request == NULL) {
-      json_object_put(query);
-      json_object_put(request);
-      wf_error_set(err, WF_ERR_NOMEM, "blackboardList", "out of memory");
-      goto out;
-    }
-    json_object_object_add(query, "operation_userid",
-                           json_object_new_string(c->cfg->operator_user_id));
-    json_object_object_add(query, "start_time", json_object_new_string(start));
-    json_object_object_add(query, "end_time", json_object_new_string(end));
-    json_object_object_add(query, "page", json_object_new_int(number));
-    json_object_object_add(query, "page_size",
-                           json_object_new_int(DT_BLACKBOARD_PAGE_SIZE));
-    json_object_object_add(request, "query_request", query);
-
-    json_object *answer = NULL;
-    if (dt_post(c, "blackboardList", "/topapi/blackboard/listids", request,
-                &answer, err) != 0)
-      goto out;
-    size_t n = 0;
-    bool repeated = false;
-    int parsed = dt_parse_announcement_ids(answer, ids, &n, &repeated, err);
-    json_object_put(answer);
-    if (parsed != 0) {
-      wf_stats_error(c->stats, "blackboardList");
-      goto out;
-    }
-    if (repeated) {
-      page = WF_PAGE_REPEAT;
-      break;
-    }
-    /* Page-number paging: a short page is the last. */
-    char next[16];
-    snprintf(next, sizeof(next), "%d", number + 1);
-    page = wf_pager_next(&pager, (n == DT_BLACKBOARD_PAGE_SIZE) ? next : NULL);
-  }
-  if (page != WF_PAGE_DONE) {
-    wf_error_set(err, WF_ERR_PAGING, "blackboardList", "%s after %zu pages",
-                 (page == WF_PAGE_REPEAT)
-                     ? "the platform returned an announcement id twice"
-                     : wf_page_status_text(page),
-                 wf_pager_pages(&pager));
-    wf_stats_error(c->stats, "blackboardList");
-    goto out;
-  }
-  status = 0;
-out:
-  wf_pager_free(&pager);
-  return status;
+  dt_announcement_list_t ctx = {.operator_user_id = c->cfg->operator_user_id,
+                                .ids = ids};
+  wf_local_format(from, c->cfg->utc_offset, "%Y-%m-%d %H:%M:%S", ctx.start,
+                  sizeof(ctx.start));
+  wf_local_format(now, c->cfg->utc_offset, "%Y-%m-%d %H:%M:%S", ctx.end,
+                  sizeof(ctx.end));
+  dt_list_t list = {.endpoint = "blackboardList",
+                    .path = "/topapi/blackboard/listids",
+                    .paging = WF_PAGING_NUMBER,
+                    .first = "1",
+                    .body = dt_announcement_fill,
+                    .read = dt_announcement_read,
+                    .ctx = &ctx};
+  return dt_read_list(c, &list, err);
 }
 
 int wf_dingtalk_announcements(wf_client_t *c, time_t now, wf_metrics_t *out,

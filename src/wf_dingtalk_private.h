@@ -35,7 +35,7 @@ int dt_parse_signins(json_object *answer, time_t from, time_t to,
                      int64_t *signins, char *next, size_t next_size,
                      wf_error_t *err);
 int dt_parse_leave_page(json_object *answer, time_t now, wf_leave_t *leave,
-                        bool *has_more, wf_error_t *err);
+                        size_t *records, bool *has_more, wf_error_t *err);
 int dt_parse_report_page(json_object *answer, wf_counts_t *templates,
                          char *next, size_t next_size, wf_error_t *err);
 int dt_parse_template_page(json_object *answer, wf_strlist_t *names, char *next,

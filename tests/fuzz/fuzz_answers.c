@@ -81,7 +81,8 @@ static void read_dingtalk(reader_t reader, json_object *answer) {
     break;
   case READ_DT_LEAVE_PAGE: {
     wf_leave_t leave = {0};
-    (void)dt_parse_leave_page(answer, NOW, &leave, &has_more, &err);
+    size_t records = 0;
+    (void)dt_parse_leave_page(answer, NOW, &leave, &records, &has_more, &err);
     (void)wf_leave_on_leave(&leave);
     wf_leave_free(&leave);
     break;

@@ -716,11 +716,16 @@ static void test_signins_result_without_page_list(void **state) {
  * vacation/record/list pages (on_leave, leave_pending).
  * --------------------------------------------------------------------- */
 
+/* Records on the page parse_leave_page read last. */
+static size_t leave_page_records;
+
 /* Parses f->answer as one vacation record page at NOW. `has_more` starts
  * as `before` so that a test sees whether the parser set it. */
 static int parse_leave_page(fixture_t *f, bool before, bool *has_more) {
   *has_more = before;
-  return dt_parse_leave_page(f->answer, NOW, &f->leave, has_more, &f->err);
+  leave_page_records = 12345;
+  return dt_parse_leave_page(f->answer, NOW, &f->leave, &leave_page_records,
+                             has_more, &f->err);
 }
 
 static void test_leave_page_with_more(void **state) {
@@ -729,6 +734,8 @@ static void test_leave_page_with_more(void **state) {
   bool has_more = false;
   assert_int_equal(parse_leave_page(f, false, &has_more), 0);
   assert_true(has_more);
+  /* The offset of the next page moves by what the page held. */
+  assert_int_equal(leave_page_records, 7);
   assert_int_equal(f->err.kind, WF_ERR_NONE);
   /* u1 is on leave by two approved records and counts once; the pending
    * request counts whatever its dates; refused, withdrawn, future leave
@@ -744,6 +751,7 @@ static void test_leave_page_last(void **state) {
   bool has_more = true;
   assert_int_equal(parse_leave_page(f, true, &has_more), 0);
   assert_false(has_more);
+  assert_int_equal(leave_page_records, 6);
   /* A leave starting or ending at this very millisecond contains now; a
    * pending quota update is no leave request. */
   assert_int_equal(wf_leave_on_leave(&f->leave), 2);
@@ -824,8 +832,9 @@ static void test_leave_page_without_result(void **state) {
   assert_int_equal(parse_leave_page(f, false, &has_more), -1);
   assert_int_equal(f->err.kind, WF_ERR_BAD_ANSWER);
   wf_error_clear(&f->err);
-  assert_int_equal(
-      dt_parse_leave_page(NULL, NOW, &f->leave, &has_more, &f->err), -1);
+  assert_int_equal(dt_parse_leave_page(NULL, NOW, &f->leave,
+                                       &leave_page_records, &has_more, &f->err),
+                   -1);
   assert_int_equal(f->err.kind, WF_ERR_BAD_ANSWER);
 }
 
