@@ -10,6 +10,7 @@ import grp
 import json
 import os
 import re
+import shlex
 import shutil
 import socket
 import subprocess
@@ -79,13 +80,26 @@ def stop_process(proc, timeout):
             proc.wait()
 
 
+def sim_extra_args():
+    """Simulator flags every test's simulator gets in addition to its own,
+    from WF_SIM_ARGS (e.g. "--short-pages 7 --latency 30"), so that a whole
+    test class can run once more against harsher answers."""
+    return shlex.split(os.environ.get("WF_SIM_ARGS", ""))
+
+
+def short_pages():
+    """True when the simulator's pages are shorter than asked, so that page
+    counts differ from the full-page arithmetic."""
+    return "--short-pages" in sim_extra_args()
+
+
 class Simulator:
     """The platform simulator in a child process."""
 
     def __init__(self, *args):
         self.tmp = tempfile.mkdtemp(prefix="wfsim-")
         cmd = [sys.executable, os.path.join(SRCDIR, "tests", "sim", "wfsim.py"),
-               "--port", "0", "--quiet"] + list(args)
+               "--port", "0", "--quiet"] + list(args) + sim_extra_args()
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE,
                                      stderr=subprocess.DEVNULL, text=True)
         line = self.proc.stdout.readline()

@@ -3,6 +3,7 @@
 collectd against the simulator's ground truth."""
 
 import datetime
+import itertools
 import os
 import sys
 import time
@@ -86,16 +87,24 @@ class DingTalkAttendanceAtScale(unittest.TestCase):
                 self.assertEqual(len(seen), 1000)
                 self.assertEqual(set(seen), employees)
             # queryonjob is paged once a poll, for headcount and attendance:
-            # each poll's pages are followed by its one querypreentry call.
+            # each poll's pages are followed by its querypreentry pages.
+            # Pages shorter than asked make more of them.
             pages_per_poll = sum(-(-truth["headcount"][s] // 50) for s in
                                  ("probation", "regular", "leaving", "nostatus"))
             polls = 0
             pages = 0
-            for r in sim.requests():
+            served = sim.requests()
+            order = [(k, len(list(g))) for k, g in
+                     itertools.groupby((r["endpoint"], r.get("status")) for r in served)]
+            for i, r in enumerate(served):
                 if r["endpoint"] == "queryonjob":
                     pages += 1
-                elif r["endpoint"] == "querypreentry":
-                    self.assertEqual(pages, pages_per_poll)
+                elif (r["endpoint"] == "querypreentry"
+                      and served[i - 1]["endpoint"] != "querypreentry"):
+                    if harness.short_pages():
+                        self.assertGreater(pages, pages_per_poll, order)
+                    else:
+                        self.assertEqual(pages, pages_per_poll, order)
                     polls += 1
                     pages = 0
             self.assertGreater(polls, 0)

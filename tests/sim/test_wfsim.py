@@ -8,6 +8,7 @@ process and talk HTTP/1.1 to it.  Run: python3 tests/sim/test_wfsim.py
 
 import collections
 import datetime as dt
+import hashlib
 import http.client
 import json
 import math
@@ -18,6 +19,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unittest
 from decimal import Decimal
@@ -280,8 +282,14 @@ class OrgClient(Client):
         assert status == 200 and obj["errcode"] == 0, obj
         return obj["result"]
 
-    def vacation(self, tok, users, code, size=200):
-        """vacation/record/list over users in batches of 50, every page; returns (records, calls)."""
+    def vacation(self, tok, users, code, size=200, assume_full=False):
+        """vacation/record/list over users in batches of 50, every page; returns (records, calls).
+
+        The next offset is the previous one plus the records returned (the
+        platform returns at most 50 a call whatever size asks).  assume_full
+        makes it the wrong client that goes on at offset + size; then the
+        answers are not asserted and it stops at the first error.
+        """
         records, calls = [], 0
         for i in range(0, len(users), 50):
             offset = 0
@@ -289,13 +297,16 @@ class OrgClient(Client):
                 status, obj, _ = self.post(VR, tok, {"op_userid": "manager01", "leave_code": code,
                                                      "userids": ",".join(users[i:i + 50]), "offset": offset,
                                                      "size": size})
-                assert status == 200 and obj["errcode"] == 0, obj
-                records += obj["result"]["leave_records"]
                 calls += 1
                 self.clock.advance(0.06)
+                if assume_full and obj["errcode"] != 0:
+                    return records, calls
+                assert status == 200 and obj["errcode"] == 0, obj
+                page = obj["result"]["leave_records"]
+                records += page
                 if not obj["result"]["has_more"]:
                     break
-                offset += size
+                offset += size if assume_full else len(page)
         return records, calls
 
     def all_vacation(self, tok, users, size=200):
@@ -1817,13 +1828,13 @@ class Vacation(unittest.TestCase):
         code = c.leave_types(tok)[0]["leave_code"]                    # 年假: everyone has a quota record
         users = [f"u{i:05d}" for i in range(1, 51)]
         full, calls = c.vacation(tok, users, code)
-        self.assertEqual(calls, 1)
         self.assertGreater(len(full), 50)
+        self.assertEqual(calls, math.ceil(len(full) / 50))                # 50 a call, although size is 200
         small, calls = c.vacation(tok, users, code, size=7)
         self.assertEqual((small, calls), (full, math.ceil(len(full) / 7)))
         body = {"op_userid": "manager01", "leave_code": code, "offset": 0, "size": 200}
         self.assertEqual(c.post(VR, tok, {**body, "userids": users})[1]["result"],
-                         {"has_more": False, "leave_records": full})
+                         {"has_more": True, "leave_records": full[:50]})
         two = c.post(VR, tok, {**body, "userids": "u00002, u00001"})[1]["result"]["leave_records"]
         self.assertEqual([r["userid"] for r in two], sorted((r["userid"] for r in two), reverse=True))
         obj = c.post(VR, tok, {**body, "userids": "nobody,cto"})[1]
@@ -1920,9 +1931,10 @@ class Vacation(unittest.TestCase):
         self.assertTrue(first["has_more"])
         c.control("POST", "/_sim/fault", {"endpoint": "vacationRecords", "kind": "endless_cursor"})
         self.assertEqual(c.post(VR, tok, {**body, "offset": 10})[1]["result"], {"has_more": True, "leave_records": []})
+        # after an empty page with has_more the next offset is the same one (offset + 0 records)
         c.control("POST", "/_sim/fault", {"endpoint": "vacationRecords", "kind": "repeat_cursor"})
-        self.assertEqual(c.post(VR, tok, {**body, "offset": 20})[1]["result"], first)
-        self.assertEqual(c.post(VR, tok, {**body, "offset": 30})[1]["errcode"], 0)
+        self.assertEqual(c.post(VR, tok, {**body, "offset": 10})[1]["result"], first)
+        self.assertEqual(c.post(VR, tok, {**body, "offset": 20})[1]["errcode"], 0)   # 10 + the 10 repeated
         self.assertEqual(c.rules(), [])
 
 
@@ -2467,6 +2479,569 @@ class Robots(unittest.TestCase):
         self.assertIsNone(c.control("GET", "/_sim/robot_messages")[1][0]["signature_ok"])
 
 
+class VacationPages(unittest.TestCase):
+    """vacation/record/list: "每次返回50条数据", at most 50 records a call whatever size asks; the next
+    offset is offset + the records returned."""
+
+    def setUp(self):
+        self.c = OrgClient(employees=200, leave_history=8)
+        self.tok = self.c.token()
+        self.code = self.c.leave_types(self.tok)[0]["leave_code"]
+        self.users = [f"u{i:05d}" for i in range(1, 51)]
+        self.body = {"op_userid": "manager01", "leave_code": self.code, "userids": ",".join(self.users)}
+
+    def test_pages_of_at_most_50_with_size_200(self):
+        c, tok = self.c, self.tok
+        offset, lengths, records = 0, [], []
+        while True:
+            obj = c.post(VR, tok, {**self.body, "offset": offset, "size": 200})[1]
+            self.assertEqual(obj["errcode"], 0, obj)
+            page = obj["result"]["leave_records"]
+            records += page
+            lengths.append(len(page))
+            c.clock.advance(0.06)
+            if not obj["result"]["has_more"]:
+                break
+            offset += len(page)                   # the next offset: offset + the records returned
+        self.assertGreater(len(records), 400)     # 8 quota records a user, plus the rest
+        self.assertEqual(lengths[:-1], [50] * (len(lengths) - 1))
+        self.assertTrue(1 <= lengths[-1] <= 50, lengths)
+        self.assertEqual(len({r["record_id"] for r in records}), len(records))
+        self.assertEqual(records, c.sim.vacation_records(c.sim.orgs["k1"], self.users, self.code))
+        for size in (1, 7, 49, 50, 51, 199):      # the same records whatever size asks
+            again, calls = c.vacation(tok, self.users, self.code, size=size)
+            self.assertEqual((again, calls), (records, math.ceil(len(records) / min(size, 50))), size)
+        self.assertEqual(c.rules(), [])
+
+    def test_offset_plus_size_is_a_cursor_violation(self):
+        c, tok = self.c, self.tok
+        records, calls = c.vacation(tok, self.users, self.code, size=200, assume_full=True)
+        self.assertEqual((len(records), calls), (50, 2))          # the first page, then refused
+        self.assertEqual(c.rules(), ["cursor"])
+        v = c.sim.violations[0]
+        self.assertEqual((v["endpoint"], v["seq"]), ("vacationRecords", c.sim.requests[-1]["seq"]))
+        self.assertIn("200", v["detail"])
+        self.assertEqual(c.sim.requests[-1]["errcode"], 40035)
+        c.sim.violations.clear()
+        # 50 was issued for this list only: another list (other users, other type) may not use it
+        other = [{**self.body, "userids": "u00051,u00052"},
+                 {**self.body, "leave_code": c.leave_types(tok)[1]["leave_code"]}]
+        for body in other:
+            self.assertEqual(c.post(VR, tok, {**body, "offset": 50, "size": 200})[1]["errcode"], 40035)
+            c.clock.advance(0.06)
+        self.assertEqual(c.rules(), ["cursor", "cursor"])
+        c.sim.violations.clear()
+        self.assertEqual(c.post(VR, tok, {**self.body, "offset": 50, "size": 200})[1]["errcode"], 0)
+        self.assertEqual(c.rules(), [])
+
+    def test_size_range_still_checked(self):
+        c, tok = self.c, self.tok
+        for size, code in ((0, 40035), (201, 40035), (200, 0), (1, 0)):
+            self.assertEqual(c.post(VR, tok, {**self.body, "offset": 0, "size": size})[1]["errcode"], code, size)
+            c.clock.advance(0.06)
+        self.assertEqual(c.rules(), ["size", "size"])
+
+
+def follow(c, tok, path, body, cursor_key, list_key, size, how="follow"):
+    """Every page of an offset or cursor list; returns (items, page lengths, errcode of the last answer).
+
+    how: "follow" goes on where the answer says (next_cursor, or offset + the
+    items returned when it has none) while next_cursor is present or has_more
+    is true; "full" goes on at cursor + size (a client that assumes full
+    pages); "stop_short" also takes a page shorter than size for the last.
+    """
+    items, lengths, cursor = [], [], 0
+    while True:
+        obj = c.post(path, tok, {**body, cursor_key: cursor, "size": size})[1]
+        c.clock.advance(0.06)
+        if obj["errcode"] != 0:
+            return items, lengths, obj["errcode"]
+        res = obj["result"]
+        page = res[list_key]
+        items += page
+        lengths.append(len(page))
+        more = res["has_more"] if "has_more" in res else "next_cursor" in res
+        if "has_more" in res and path != VR:
+            assert res["has_more"] == ("next_cursor" in res), res
+        if not more or (how == "stop_short" and len(page) < size):
+            return items, lengths, 0
+        cursor = cursor + size if how == "full" else res.get("next_cursor", cursor + len(page))
+
+
+class ShortPages(unittest.TestCase):
+    """--short-pages N: every paged endpoint answers shorter pages while more remain."""
+
+    N = 7
+
+    def setUp(self):
+        self.c = OrgClient(employees=200, short_pages=self.N)
+        self.tok = self.c.token()
+
+    def assert_short(self, lengths, full):
+        """Every page but the last holds 1..min(N, full - 1) items, and the lengths vary."""
+        self.assertGreater(len(lengths), 2, lengths)
+        self.assertTrue(all(1 <= n <= min(self.N, full - 1) for n in lengths[:-1]), lengths)
+        self.assertTrue(lengths[-1] <= full, lengths)
+        self.assertGreater(len(set(lengths[:-1])), 1, lengths)
+
+    def normal(self, read):
+        """What read() returns with short pages switched off at run time (then on again)."""
+        self.c.control("POST", "/_sim/config", {"short_pages": 0})
+        try:
+            return read()
+        finally:
+            self.c.control("POST", "/_sim/config", {"short_pages": self.N})
+
+    def test_formula_and_runtime_switch(self):
+        c, tok = self.c, self.tok
+        body = {"status_list": "2,3,5,-1", "offset": 0, "size": 50}
+        h = int.from_bytes(hashlib.sha256(b"queryonjob:0").digest()[:4], "big")
+        first = c.onjob(tok, body)[1]["result"]
+        self.assertEqual(len(first["data_list"]), 1 + h % min(self.N, 49))
+        self.assertEqual(first["next_cursor"], len(first["data_list"]))
+        self.assertEqual(c.onjob(tok, body)[1]["result"], first)          # the same for the same request
+        self.assertEqual(c.control("POST", "/_sim/config", {"short_pages": 0})[1]["short_pages"], 0)
+        self.assertEqual(len(c.onjob(tok, body)[1]["result"]["data_list"]), 50)
+        c.control("POST", "/_sim/config", {"short_pages": 1})
+        self.assertEqual(len(c.onjob(tok, body)[1]["result"]["data_list"]), 1)
+        for bad in (-1, "3", True, 1.5):
+            self.assertEqual(c.control("POST", "/_sim/config", {"short_pages": bad})[0], 400, bad)
+        self.assertEqual(c.control("GET", "/_sim/config")[1]["short_pages"], 1)
+        self.assertEqual(c.rules(), [])
+
+    def test_queryonjob_and_querypreentry(self):
+        c, tok = self.c, self.tok
+        body = {"status_list": "2,3,5,-1"}
+        ids, _, err = follow(c, tok, QOJ, body, "offset", "data_list", 50, how="full")
+        self.assertEqual((err, c.rules()), (40035, ["cursor"]))          # offset + size: caught
+        c.sim.violations.clear()
+        ids, lengths, err = follow(c, tok, QOJ, body, "offset", "data_list", 50)
+        self.assertEqual((err, ids), (0, c.sim.truth()["employees"]))    # each exactly once
+        self.assert_short(lengths, 50)
+        some, _, _ = follow(c, tok, QOJ, body, "offset", "data_list", 50, how="stop_short")
+        self.assertLess(len(some), len(ids))                             # a short page is not the end
+        pre, lengths, err = follow(c, tok, QPE, {}, "offset", "data_list", 5)
+        self.assertEqual(pre, [f"p{i:05d}" for i in range(1, 8)])
+        self.assertTrue(all(1 <= n <= 4 for n in lengths[:-1]) and len(lengths) >= 2, lengths)
+        self.assertEqual(c.rules(), [])
+
+    def test_emp_leave_records(self):
+        c, tok = self.c, self.tok
+        start = iso(START - 365 * 86400 + 60)
+        records, pages = c.all_leave(tok, startTime=start, maxResults=50)
+        self.assertEqual(records, self.normal(lambda: c.all_leave(tok, startTime=start, maxResults=50)[0]))
+        self.assertGreater(pages, math.ceil(len(records) / self.N))
+        self.assertEqual(len({(r["userId"], r["leaveTime"]) for r in records}), len(records))
+        truth = c.sim.truth()
+        month = [r for r in records if wfsim.parse_rfc3339(r["leaveTime"]) >= TODAY0 - 29 * 86400]
+        self.assertEqual(len(month), sum(truth["departures_30d"].values()))
+        obj = c.leave(tok, startTime=start, maxResults=50)[1]              # a short first page with a token
+        self.assertTrue(1 <= len(obj["records"]) <= self.N and "nextToken" in obj, obj)
+        self.assertEqual(c.rules(), [])
+
+    def test_vacation_records(self):
+        c, tok = self.c, self.tok
+        types = c.leave_types(tok)
+        users = [f"u{i:05d}" for i in range(1, 51)]
+        body = {"op_userid": "manager01", "userids": users}
+        records = []
+        for t in types:
+            got, lengths, err = follow(c, tok, VR, {**body, "leave_code": t["leave_code"]}, "offset",
+                                       "leave_records", 200)
+            self.assertEqual(err, 0)
+            self.assertTrue(all(1 <= n <= self.N for n in lengths[:-1]), lengths)   # min(N, 50 - 1)
+            self.assertEqual(got, self.normal(lambda: c.vacation(tok, users, t["leave_code"])[0]))
+            records += got
+        self.assertEqual((c.sim.truth(userids=",".join(users))["on_leave"],
+                          c.sim.truth(userids=",".join(users))["leave_pending"]),
+                         count_leaves(records, types, ms(c.clock())))
+        self.assertEqual(c.rules(), [])
+        got, lengths, err = follow(c, tok, VR, {**body, "leave_code": types[0]["leave_code"]}, "offset",
+                                   "leave_records", 20, how="full")
+        self.assertEqual((err, c.rules()), (40035, ["cursor"]))
+
+    def test_report_list_and_templates(self):
+        c, tok = self.c, self.tok
+        body = {"start_time": ms(TODAY0), "end_time": ms(START)}
+        reports, lengths, err = follow(c, tok, RL, body, "cursor", "data_list", 20)
+        self.assertEqual(err, 0)
+        self.assert_short(lengths, 20)
+        self.assertEqual(len(reports), sum(c.sim.truth()["reports_today"].values()))
+        self.assertEqual(reports, self.normal(lambda: c.reports(tok, ms(TODAY0), ms(START))[0]))
+        self.assertEqual(c.rules(), [])
+        _, _, err = follow(c, tok, RL, body, "cursor", "data_list", 20, how="full")
+        self.assertEqual((err, c.rules()), (40035, ["cursor"]))
+        c.sim.violations.clear()
+        names, lengths, err = follow(c, tok, RT, {}, "offset", "template_list", 3)
+        self.assertEqual([t["name"] for t in names], ["日报", "周报", "Sales Weekly", "月报", "季报"])
+        self.assertTrue(all(1 <= n <= 2 for n in lengths[:-1]) and len(lengths) >= 3, lengths)
+        self.assertEqual(c.rules(), [])
+
+    def test_checkin_records(self):
+        c, tok = self.c, self.tok
+        plan = c.sim.orgs["k1"].signin_plan(TODAY0, c.sim.started)
+        users = list(dict.fromkeys(r["userid"] for r in plan))[:10]
+        body = {"userid_list": ",".join(users), "start_time": ms(TODAY0), "end_time": ms(START)}
+        signins, lengths, err = follow(c, tok, CKR, body, "cursor", "page_list", 100)
+        self.assertEqual(err, 0)
+        self.assert_short(lengths, 100)
+        self.assertEqual(len(signins), c.sim.truth(userids=",".join(users))["signins_today"])
+        self.assertEqual(signins, self.normal(lambda: c.signins(tok, users, ms(TODAY0), ms(START))[0]))
+        self.assertEqual(c.rules(), [])
+
+    def test_blackboard_until_an_empty_page(self):
+        c, tok = self.c, self.tok
+
+        def read(size, until_short=False):
+            """listids page by page until an empty page (or a short one); returns (ids, lengths)."""
+            ids, lengths, page = [], [], 1
+            while True:
+                q = {"operation_userid": "manager01", "page_size": size, "page": page}
+                obj = c.post(BL, tok, {"query_request": q})[1]
+                self.assertEqual(obj["errcode"], 0, obj)
+                c.clock.advance(0.06)
+                ids += obj["result"]
+                lengths.append(len(obj["result"]))
+                if not obj["result"] or (until_short and len(obj["result"]) < size):
+                    return ids, lengths
+                page += 1
+
+        ids, lengths = read(30)
+        self.assertEqual(ids, self.normal(lambda: c.board_ids(tok)[0]))     # 35 ids, each once
+        self.assertEqual((len(ids), lengths[-1]), (35, 0))
+        self.assert_short(lengths[:-1], 30)
+        self.assertLess(len(read(30, until_short=True)[0]), 35)            # a short page is not the end
+        self.assertEqual(c.post(BL, tok, {"query_request": {"operation_userid": "manager01", "page_size": 30,
+                                                            "page": 999}})[1]["result"], [])
+        self.assertEqual(self.normal(lambda: read(10)[1]), [10, 10, 10, 5, 0])
+        self.assertEqual(c.rules(), [])
+
+
+class LeaveHistory(unittest.TestCase):
+    """--leave-history: quota records piled up over the years, at 10,000 employees."""
+
+    def test_ten_thousand_employees(self):
+        c = OrgClient(employees=10000, leave_history=8)
+        c.sim.warm()                               # as the server does before READY
+        tok = c.token()
+        types = c.leave_types(tok)
+        users = [f"u{i:05d}" for i in range(1, 51)]                       # with the guaranteed cases
+        t0 = time.perf_counter()
+        records, calls = c.vacation(tok, users, types[0]["leave_code"])
+        per_page = (time.perf_counter() - t0) / calls
+        self.assertGreater(len(records), 400)                              # hundreds in one batch
+        self.assertEqual(calls, math.ceil(len(records) / 50))
+        self.assertLess(per_page, 0.1)                                     # milliseconds, not seconds
+        history = [r for r in records if r["leave_record_type"] != "leave" and r["start_time"] < ms(START - 300 * 86400)]
+        self.assertGreaterEqual(len(history), 50 * 6)
+        self.assertLess(min(r["start_time"] for r in records), ms(START - 3.5 * 365 * 86400))
+        self.assertEqual({(r["leave_record_type"], r["cal_type"]) for r in history},
+                         {("modify_quota", "add"), ("update", "update")})
+        # by user in request order, then by start_time: each user's history first, oldest first
+        self.assertEqual([r["userid"] for r in records], sorted((r["userid"] for r in records), key=users.index))
+        for uid in users:
+            starts = [r["start_time"] for r in records if r["userid"] == uid]
+            self.assertEqual(starts, sorted(starts))
+        # the truth counts leave records only: it matches a hand count and does not move with the history
+        everything = [r for t in types for r in c.vacation(tok, users, t["leave_code"])[0]]
+        t0 = time.perf_counter()
+        truth = c.sim.truth(userids=",".join(users))
+        self.assertLess(time.perf_counter() - t0, 3.0)
+        self.assertEqual((truth["on_leave"], truth["leave_pending"]), count_leaves(everything, types, ms(c.clock())))
+        self.assertTrue(any(r["leave_status"] == "success" and spans_now(r, ms(c.clock())) for r in history))
+        self.assertTrue(any(r["leave_status"] == "init" for r in records if r["leave_record_type"] == "update"))
+        self.assertEqual(c.control("POST", "/_sim/config", {"leave_history": 0})[1]["leave_history"], 0)
+        without = [r for t in types for r in c.vacation(tok, users, t["leave_code"])[0]]
+        self.assertEqual(len(everything) - len(without), 50 * 8 * len(types))
+        self.assertEqual([r for r in everything if r["leave_record_type"] == "leave"],
+                         [r for r in without if r["leave_record_type"] == "leave"])
+        again = c.sim.truth(userids=",".join(users))
+        self.assertEqual((again["on_leave"], again["leave_pending"]), (truth["on_leave"], truth["leave_pending"]))
+        self.assertEqual(c.rules(), [])
+
+    def test_history_leaves_the_other_records_alone(self):
+        plain, piled = OrgClient(employees=60, leave_history=0), OrgClient(employees=60, leave_history=3)
+        self.assertEqual(plain.sim.truth(), piled.sim.truth())
+        org = piled.sim.orgs["k1"]
+        code = org.leave_types[2]["leave_code"]
+        mine = piled.sim.vacation_records(org, ["u00007"], code)
+        self.assertEqual(len(mine) - len(plain.sim.vacation_records(plain.sim.orgs["k1"], ["u00007"], code)), 3)
+        self.assertEqual(mine, piled.sim.vacation_records(org, ["u00007"], code))     # deterministic
+
+
+class Latency(unittest.TestCase):
+    """--latency MS: every platform answer waits, control answers do not."""
+
+    def test_in_process(self):
+        c = Client(latency_ms=30)
+        tok = c.token()
+        self.assertEqual(c.slept, [0.03])
+        c.onjob(tok, {"status_list": "3", "offset": 0, "size": 99})              # errors wait too
+        c.call("GET", "/nowhere")
+        self.assertEqual(c.slept, [0.03] * 3)
+        c.control("GET", "/_sim/config")
+        self.assertEqual(c.control("POST", "/_sim/config", {"latency_ms": 0})[1]["latency_ms"], 0.0)
+        c.onjob(tok, {"status_list": "3", "offset": 0, "size": 1})
+        self.assertEqual(c.slept, [0.03] * 3)
+        for bad in (-1, "5", None):
+            self.assertEqual(c.control("POST", "/_sim/config", {"latency_ms": bad})[0], 400)
+
+
+def start_sim(*args):
+    """wfsim.py as a process with args; returns (process, port)."""
+    proc = subprocess.Popen([sys.executable, os.path.join(HERE, "wfsim.py"), "--port", "0", "--quiet",
+                             "--employees", "60", *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV)
+    return proc, read_ready(proc)
+
+
+def stop_sim(proc):
+    """SIGTERM the process and wait for it."""
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=10)
+    proc.stdout.close()
+    proc.stderr.close()
+
+
+def at_once(port, calls):
+    """Send the (method, path, body, headers) calls at the same moment, one connection each;
+    returns ([(status, headers, decoded body)] in call order, seconds from release to the last answer)."""
+    conns = [http.client.HTTPConnection("127.0.0.1", port, timeout=30) for _ in calls]
+    for conn in conns:
+        conn.connect()
+    gate = threading.Barrier(len(calls) + 1)
+    out = [None] * len(calls)
+
+    def run(i):
+        method, path, body, headers = calls[i]
+        gate.wait()
+        conns[i].request(method, path, body=None if body is None else json.dumps(body),
+                         headers={"Content-Type": "application/json", **(headers or {})})
+        resp = conns[i].getresponse()
+        out[i] = (resp.status, dict(resp.getheaders()), json.loads(resp.read()))
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
+    for t in threads:
+        t.start()
+    gate.wait()
+    t0 = time.perf_counter()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - t0
+    for conn in conns:
+        conn.close()
+    return out, elapsed
+
+
+class ConcurrentHTTP(unittest.TestCase):
+    """Latency and the per-app per-API limits with concurrent requests over HTTP."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.proc, cls.port = start_sim("--latency", "200", "--short-pages", "3", "--leave-history", "2",
+                                       "--ip-limit", "5000", "--ip-window", "10", "--ip-block", "60")
+        conn = http.client.HTTPConnection("127.0.0.1", cls.port, timeout=10)
+        conn.request("GET", "/_sim/config")
+        cls.initial = json.loads(conn.getresponse().read())       # before setUp changes anything
+        conn.close()
+
+    @classmethod
+    def tearDownClass(cls):
+        stop_sim(cls.proc)
+
+    def setUp(self):
+        self.control("POST", "/_sim/reset")
+        self.control("POST", "/_sim/config", {"latency_ms": 0, "qps_limit": 20})
+
+    def control(self, method, path, body=None):
+        """One control call on a fresh connection; returns the decoded answer."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        conn.request(method, path, body=None if body is None else json.dumps(body))
+        obj = json.loads(conn.getresponse().read())
+        conn.close()
+        return obj
+
+    def dingtalk_token(self):
+        """A DingTalk token (one gettoken call)."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        conn.request("GET", "/gettoken?appkey=dingsimkey&appsecret=dingsimsecret")
+        tok = json.loads(conn.getresponse().read())["access_token"]
+        conn.close()
+        return tok
+
+    def test_flags_reach_the_config(self):
+        cfg = self.initial
+        self.assertEqual((cfg["latency_ms"], cfg["short_pages"], cfg["leave_history"], cfg["ip_limit"],
+                          cfg["ip_window"], cfg["ip_block"]), (200.0, 3, 2, 5000, 10.0, 60.0))
+        self.control("POST", "/_sim/config", {"latency_ms": 200})
+        self.control("POST", "/_sim/reset")
+        self.assertEqual(self.control("GET", "/_sim/config")["latency_ms"], 200.0)   # reset keeps settings
+
+    def test_latency_overlaps(self):
+        self.control("POST", "/_sim/config", {"latency_ms": 200, "qps_limit": 100})
+        tok = self.dingtalk_token()
+        body = {"status_list": "2,3,5,-1", "offset": 0, "size": 50}
+        t0 = time.perf_counter()
+        self.control("GET", "/_sim/config")
+        self.assertLess(time.perf_counter() - t0, 0.15)                    # control answers do not wait
+        out, elapsed = at_once(self.port, [("POST", f"{QOJ}?access_token={tok}", body, None)] * 50)
+        self.assertEqual({o[2]["errcode"] for o in out}, {0})
+        self.assertGreaterEqual(elapsed, 0.2)
+        self.assertLess(elapsed, 1.5)              # one after the other it would take 50 x 0.2 s = 10 s
+        stats = self.control("GET", "/_sim/stats")["endpoints"]["queryonjob"]
+        self.assertEqual((stats["requests"], stats["max_per_second"]), (50, 50))
+
+    def test_per_api_limits_under_concurrency(self):
+        tok = self.dingtalk_token()
+        body = {"status_list": "3", "offset": 0, "size": 1}
+        out, _ = at_once(self.port, [("POST", f"{QOJ}?access_token={tok}", body, None)] * 30)
+        codes = collections.Counter(o[2]["errcode"] for o in out)
+        self.assertEqual(codes, {0: 20, 90018: 10})
+        out, _ = at_once(self.port, [("GET", f"{ELR}?startTime={quote(iso(time.time() - 86400))}", None,
+                                      {HDR: tok})] * 25)
+        self.assertEqual(collections.Counter((o[0], o[2].get("code")) for o in out),
+                         {(200, None): 20, (403, "Forbidden.AccessDenied.QpsLimitForAppkeyAndApi"): 5})
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        conn.request("POST", FTOK, body=json.dumps({"app_id": "cli_simapp", "app_secret": "feishusimsecret"}))
+        ftok = json.loads(conn.getresponse().read())["tenant_access_token"]
+        conn.close()
+        today = int(time.strftime("%Y%m%d", time.gmtime(time.time() + 8 * 3600)))
+        task = {"user_ids": ["fe00001"], "check_date_from": today, "check_date_to": today}
+        out, _ = at_once(self.port, [("POST", f"{UT}?employee_type=employee_id", task,
+                                      {"Authorization": f"Bearer {ftok}"})] * 60)
+        self.assertEqual(collections.Counter((o[0], o[2]["code"]) for o in out), {(200, 0): 50, (429, 99991400): 10})
+        self.assertTrue(all(o[1].get("x-ogw-ratelimit-reset") == "1" for o in out if o[0] == 429))
+        violations = self.control("GET", "/_sim/violations")
+        self.assertEqual(collections.Counter((v["endpoint"], v["rule"]) for v in violations),
+                         {("queryonjob", "qps"): 10, ("empLeaveRecords", "qps"): 5, ("userTasks", "qps"): 10})
+        stats = self.control("GET", "/_sim/stats")
+        self.assertEqual({name: (e["requests"], e["max_per_second"]) for name, e in stats["endpoints"].items()},
+                         {"gettoken": (1, 1), "queryonjob": (30, 30), "empLeaveRecords": (25, 25),
+                          "tenantToken": (1, 1), "userTasks": (60, 60)})
+        self.assertEqual(stats["endpoints"]["userTasks"]["apps"], {"cli_simapp": {"requests": 60, "max_per_second": 60}})
+        self.assertEqual(stats["violations"], {"qps": 25})
+        self.assertEqual(stats["ip"]["clients"]["127.0.0.1"]["requests"], 56)   # DingTalk calls only
+
+
+class PerIP(unittest.TestCase):
+    """DingTalk's per-IP limit: calls per window over all apps, then a block."""
+
+    BLOCK = {"status": 1111, "wait": 5, "source": "x5", "punish": "deny"}
+
+    def test_limit_block_and_release(self):
+        c = Client(apps=[("k1", "s1"), ("k2", "s2")], ip_limit=5, ip_window=20, ip_block=300)
+        tok1, tok2 = c.token(), c.token("k2", "s2")                 # calls 1 and 2, two apps
+        c.clock.advance(1)
+        for _ in range(3):                                           # calls 3 to 5
+            self.assertEqual(c.onjob(tok1, {"status_list": "3", "offset": 0, "size": 1})[1]["errcode"], 0)
+            c.clock.advance(0.1)
+        status, obj, reply = c.leave(tok2, startTime=iso(TODAY0))     # the 6th within 20 s
+        self.assertEqual((status, obj, reply.errcode), (200, self.BLOCK, None))
+        self.assertEqual(c.rules(), ["ip_limit"])
+        for call in (lambda: c.call("GET", "/gettoken?appkey=k1&appsecret=s1"),
+                     lambda: c.onjob(tok1, {"status_list": "3", "offset": 0, "size": 1}),
+                     lambda: c.call("GET", f"{QOJ}?access_token={tok1}"),           # before the method check
+                     lambda: c.call("POST", f"{VR}?access_token=bogus", body={})):  # before the token check
+            c.clock.advance(10)
+            self.assertEqual(call()[1], self.BLOCK)
+        self.assertEqual(c.rules(), ["ip_limit"] + ["ip_blocked"] * 4)
+        self.assertEqual(c.ftoken() and c.sim.violations[-1]["rule"], "ip_blocked")   # Feishu goes on
+        other = c.sim.handle("POST", f"{QOJ}?access_token={tok1}", {}, b'{"status_list":"3","offset":0,"size":1}',
+                             client="10.0.0.2")
+        self.assertEqual(json.loads(other.body)["errcode"], 0)                        # another address goes on
+        stats = c.control("GET", "/_sim/stats")[1]
+        self.assertEqual(stats["ip"]["clients"]["127.0.0.1"]["blocked"], True)
+        self.assertEqual(stats["ip"]["clients"]["10.0.0.2"], {"requests": 1, "max_per_window": 1,
+                                                               "blocked": False, "blocked_until": None})
+        self.assertEqual(stats["violations"], {"ip_blocked": 4, "ip_limit": 1})
+        c.clock.advance(300 - 40 - 0.3 + 1)
+        self.assertEqual(c.onjob(tok1, {"status_list": "3", "offset": 0, "size": 1})[1]["errcode"], 0)
+        self.assertFalse(c.control("GET", "/_sim/stats")[1]["ip"]["clients"]["127.0.0.1"]["blocked"])
+
+    def test_sliding_window_config_and_reset(self):
+        c = Client(ip_limit=3, ip_window=2, ip_block=60)
+        tok = c.token()
+        codes = []
+        for _ in range(6):                          # one call every 0.7 s: never 4 within 2 s
+            c.clock.advance(0.7)
+            codes.append(c.onjob(tok, {"status_list": "3", "offset": 0, "size": 1})[1].get("errcode"))
+        self.assertEqual((codes, c.rules()), ([0] * 6, []))
+        c.control("POST", "/_sim/config", {"ip_limit": 0})                  # unlimited
+        for _ in range(10):
+            self.assertEqual(c.onjob(tok, {"status_list": "3", "offset": 0, "size": 1})[1]["errcode"], 0)
+            c.clock.advance(0.06)
+        c.control("POST", "/_sim/config", {"ip_limit": 2, "ip_window": 5})
+        c.clock.advance(5)
+        results = [c.onjob(tok, {"status_list": "3", "offset": 0, "size": 1})[1] for _ in range(3)]
+        self.assertEqual(results[2], self.BLOCK)
+        c.control("POST", "/_sim/reset")                                    # lifts the block
+        self.assertEqual(c.token() and c.rules(), [])
+        for bad in ({"ip_limit": -1}, {"ip_window": 0}, {"ip_block": -5}, {"ip_limit": 2.5}):
+            self.assertEqual(c.control("POST", "/_sim/config", bad)[0], 400, bad)
+
+    def test_ip_block_fault(self):
+        c = Client()
+        tok = c.token()
+        c.control("POST", "/_sim/fault", {"endpoint": "*", "kind": "ip_block"})
+        self.assertEqual(c.onjob(tok, {"status_list": "3", "offset": 0, "size": 1})[1], self.BLOCK)
+        self.assertEqual(c.onjob(tok, {"status_list": "3", "offset": 0, "size": 1})[1]["errcode"], 0)
+        self.assertEqual(c.control("POST", "/_sim/fault", {"endpoint": "userTasks", "kind": "ip_block"})[0], 400)
+        self.assertEqual(c.rules(), [])
+
+    def test_over_http(self):
+        proc, port = start_sim("--ip-limit", "3", "--ip-window", "20", "--ip-block", "300")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            conn.request("GET", "/gettoken?appkey=dingsimkey&appsecret=dingsimsecret")
+            resp = conn.getresponse()
+            answers = [(resp.status, json.loads(resp.read()))]
+            tok = answers[0][1]["access_token"]
+            for _ in range(4):
+                conn.request("POST", f"{QOJ}?access_token={tok}", body=json.dumps({"status_list": "3", "offset": 0,
+                                                                                    "size": 1}))
+                resp = conn.getresponse()
+                answers.append((resp.status, json.loads(resp.read())))
+            self.assertEqual([a[1].get("errcode") for a in answers[:3]], [0, 0, 0])
+            self.assertEqual(answers[3:], [(200, self.BLOCK)] * 2)
+            conn.request("GET", "/_sim/violations")
+            rules = [v["rule"] for v in json.loads(conn.getresponse().read())]
+            self.assertEqual(rules, ["ip_limit", "ip_blocked"])
+            conn.request("GET", "/_sim/stats")
+            clients = json.loads(conn.getresponse().read())["ip"]["clients"]
+            self.assertEqual((clients["127.0.0.1"]["requests"], clients["127.0.0.1"]["blocked"]), (5, True))
+            conn.close()
+        finally:
+            stop_sim(proc)
+
+
+class Stats(unittest.TestCase):
+    """/_sim/stats: requests and the busiest second per API, from the request log."""
+
+    def test_counts_and_busiest_second(self):
+        c = Client(apps=[("k1", "s1"), ("k2", "s2")])
+        tok1 = c.token()
+        tok2 = c.token("k2", "s2")
+        body = {"status_list": "3", "offset": 0, "size": 1}
+        for gap in (0.3, 0.3, 0.3, 0.3, 2.0, 0.1):                # 4 within one second, then 2
+            c.onjob(tok1, body)
+            c.clock.advance(gap)
+        c.onjob(tok2, body)
+        c.onjob("bogus", body)
+        c.call("GET", "/nowhere")
+        stats = c.control("GET", "/_sim/stats")[1]
+        onjob = stats["endpoints"]["queryonjob"]
+        self.assertEqual((onjob["requests"], onjob["max_per_second"]), (8, 4))
+        self.assertEqual(onjob["apps"], {"k1": {"requests": 6, "max_per_second": 4},
+                                         "k2": {"requests": 1, "max_per_second": 1},
+                                         "-": {"requests": 1, "max_per_second": 1}})
+        self.assertEqual(set(stats["endpoints"]), {"gettoken", "queryonjob"})
+        since = c.sim.requests[-3]["seq"] - 1                      # k2, bogus and /nowhere
+        part = c.control("GET", f"/_sim/stats?since={since}")[1]["endpoints"]["queryonjob"]
+        self.assertEqual(part["requests"], 2)
+        c.control("POST", "/_sim/requests/clear")
+        self.assertEqual(c.control("GET", "/_sim/stats")[1]["endpoints"], {})
+
+
 class HTTPServer(unittest.TestCase):
     """wfsim.py as a process."""
 
@@ -2720,7 +3295,9 @@ class Quiet(unittest.TestCase):
             proc.stdout.close()
             proc.stderr.close()
         for args in (["--app", "nocolon"], ["--feishu-app", "nocolon"], ["--monthly-quota", "-1"],
-                     ["--feishu-unauthorized", "-2"], ["--admin"]):
+                     ["--feishu-unauthorized", "-2"], ["--admin"], ["--short-pages", "-1"],
+                     ["--leave-history", "-1"], ["--latency", "-5"], ["--ip-limit", "-1"], ["--ip-window", "0"],
+                     ["--ip-block", "-1"]):
             bad = subprocess.run([sys.executable, os.path.join(HERE, "wfsim.py"), *args],
                                  capture_output=True, text=True, timeout=10)
             self.assertEqual(bad.returncode, 2, args)

@@ -10,7 +10,9 @@ standard library only; see README.md next to this file.
 Adding an endpoint: write a Simulator method decorated with @endpoint(path,
 method, kind, name[, counted=True]) that takes a Context and returns a Reply
 (helpers: json_body, int_value, id_list, check_offset, offset_page, key_page,
-oapi_ok, Rejected); a path segment ":name" is a path parameter (ctx.params).
+page_length, oapi_ok, Rejected); a path segment ":name" is a path parameter
+(ctx.params).  Build every page through cursor_page / key_page / page_length,
+so that --short-pages reaches it.
 """
 
 from __future__ import annotations
@@ -48,7 +50,15 @@ REQUEST_LOG_MAX = 200_000
 LEAVE_REASONS = ("leave", "delete", "oapi", "cancel", "unknown")
 STATUS_NAMES = {2: "probation", 3: "regular", 5: "leaving", -1: "nostatus"}
 FAULT_KINDS = ("errcode", "http", "delay", "drop", "garbage", "truncated", "huge",
-               "repeat_cursor", "endless_cursor", "token_invalid", "throttle", "quota")
+               "repeat_cursor", "endless_cursor", "token_invalid", "throttle", "quota", "ip_block")
+OFFSET_SCOPES_MAX = 50_000         # lists whose issued offsets are remembered (oldest forgotten first)
+
+# DingTalk per-IP limit (NOTES.md): "Per IP: 10,000 calls per 20 s, then a 5-minute block; the
+# answer is HTML or {"status":1111,"wait":5,"source":"x5","punish":"deny"} with no errcode."
+IP_LIMIT = 10_000
+IP_WINDOW = 20.0
+IP_BLOCK = 300.0
+IP_BLOCK_ANSWER = {"status": 1111, "wait": 5, "source": "x5", "punish": "deny"}
 SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田"
             "董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦方白邹孟"
             "熊秦邱江尹薛段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
@@ -120,6 +130,11 @@ LEAVE_NOTES = ("家中老人住院需要陪护", "孩子发烧去医院看急诊
 QUOTA_NOTES = ("年度额度发放", "操作员导入", "加班转调休", "额度调整")
 MAX_VACATION_USERS = 50
 MAX_VACATION_SIZE = 200
+# dingtalk-attendance-vacation-record-list.txt: "根据企业或员工分页获取假期消费记录信息 每次返回50条数据"
+# (records are returned 50 per call), although size may ask for up to 200.
+VACATION_PAGE_MAX = 50
+DEFAULT_LEAVE_HISTORY = 4          # quota records per employee and leave type over past years
+VACATION_LISTS_CACHED = 16         # vacation/record/list answers' full lists kept for the next pages
 LEAVE_QUIET = (-600, 7200)         # no generated leave starts or ends this close to the start
 
 # DingTalk reports (report/getunreadcount, report/simplelist)
@@ -347,6 +362,9 @@ class Org:
                              "hours_in_per_day": 800, "natural_day_leave": False}
                             for name, unit, biz in LEAVE_TYPES]
         self.extra_leaves: list[dict] = []      # vacation records added by /_sim/mutate
+        # the full lists behind the last vacation/record/list answers, so that the next pages of
+        # the same batch cost a slice: (leave_code, userids, history) -> (plan, extras, list)
+        self.vacation_lists: collections.OrderedDict = collections.OrderedDict()
         self.extra_reports: list[dict] = []     # reports added by /_sim/mutate
         self.unread: dict[str, int] = {}        # unread report counts set by /_sim/mutate
         self.announcements: list[dict] = []     # newest first; "t" is gmt_create in epoch seconds
@@ -736,6 +754,43 @@ class Org:
         }
         return roles.get(self.number(uid), [])
 
+    def build_history(self, uid: str, ltype: dict, started: float, offset_min: int, n: int) -> list[dict]:
+        """n quota records of one employee and leave type over the past years (--leave-history).
+
+        A real organisation's vacation/record/list answers hold, besides the
+        leave requests, the quota records piled up over the years for every
+        employee: leave_record_type modify_quota (cal_type add, a grant) and
+        update (cal_type update, an adjustment).  Record i lies about
+        i // 2 + 1 years before the start: even ones are that year's grant
+        (valid a year, some two, so a few span the start), odd ones an
+        adjustment (mostly success, some init or refuse).  They never count
+        for on_leave or leave_pending, which count only leave records.
+
+        Drawn from seed + app + userid + leave_code alone, so the other
+        records stay the same whatever n is.  Not cached here: at 10,000
+        employees the history of every employee would take hundreds of MB,
+        and one batch of 50 users is drawn in a few milliseconds.
+        """
+        rng = random.Random(f"wfsim:{self.seed}:{self.appkey}:history:{uid}:{ltype['leave_code']}")
+        day0 = local_midnight(started, offset_min)
+        out = []
+        for i in range(n):
+            start = day0 - (i // 2 + 1) * 365 * DAY + rng.randint(-20, 20) * DAY
+            if i % 2 == 0:
+                end = start + (2 if rng.random() < 0.3 else 1) * 365 * DAY - 1
+                out.append(self.leave_dict(uid, ltype, "success", "modify_quota", start, end, rng))
+                continue
+            start += rng.randint(30, 300) * DAY
+            end = start + rng.randint(30, 200) * DAY
+            status = rng.choices(("success", "init", "refuse"), (85, 5, 10))[0]
+            rec = self.leave_dict(uid, ltype, status, "update", start, end, rng)
+            if rec["leave_view_unit"] == "hour":       # an adjustment, not the span's length
+                rec["record_num_per_hour"] = rng.choice((100, 400, 800, 1600))
+            else:
+                rec["record_num_per_day"] = rng.choice((50, 100, 200, 300))
+            out.append(rec)
+        return out
+
     @staticmethod
     def leave_dict(uid: str, ltype: dict, status: str, rtype: str, start: int, end: int,
                    rng: random.Random) -> dict:
@@ -1008,6 +1063,13 @@ def quota_exhausted(kind: str, errmsg: str = "企业调用次数超过每月限�
     return v1_error(403, "Forbidden.AccessDenied.ApiCountLimitForOrg", "企业调用次数超过每月限额")
 
 
+def ip_blocked() -> Reply:
+    """The DingTalk gateway's per-IP block answer: HTTP 200, no errcode (NOTES.md: "Per IP: 10,000
+    calls per 20 s, then a 5-minute block; the answer is HTML or
+    {"status":1111,"wait":5,"source":"x5","punish":"deny"} with no errcode")."""
+    return json_reply(200, IP_BLOCK_ANSWER)
+
+
 class Rejected(Exception):
     """A request that is answered with an error; rule set = a client violation."""
 
@@ -1043,6 +1105,16 @@ def endpoint(path: str, method: str, kind: str, name: str, auth: bool = True, co
     return register
 
 
+def peak(times: list[float], width: float) -> int:
+    """The most of the sorted moments times that lie within any window (t - width, t]."""
+    best, first = 0, 0
+    for last, t in enumerate(times):
+        while times[first] <= t - width:
+            first += 1
+        best = max(best, last - first + 1)
+    return best
+
+
 def find_route(path: str) -> tuple[Route | None, dict[str, str]]:
     """The route answering path and its path parameters (percent-decoded)."""
     route = ROUTES.get(path)
@@ -1072,6 +1144,15 @@ class Context:
     fault: dict | None = None
     now: float = 0.0
     params: dict[str, str] = dataclasses.field(default_factory=dict)   # path parameters
+    client: str = "127.0.0.1"    # the caller's IP address (per-IP limit)
+
+
+@dataclasses.dataclass
+class IpState:
+    """DingTalk's per-IP count of one caller address: its calls within the window, and the end
+    of its block (0 = not blocked)."""
+    calls: collections.deque = dataclasses.field(default_factory=collections.deque)
+    blocked_until: float = 0.0
 
 
 @dataclasses.dataclass
@@ -1164,8 +1245,12 @@ class Simulator:
                  feishu_apps: list[tuple[str, str]] | None = None,
                  monthly_quota: int = DEFAULT_MONTHLY_QUOTA, odd_results: bool = False,
                  feishu_same_token_window: float = FEISHU_SAME_TOKEN_WINDOW,
-                 feishu_unauthorized: int = 0, admins: list[str] | None = None):
+                 feishu_unauthorized: int = 0, admins: list[str] | None = None,
+                 short_pages: int = 0, leave_history: int = DEFAULT_LEAVE_HISTORY, latency_ms: float = 0.0,
+                 ip_limit: int = IP_LIMIT, ip_window: float = IP_WINDOW, ip_block: float = IP_BLOCK):
         """Generate every app's organisation at the current clock() moment."""
+        # One lock guards all state.  It is held while a request is judged and answered, never
+        # while a request sleeps (latency, the delay fault), so that slow answers overlap.
         self.lock = threading.RLock()
         self.clock, self.sleep, self.log = clock, sleep, log
         self.started = clock()
@@ -1175,7 +1260,10 @@ class Simulator:
                        "feishu_qps_limit": FEISHU_QPS,
                        "feishu_same_token_window": float(feishu_same_token_window),
                        "feishu_unauthorized": int(feishu_unauthorized),
-                       "admins": list(admins or DEFAULT_ADMINS)}
+                       "admins": list(admins or DEFAULT_ADMINS),
+                       "short_pages": int(short_pages), "leave_history": int(leave_history),
+                       "latency_ms": float(latency_ms), "ip_limit": int(ip_limit),
+                       "ip_window": float(ip_window), "ip_block": float(ip_block)}
         self.start_offset = utc_offset          # the zone the leave records were laid out in
         self.orgs = {key: Org.generate(seed, key, secret, employees, preentry, self.started, utc_offset)
                      for key, secret in apps}
@@ -1193,50 +1281,81 @@ class Simulator:
         self.violations: list[dict] = []
         self.faults: list[dict] = []
         self.qps: dict[tuple, collections.deque] = collections.defaultdict(collections.deque)
-        self.offsets: dict[tuple, set] = collections.defaultdict(set)
+        self.ips: dict[str, IpState] = collections.defaultdict(IpState)
+        # offsets / next_cursors issued, per list: (appkey, endpoint, the request's list parameters)
+        self.offsets: dict[tuple, set] = {}
         self.page_tokens: dict[str, tuple[str, str, tuple]] = {}
         self.robots = json.loads(json.dumps(DEFAULT_ROBOTS))
         self.robot_messages: list[dict] = []
         self.robot_sent: dict[str, collections.deque] = collections.defaultdict(collections.deque)
 
+    def warm(self) -> None:
+        """Build the cached plans the truth and the first answers need (seconds at 10,000
+        employees) before the server says READY, rather than inside the first request."""
+        with self.lock:
+            for appkey in self.orgs:
+                self.truth(appkey)
+            for app_id in self.feishu:
+                self.truth(platform="feishu", appid=app_id)
+
     # ------------------------------------------------------------ dispatch
 
-    def handle(self, method: str, target: str, headers: dict[str, str], body: bytes = b"") -> Reply:
-        """Answer one request (platform or control) and return the Reply."""
+    def handle(self, method: str, target: str, headers: dict[str, str], body: bytes = b"",
+               client: str = "127.0.0.1") -> Reply:
+        """Answer one request (platform or control) from the address client and return the Reply.
+
+        Platform answers wait latency_ms before they go (control answers do
+        not); the wait, like the delay fault's, happens outside the lock, so
+        concurrent requests wait at the same time.
+        """
         url = urlsplit(target)
         query = parse_query(url.query)
         headers = {k.lower(): v for k, v in headers.items()}
         if url.path.startswith("/_sim/"):
             return self.control(method, url.path, query, body)
         with self.lock:
-            ctx = self.begin(method, url.path, query, headers, body)
-            route, ctx.params = find_route(url.path)
-            if route is None:
-                return self.finish(ctx, self.not_found(url.path))
-            ctx.route = route
-            if method != route.method:
-                return self.finish(ctx, self.reject(ctx, self.wrong_method(route, method)))
-            ctx.app = self.peek_app(ctx)
-            over = self.qps_tick(ctx)
-            ctx.fault = self.take_fault(route, ctx.app)
-        if ctx.fault and ctx.fault["kind"] == "delay":
-            self.sleep(float(ctx.fault.get("seconds", 1.0)))
-        with self.lock:
-            ctx.now = self.clock()
-            try:
-                reply = self.answer(ctx, over)
-            except Rejected as rej:
-                reply = self.reject(ctx, rej)
-            return self.finish(ctx, reply)
+            latency = self.config["latency_ms"] / 1000.0
+            reply = self.judge(method, url.path, query, headers, body, client)
+        if latency > 0:
+            self.sleep(latency)
+        return reply
 
-    def begin(self, method, path, query, headers, body) -> Context:
+    def judge(self, method: str, path: str, query: dict, headers: dict, body: bytes, client: str) -> Reply:
+        """Answer one platform request (called with the lock held; released only for a delay fault)."""
+        ctx = self.begin(method, path, query, headers, body, client)
+        route, ctx.params = find_route(path)
+        if route is None:
+            return self.finish(ctx, self.not_found(path))
+        ctx.route = route
+        ctx.app = self.peek_app(ctx)
+        blocked = self.ip_tick(ctx)
+        if blocked is not None:
+            return self.finish(ctx, blocked)
+        if method != route.method:
+            return self.finish(ctx, self.reject(ctx, self.wrong_method(route, method)))
+        over = self.qps_tick(ctx)
+        ctx.fault = self.take_fault(route, ctx.app)
+        if ctx.fault and ctx.fault["kind"] == "delay":
+            self.lock.release()             # sleep without holding up the other requests
+            try:
+                self.sleep(float(ctx.fault.get("seconds", 1.0)))
+            finally:
+                self.lock.acquire()
+        ctx.now = self.clock()
+        try:
+            reply = self.answer(ctx, over)
+        except Rejected as rej:
+            reply = self.reject(ctx, rej)
+        return self.finish(ctx, reply)
+
+    def begin(self, method, path, query, headers, body, client="127.0.0.1") -> Context:
         """Number the request and open its log entry."""
         self.seq += 1
-        entry = {"seq": self.seq, "t": self.clock(), "app": None, "method": method, "path": path,
-                 "endpoint": None, "query": query, "headers": headers,
+        entry = {"seq": self.seq, "t": self.clock(), "app": None, "client": client, "method": method,
+                 "path": path, "endpoint": None, "query": query, "headers": headers,
                  "body": body_for_log(body), "status": None, "errcode": None, "fault": None}
         self.requests.append(entry)
-        return Context(self.seq, method, path, query, headers, body, entry)
+        return Context(self.seq, method, path, query, headers, body, entry, client=client)
 
     def finish(self, ctx: Context, reply: Reply) -> Reply:
         """Complete the log entry (and the stderr line) for a request."""
@@ -1414,7 +1533,15 @@ class Simulator:
     # ------------------------------------------------------------ QPS and faults
 
     def qps_tick(self, ctx: Context) -> bool:
-        """Count a call per app and API; True when it is over the limit."""
+        """Count a call per app and API; True when it is over the limit.
+
+        A sliding one-second window: a call is over the limit when more than
+        qps_limit calls of the same app to the same endpoint (itself included)
+        arrived within the last second, (now - 1 s, now].  Every call that
+        reaches this point counts, refused ones too, as a gateway counts what
+        arrives.  Called with the lock held, so concurrent calls are counted
+        one at a time.
+        """
         if ctx.app is None:
             return False
         now = self.clock()
@@ -1424,6 +1551,41 @@ class Simulator:
         window.append(now)
         return len(window) > self.qps_limit(ctx.route)
 
+    def ip_tick(self, ctx: Context) -> Reply | None:
+        """DingTalk's per-IP limit over all apps; the block answer, or None to go on.
+
+        NOTES.md: "Per IP: 10,000 calls per 20 s, then a 5-minute block; the
+        answer is HTML or {"status":1111,"wait":5,"source":"x5","punish":"deny"}
+        with no errcode."  Every DingTalk call (oapi and /v1.0, token calls
+        included; not Feishu) from one address counts in a sliding window of
+        ip_window seconds.  The call that makes more than ip_limit within it
+        starts a block of ip_block seconds and is a violation (ip_limit);
+        every DingTalk call from that address during the block gets the block
+        answer, is not counted, and is a violation too (ip_blocked: the client
+        did not wait).  Checked before anything else: the gateway answers
+        before the platform looks at tokens, methods or faults.
+        """
+        limit = self.config["ip_limit"]
+        if ctx.route.kind not in ("oapi", "v1") or not limit:
+            return None
+        now, state = self.clock(), self.ips[ctx.client]
+        if now < state.blocked_until:
+            self.violate(ctx, "ip_blocked", f"call from {ctx.client} while it is blocked for "
+                                            f"{state.blocked_until - now:.1f} s more")
+            return ip_blocked()
+        window = self.config["ip_window"]
+        calls = state.calls
+        while calls and calls[0] <= now - window:
+            calls.popleft()
+        calls.append(now)
+        if len(calls) <= limit:
+            return None
+        calls.clear()
+        state.blocked_until = now + self.config["ip_block"]
+        self.violate(ctx, "ip_limit", f"more than {limit} DingTalk calls from {ctx.client} within "
+                                      f"{window:g} s; blocked for {self.config['ip_block']:g} s")
+        return ip_blocked()
+
     def take_fault(self, route: Route, app: str | None) -> dict | None:
         """Consume one use of the first queued fault matching this request."""
         for fault in self.faults:
@@ -1432,8 +1594,8 @@ class Simulator:
             only = fault.get("appkey") or fault.get("appid")
             if only and only != app:
                 continue
-            if fault["kind"] == "quota" and route.kind == "feishu":
-                continue                      # Feishu has no monthly quota
+            if fault["kind"] in ("quota", "ip_block") and route.kind == "feishu":
+                continue                      # Feishu has no monthly quota and no per-IP block
             fault["remaining"] -= 1
             if fault["remaining"] <= 0:
                 self.faults.remove(fault)
@@ -1479,6 +1641,8 @@ class Simulator:
             return throttled(kind)
         if k == "quota":
             return quota_exhausted(kind)
+        if k == "ip_block":
+            return ip_blocked()
         raise AssertionError(f"unhandled fault kind {k}")
 
     def feishu_fault_reply(self, ctx: Context) -> Reply:
@@ -1520,33 +1684,67 @@ class Simulator:
             raise Rejected(rule or name, f"{name}={value} outside [{lo}, {hi}]")
         return value
 
-    def check_offset(self, ctx: Context, offset: int) -> None:
-        """Offsets other than 0 must be a next_cursor this server returned."""
-        if offset != 0 and offset not in self.offsets[(ctx.org.appkey, ctx.route.endpoint)]:
-            raise Rejected("cursor", f"offset {offset} was never returned as next_cursor")
+    # Paging.  Every paged endpoint builds its pages here (page_length, cursor_page, key_page) or
+    # from page_length (vacation/record/list, blackboard/listids), so short pages reach them all.
+
+    def page_length(self, ctx: Context, position: int, full: int) -> int:
+        """How many items the page starting at item position holds when that many remain.
+
+        full is what the page holds normally: the size asked (for
+        vacation/record/list at most 50).  With short pages on (N > 0) it is
+        1 + H % min(N, full - 1), H the first 4 bytes (big-endian) of
+        SHA-256("<endpoint>:<position>"): between 1 and min(N, full - 1),
+        the same for the same request, varying from page to page.  NOTES.md:
+        "In general a page may be shorter than asked while more remain; only
+        the answer's own cursor or has_more says whether the list has ended."
+        """
+        n = self.config["short_pages"]
+        if not n or full < 2:
+            return full
+        digest = hashlib.sha256(f"{ctx.route.endpoint}:{position}".encode()).digest()
+        return 1 + int.from_bytes(digest[:4], "big") % min(n, full - 1)
+
+    def issued_offsets(self, ctx: Context, scope: tuple) -> set:
+        """The offsets issued for one list: this app, this endpoint and the request's list
+        parameters (scope), so that an offset issued for another list does not pass."""
+        key = (ctx.org.appkey, ctx.route.endpoint, scope)
+        issued = self.offsets.get(key)
+        if issued is None:
+            if len(self.offsets) >= OFFSET_SCOPES_MAX:
+                del self.offsets[next(iter(self.offsets))]      # forget the oldest list
+            issued = self.offsets[key] = set()
+        return issued
+
+    def check_offset(self, ctx: Context, offset: int, scope: tuple = ()) -> None:
+        """Offsets other than 0 must be a next_cursor (or implied next offset) this server issued for
+        the same list; anything else (offset + size after a short page, say) skips or repeats items."""
+        if offset != 0 and offset not in self.offsets.get((ctx.org.appkey, ctx.route.endpoint, scope), ()):
+            raise Rejected("cursor", f"offset {offset} was never returned as next_cursor for this list")
 
     def offset_page(self, ctx: Context, items: list, offset: int, size: int,
-                    list_key: str = "data_list") -> Reply:
+                    list_key: str = "data_list", scope: tuple = ()) -> Reply:
         """A topapi page of items at offset with next_cursor while more follow (faults applied)."""
-        page, nxt = self.cursor_page(ctx, items, offset, size)
+        page, nxt = self.cursor_page(ctx, items, offset, size, scope)
         result = {list_key: page}
         if nxt is not None:
             result["next_cursor"] = nxt
         return oapi_ok(result)
 
-    def cursor_page(self, ctx: Context, items: list, offset: int, size: int) -> tuple[list, int | None]:
-        """The page of items at offset and the next cursor (None at the end), recorded as issued;
-        endless_cursor: an empty page and offset + size; repeat_cursor: the page and offset."""
+    def cursor_page(self, ctx: Context, items: list, offset: int, size: int,
+                    scope: tuple = ()) -> tuple[list, int | None]:
+        """The page of items at offset and the next cursor, offset + the items returned (None at the
+        end), recorded as issued for the list scope; endless_cursor: an empty page and offset + size;
+        repeat_cursor: the page and offset."""
         kind = ctx.fault["kind"] if ctx.fault else None
         if kind == "endless_cursor":
             page, nxt = [], offset + size
         else:
-            page = items[offset:offset + size]
-            nxt = offset + size if offset + size < len(items) else None
+            page = items[offset:offset + self.page_length(ctx, offset, size)]
+            nxt = offset + len(page) if offset + len(page) < len(items) else None
             if kind == "repeat_cursor":
                 nxt = offset
         if nxt is not None:
-            self.offsets[(ctx.org.appkey, ctx.route.endpoint)].add(nxt)
+            self.issued_offsets(ctx, scope).add(nxt)
         return page, nxt
 
     def key_page(self, ctx: Context, items: list, key: Callable[[Any], tuple],
@@ -1562,10 +1760,10 @@ class Simulator:
         kind = ctx.fault["kind"] if ctx.fault else None
         if kind == "endless_cursor":
             return [], self.new_page_token(ctx, after)
-        page = rest[:size]
+        page = rest[:self.page_length(ctx, len(items) - len(rest), size)]
         if kind == "repeat_cursor":
             return page, next_token or "0"
-        if len(rest) > size:
+        if len(rest) > len(page):
             return page, self.new_page_token(ctx, key(page[-1]))
         return page, None
 
@@ -1726,24 +1924,27 @@ class Simulator:
         first, today0 = self.work_days(now)[0], local_midnight(now, offset)
         unauthorized_ids = set(list(org.employees)[:self.config["feishu_unauthorized"]])
         results, invalid, unauthorized = [], [], []
+        served = [(day, date_midnight(day, offset)) for day in days]
+        served = [(day, day0) for day, day0 in served if first <= day0 <= today0]
+        # each day's plan once, not once per user (the plan lookup costs O(employees))
+        plans = {day0: org.task_plan(day0, self.started, self.config["odd_results"]) for _, day0 in served}
         for uid in users:
             if uid not in org.employees:
                 invalid.append(uid)
             elif uid in unauthorized_ids:
                 unauthorized.append(uid)
             else:
-                results += [self.task_result(org, uid, day, date_midnight(day, offset), now) for day in days
-                            if first <= date_midnight(day, offset) <= today0]
+                results += [self.task_result(org, uid, day, day0, now, plans[day0]) for day, day0 in served]
         return results, invalid, unauthorized
 
-    def task_result(self, org: Org, uid: str, day: dt.date, day0: int, now: float) -> dict:
-        """One user's result for one day, resolved against the clock.
+    def task_result(self, org: Org, uid: str, day: dt.date, day0: int, now: float, plan: dict) -> dict:
+        """One user's result for one day (plan: that day's task_plan), resolved against the clock.
 
         A check-in whose time has not come is Todo; today's check-out is Todo
         until 18:00 (except NoNeedCheck); a planned Todo becomes Lack once the
         day is over.
         """
-        task = org.task_plan(day0, self.started, self.config["odd_results"])[uid]
+        task = plan[uid]
         record = {"check_in_result": task["in"], "check_out_result": task["out"],
                   "check_in_result_supplement": "None", "check_out_result_supplement": "None",
                   "check_in_shift_time": str(day0 + ON_DUTY), "check_out_shift_time": str(day0 + OFF_DUTY)}
@@ -1770,26 +1971,64 @@ class Simulator:
                 "group_id": str(org.group_id), "shift_id": str(org.shift_id), "records": [record]}
 
     def vacation_records(self, org: Org, users: list[str], code: str) -> list[dict]:
-        """Vacation records of users (in that order, then by start) with this leave_code."""
+        """Vacation records of users (in that order) with this leave_code: each user's generated
+        records, quota history (--leave-history) and added records together, by start_time (so the
+        history, being older, comes first), then record_id.
+
+        The list of the last few (leave_code, users) requests is kept, so that
+        the following pages of one batch are a slice, not a new draw.
+        """
         plan = org.leave_plan(self.started, self.start_offset)
+        history = self.config["leave_history"]
+        key = (code, tuple(users), history)
+        hit = org.vacation_lists.get(key)
+        if hit is not None and hit[0] is plan and hit[1] == len(org.extra_leaves):
+            org.vacation_lists.move_to_end(key)
+            return hit[2]
+        ltype = org.leave_type(code)
+        extras: dict[str, list[dict]] = collections.defaultdict(list)
+        for rec in org.extra_leaves:
+            if rec["leave_code"] == code:
+                extras[rec["userid"]].append(rec)
         out: list[dict] = []
         for uid in users:
             mine = [r for r in plan.get(uid, ()) if r["leave_code"] == code]
-            mine += [r for r in org.extra_leaves if r["userid"] == uid and r["leave_code"] == code]
+            if uid in plan and ltype is not None and history:
+                mine += org.build_history(uid, ltype, self.started, self.start_offset, history)
+            mine += extras.get(uid, ())
             out += sorted(mine, key=lambda r: (r["start_time"], r["record_id"]))
+        for stale in [k for k, v in org.vacation_lists.items() if v[0] is not plan]:
+            del org.vacation_lists[stale]           # built on an older plan: never hit again
+        org.vacation_lists[key] = (plan, len(org.extra_leaves), out)
+        while len(org.vacation_lists) > VACATION_LISTS_CACHED:
+            org.vacation_lists.popitem(last=False)
         return out
 
     def leave_counts(self, org: Org, users: list[str], now: float) -> tuple[dict, dict]:
-        """(on_leave, leave_pending) by leave_name for users at the moment now."""
+        """(on_leave, leave_pending) by leave_name for users at the moment now.
+
+        Only leave records (leave_record_type "leave") count, so the quota
+        history, which holds none, is not drawn here: one pass over the
+        generated and added records keeps the truth fast at 10,000 employees.
+        """
         now_ms = int(math.floor(now * 1000))
-        on_leave, pending = {}, {}
-        for ltype in org.leave_types:
-            leaves = [r for r in self.vacation_records(org, users, ltype["leave_code"])
-                      if r["leave_record_type"] == "leave"]
-            on_leave[ltype["leave_name"]] = len({r["userid"] for r in leaves if r["leave_status"] == "success"
-                                                 and r["start_time"] <= now_ms <= r["end_time"]})
-            pending[ltype["leave_name"]] = sum(r["leave_status"] == "init" for r in leaves)
-        return on_leave, pending
+        names = {t["leave_code"]: t["leave_name"] for t in org.leave_types}
+        on_leave: dict[str, set] = {name: set() for name in names.values()}
+        pending = {name: 0 for name in names.values()}
+        plan = org.leave_plan(self.started, self.start_offset)
+        users = list(dict.fromkeys(users))
+        wanted = set(users)
+        records = [r for uid in users for r in plan.get(uid, ())]
+        records += [r for r in org.extra_leaves if r["userid"] in wanted]
+        for r in records:
+            name = names.get(r["leave_code"])
+            if name is None or r["leave_record_type"] != "leave":
+                continue
+            if r["leave_status"] == "success" and r["start_time"] <= now_ms <= r["end_time"]:
+                on_leave[name].add(r["userid"])
+            elif r["leave_status"] == "init":
+                pending[name] += 1
+        return {name: len(ids) for name, ids in on_leave.items()}, pending
 
     def report_records(self, org: Org, lo_ms: int, hi_ms: int, now: float, template: str | None = None,
                        userid: str | None = None) -> list[dict]:
@@ -1802,11 +2041,25 @@ class Simulator:
         first = max(local_midnight(lo_ms / 1000, offset),
                     local_midnight(self.started, offset) - REPORT_HISTORY * DAY)
         last = min(local_midnight(hi_ms / 1000, offset), local_midnight(now, offset))
-        items = [r for day0 in range(first, last + 1, DAY) for r in org.report_plan(day0, self.started, offset)]
-        items += org.extra_reports
-        return sorted((r for r in items if lo_ms <= r["create_time"] <= hi_ms
-                       and template in (None, r["template_name"]) and userid in (None, r["creator_id"])),
-                      key=lambda r: (r["create_time"], r["report_id"]))
+
+        def wanted(r: dict) -> bool:
+            """Whether a report passes the template and creator filters."""
+            return template in (None, r["template_name"]) and userid in (None, r["creator_id"])
+
+        # Each day's plan is sorted and lies within its day, so the days in order are sorted
+        # already: only the days at the ends need the time filter and only added reports a sort.
+        items: list[dict] = []
+        for day0 in range(first, last + 1, DAY):
+            plan = org.report_plan(day0, self.started, offset)
+            inside = lo_ms <= day0 * 1000 and (day0 + DAY) * 1000 - 1 <= hi_ms
+            if inside and template is None and userid is None:
+                items += plan
+            else:
+                items += [r for r in plan if (inside or lo_ms <= r["create_time"] <= hi_ms) and wanted(r)]
+        extra = [r for r in org.extra_reports if lo_ms <= r["create_time"] <= hi_ms and wanted(r)]
+        if extra:
+            items = sorted(items + extra, key=lambda r: (r["create_time"], r["report_id"]))
+        return items
 
     def announcement_answer(self, item: dict) -> dict:
         """An announcement as blackboard/get returns it (times local at the simulator's offset)."""
@@ -1856,9 +2109,10 @@ class Simulator:
             raise Rejected("status_list", f"status_list={raw!r}: statuses are 2, 3, 5, -1")
         offset = self.int_value(body.get("offset"), "offset", 0, None)
         size = self.int_value(body.get("size"), "size", 1, MAX_PAGE)
-        self.check_offset(ctx, offset)
+        scope = tuple(sorted(statuses))
+        self.check_offset(ctx, offset, scope)
         ids = [p.userid for p in ctx.org.employees.values() if p.status in statuses]
-        return self.offset_page(ctx, ids, offset, size)
+        return self.offset_page(ctx, ids, offset, size, scope=scope)
 
     @endpoint("/topapi/smartwork/hrm/employee/querypreentry", "POST", "oapi", "querypreentry")
     def ep_querypreentry(self, ctx: Context) -> Reply:
@@ -1923,9 +2177,10 @@ class Simulator:
             raise Rejected("span", "start_time and end_time more than 45 days apart")
         cursor = self.int_value(body.get("cursor"), "cursor", 0, None)
         size = self.int_value(body.get("size"), "size", 1, MAX_CHECKIN_SIZE)
-        self.check_offset(ctx, cursor)
+        scope = (tuple(users), start, end)
+        self.check_offset(ctx, cursor, scope)
         items = self.signin_records(ctx.org, users, start, end, ctx.now)
-        return self.offset_page(ctx, items, cursor, size, "page_list")
+        return self.offset_page(ctx, items, cursor, size, "page_list", scope)
 
     @endpoint("/open-apis/auth/v3/tenant_access_token/internal", "POST", "feishu", "tenantToken", auth=False)
     def ep_tenant_token(self, ctx: Context) -> Reply:
@@ -1990,7 +2245,15 @@ class Simulator:
     @endpoint("/topapi/attendance/vacation/record/list", "POST", "oapi", "vacationRecords", counted=True)
     def ep_vacation_records(self, ctx: Context) -> Reply:
         """POST vacation/record/list: one leave type's records of up to 50 users, offset paging with
-        has_more (no cursor in the answer: the next offset is offset + size)."""
+        has_more and no cursor in the answer.
+
+        The document: "根据企业或员工分页获取假期消费记录信息 每次返回50条数据" (pages of
+        records, 50 a call), although size may be up to 200 ("最大值:200").  So a
+        page holds at most min(size, 50) records (fewer with short pages), and
+        the next offset is offset + the records returned: the only next offset
+        issued.  A client that goes on at offset + size skips records and is
+        caught as a cursor violation.
+        """
         body = self.json_body(ctx)
         operator = self.user_param(body.get("op_userid"), "op_userid")
         code = body.get("leave_code")
@@ -1999,20 +2262,23 @@ class Simulator:
         users = self.id_list(body.get("userids"), "userids", MAX_VACATION_USERS, "comma")
         offset = self.int_value(body.get("offset"), "offset", 0, None)
         size = self.int_value(body.get("size"), "size", 1, MAX_VACATION_SIZE)
-        self.check_offset(ctx, offset)
+        scope = (code, tuple(users))
+        self.check_offset(ctx, offset, scope)
         self.require_admin(operator, "op_userid")
         if ctx.org.leave_type(code) is None:
             return oapi_error(*UNKNOWN_LEAVE_CODE)
         items = self.vacation_records(ctx.org, users, code)
+        full = min(size, VACATION_PAGE_MAX)
         kind = ctx.fault["kind"] if ctx.fault else None
         if kind == "endless_cursor":
             page, more = [], True
         elif kind == "repeat_cursor":
-            page, more = items[:size], True
+            page, more = items[:self.page_length(ctx, 0, full)], True
         else:
-            page, more = items[offset:offset + size], offset + size < len(items)
+            page = items[offset:offset + self.page_length(ctx, offset, full)]
+            more = offset + len(page) < len(items)
         if more:
-            self.offsets[(ctx.org.appkey, ctx.route.endpoint)].update((offset + size, offset + len(page)))
+            self.issued_offsets(ctx, scope).add(offset + len(page))
         return oapi_ok({"has_more": more, "leave_records": page})
 
     @endpoint("/topapi/report/getunreadcount", "POST", "oapi", "reportUnread", counted=True)
@@ -2037,9 +2303,10 @@ class Simulator:
         cursor = self.int_value(body.get("cursor"), "cursor", 0, None)
         size = self.int_value(body.get("size"), "size", 1, MAX_REPORT_SIZE)
         template, userid = self.optional_text(body, "template_name"), self.optional_text(body, "userid")
-        self.check_offset(ctx, cursor)
+        scope = (start, end, template, userid)
+        self.check_offset(ctx, cursor, scope)
         items = self.report_records(ctx.org, start, end, ctx.now, template, userid)
-        page, nxt = self.cursor_page(ctx, items, cursor, size)
+        page, nxt = self.cursor_page(ctx, items, cursor, size, scope)
         result = {"data_list": page, "has_more": nxt is not None, "size": size}
         if nxt is not None:
             result["next_cursor"] = nxt
@@ -2048,7 +2315,13 @@ class Simulator:
     @endpoint("/topapi/blackboard/listids", "POST", "oapi", "blackboardList", counted=True)
     def ep_blackboard_list(self, ctx: Context) -> Reply:
         """POST blackboard/listids: ids of announcements created in [start_time, end_time] (default:
-        the last 30 days), newest first, page-number paging (a short page is the last)."""
+        the last 30 days), newest first, page-number paging.
+
+        The answer has neither cursor nor has_more.  Page k is the k-th chunk of
+        the list: page_size ids each (the last shorter) normally; with short
+        pages each chunk's length is page_length at its first item, so only an
+        empty page reliably ends the list.  A page past the end is empty.
+        """
         query = self.query_request(self.json_body(ctx))
         operator = self.user_param(query.get("operation_userid"), "operation_userid")
         size = self.int_value(query.get("page_size"), "page_size", 1, MAX_BLACKBOARD_PAGE)
@@ -2067,14 +2340,21 @@ class Simulator:
         hi = ctx.now if hi is None else hi
         lo = hi - BLACKBOARD_DEFAULT_SPAN if lo is None else lo
         ids = [a["id"] for a in ctx.org.announcements if lo <= a["t"] <= hi]
-        first = (page - 1) * size
+        if not self.config["short_pages"]:
+            first = (page - 1) * size
+        else:                                   # chunk k starts where chunk k - 1 ended
+            first = 0
+            for _ in range(page - 1):
+                if first >= len(ids):
+                    break
+                first += self.page_length(ctx, first, size)
         kind = ctx.fault["kind"] if ctx.fault else None
         if kind == "repeat_cursor":
-            chunk = ids[:size]
+            chunk = ids[:self.page_length(ctx, 0, size)]
         elif kind == "endless_cursor":
             chunk = [ids[(first + i) % len(ids)] for i in range(size)] if ids else []
         else:
-            chunk = ids[first:first + size]
+            chunk = ids[first:first + self.page_length(ctx, first, size)]
         return oapi_ok(chunk)
 
     @endpoint("/topapi/blackboard/get", "POST", "oapi", "blackboardGet", counted=True)
@@ -2140,12 +2420,13 @@ class Simulator:
             return oapi_error(*UNKNOWN_USERID)
         offset = self.int_value(body.get("offset", 0), "offset", 0, None)
         size = self.int_value(body.get("size", MAX_TEMPLATE_PAGE), "size", 1, MAX_TEMPLATE_PAGE)
-        self.check_offset(ctx, offset)
+        scope = (uid,)
+        self.check_offset(ctx, offset, scope)
         names = [name for name, _ in REPORT_SHARES] + ["月报", "季报"]
         items = [{"name": name, "report_code": hashlib.md5(name.encode()).hexdigest(),
                   "icon_url": "https://example.invalid/icon.png",
                   "url": "https://example.invalid/report"} for name in names]
-        page, nxt = self.cursor_page(ctx, items, offset, size)
+        page, nxt = self.cursor_page(ctx, items, offset, size, scope)
         result = {"template_list": page}
         if nxt is not None:
             result["next_cursor"] = nxt
@@ -2244,6 +2525,7 @@ class Simulator:
             ("GET", "/_sim/requests"): lambda: self.list_since(self.requests, query),
             ("POST", "/_sim/requests/clear"): lambda: self.clear(self.requests),
             ("GET", "/_sim/violations"): lambda: self.list_since(self.violations, query),
+            ("GET", "/_sim/stats"): lambda: self.stats(query),
             ("POST", "/_sim/violations/clear"): lambda: self.clear(self.violations),
             ("POST", "/_sim/revoke_tokens"): lambda: {"revoked": self.revoke()},
             ("POST", "/_sim/config"): lambda: self.set_config(self.control_body(body)),
@@ -2442,6 +2724,48 @@ class Simulator:
         since = int(query.get("since") or 0)
         return [dict(e) for e in items if e["seq"] > since]
 
+    def stats(self, query: dict) -> dict:
+        """Call counts from the request log (entries with seq > ?since=, all without it).
+
+        endpoints: per endpoint name, how many requests arrived and the most
+        that arrived within any one second (the QPS limit's sliding window,
+        (t - 1 s, t]), over all apps and per app ("-" = app unknown, e.g. a bad
+        token).  ip: the per-IP settings, and per caller address its DingTalk
+        calls, the most within any ip_window seconds, and its block.
+        violations: how many of each rule (seq > since).  Derived from the
+        request log, so /_sim/requests/clear and /_sim/reset start it afresh.
+        """
+        since = int(query.get("since") or 0)
+        entries = [e for e in self.requests if e["seq"] > since]
+        by_endpoint: dict[str, dict[str, list[float]]] = {}
+        by_client: dict[str, list[float]] = {}
+        kinds = {r.endpoint: r.kind for r in ROUTES.values()}
+        for e in entries:
+            if e["endpoint"] is None:
+                continue
+            by_endpoint.setdefault(e["endpoint"], {}).setdefault(e["app"] or "-", []).append(e["t"])
+            if kinds[e["endpoint"]] in ("oapi", "v1"):
+                by_client.setdefault(e.get("client") or "-", []).append(e["t"])
+        window, now = self.config["ip_window"], self.clock()
+        endpoints = {}
+        for name, apps in sorted(by_endpoint.items()):
+            every = sorted(t for times in apps.values() for t in times)
+            endpoints[name] = {"requests": len(every), "max_per_second": peak(every, 1.0),
+                               "apps": {app: {"requests": len(times), "max_per_second": peak(sorted(times), 1.0)}
+                                        for app, times in sorted(apps.items())}}
+        clients = {}
+        for client in sorted(set(by_client) | set(self.ips)):
+            times = sorted(by_client.get(client, ()))
+            state = self.ips.get(client, IpState())
+            clients[client] = {"requests": len(times), "max_per_window": peak(times, window),
+                               "blocked": now < state.blocked_until,
+                               "blocked_until": state.blocked_until if now < state.blocked_until else None}
+        rules = collections.Counter(v["rule"] for v in self.violations if v["seq"] > since)
+        return {"endpoints": endpoints,
+                "ip": {"limit": self.config["ip_limit"], "window": window, "block": self.config["ip_block"],
+                       "clients": clients},
+                "violations": dict(sorted(rules.items()))}
+
     @staticmethod
     def clear(items) -> dict:
         """Empty a list; returns how many entries went."""
@@ -2475,10 +2799,14 @@ class Simulator:
                 self.config["token_ttl"] = float(value)
             elif key in ("qps_limit", "feishu_qps_limit"):
                 number(key, value, 1, True)
-            elif key in ("monthly_quota", "feishu_unauthorized"):
+            elif key in ("monthly_quota", "feishu_unauthorized", "short_pages", "leave_history", "ip_limit"):
                 number(key, value, 0, True)
-            elif key == "feishu_same_token_window":
+            elif key in ("feishu_same_token_window", "latency_ms", "ip_block"):
                 number(key, value, 0, False)
+            elif key == "ip_window":
+                if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+                    raise ValueError("ip_window must be a positive number (seconds)")
+                self.config["ip_window"] = float(value)
             elif key == "odd_results":
                 if not isinstance(value, bool):
                     raise ValueError("odd_results must be true or false")
@@ -2506,9 +2834,9 @@ class Simulator:
             raise ValueError(f"unknown endpoint {spec.get('endpoint')}; known: {sorted(names)}")
         if spec.get("kind") not in FAULT_KINDS:
             raise ValueError(f"unknown fault kind {spec.get('kind')}; known: {', '.join(FAULT_KINDS)}")
-        if spec["kind"] == "quota" and any(r.kind == "feishu" and r.endpoint == spec.get("endpoint")
-                                           for r in ROUTES.values()):
-            raise ValueError("Feishu has no monthly quota: kind quota does not apply to a Feishu endpoint")
+        if spec["kind"] in ("quota", "ip_block") and any(r.kind == "feishu" and r.endpoint == spec.get("endpoint")
+                                                         for r in ROUTES.values()):
+            raise ValueError(f"kind {spec['kind']} is DingTalk's: it does not apply to a Feishu endpoint")
         count = spec.get("count", 1)
         if isinstance(count, bool) or not isinstance(count, int) or count < 1:
             raise ValueError("count must be a positive integer")
@@ -2636,12 +2964,13 @@ class Simulator:
         return self.robots
 
     def reset(self) -> dict:
-        """Forget requests, violations, faults, tokens, QPS windows, cursors and quota counters
-        (not the data)."""
+        """Forget requests, violations, faults, tokens, QPS windows, per-IP counts and blocks,
+        cursors and quota counters (not the data)."""
         self.requests.clear()
         self.violations.clear()
         self.faults.clear()
         self.qps.clear()
+        self.ips.clear()
         self.offsets.clear()
         self.page_tokens.clear()
         for org in self.orgs.values():
@@ -2655,6 +2984,7 @@ class SimServer(ThreadingHTTPServer):
     """ThreadingHTTPServer carrying the Simulator."""
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 128     # socketserver's default of 5 stalls bursts of concurrent connections
 
     def __init__(self, address, sim: Simulator):
         """Bind and remember the simulator."""
@@ -2679,7 +3009,7 @@ class SimHandler(BaseHTTPRequestHandler):
             return
         headers = {k.lower(): v for k, v in self.headers.items()}
         try:
-            reply = self.server.sim.handle(self.command, self.path, headers, body)
+            reply = self.server.sim.handle(self.command, self.path, headers, body, self.client_address[0])
         except Exception:  # a simulator bug: say so loudly, keep serving
             traceback.print_exc(file=sys.stderr)
             reply = json_reply(500, {"error": "simulator bug", "trace": traceback.format_exc()})
@@ -2774,6 +3104,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="the first N Feishu employees are outside the app's data scope")
     p.add_argument("--admin", action="append", metavar="USERID",
                    help="a userid allowed as op_userid / operation_userid; may repeat; default manager01")
+    p.add_argument("--short-pages", type=int, default=0, metavar="N",
+                   help="paged endpoints return pages of 1..min(N, size - 1) items while more remain (0 = off)")
+    p.add_argument("--leave-history", type=int, default=DEFAULT_LEAVE_HISTORY, metavar="N",
+                   help="quota records per employee and leave type over past years")
+    p.add_argument("--latency", type=float, default=0.0, metavar="MS",
+                   help="delay every platform answer by MS milliseconds")
+    p.add_argument("--ip-limit", type=int, default=IP_LIMIT, metavar="N",
+                   help="DingTalk calls per IP within --ip-window before a block (0 = unlimited)")
+    p.add_argument("--ip-window", type=float, default=IP_WINDOW, metavar="S", help="per-IP window in seconds")
+    p.add_argument("--ip-block", type=float, default=IP_BLOCK, metavar="S", help="per-IP block in seconds")
     p.add_argument("--port-file", help="write the port number here once listening")
     p.add_argument("--quiet", action="store_true", help="no per-request log lines")
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -2789,6 +3129,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         p.error("--employees/--preentry must be >= 0 and --token-ttl > 0")
     if args.monthly_quota < 0 or args.feishu_unauthorized < 0 or args.feishu_same_token_window < 0:
         p.error("--monthly-quota, --feishu-unauthorized and --feishu-same-token-window must be >= 0")
+    if min(args.short_pages, args.leave_history, args.latency, args.ip_limit, args.ip_block) < 0 \
+            or args.ip_window <= 0:
+        p.error("--short-pages, --leave-history, --latency, --ip-limit and --ip-block must be >= 0 "
+                "and --ip-window > 0")
     args.app = args.app or [("dingsimkey", "dingsimsecret")]
     args.feishu_app = args.feishu_app or [("cli_simapp", "feishusimsecret")]
     return args
@@ -2815,7 +3159,10 @@ def main(argv: list[str] | None = None) -> int:
                     log=None if args.quiet else log, feishu_apps=args.feishu_app,
                     monthly_quota=args.monthly_quota, odd_results=args.odd_results,
                     feishu_same_token_window=args.feishu_same_token_window,
-                    feishu_unauthorized=args.feishu_unauthorized, admins=args.admin)
+                    feishu_unauthorized=args.feishu_unauthorized, admins=args.admin,
+                    short_pages=args.short_pages, leave_history=args.leave_history, latency_ms=args.latency,
+                    ip_limit=args.ip_limit, ip_window=args.ip_window, ip_block=args.ip_block)
+    sim.warm()
     server = SimServer((args.bind, args.port), sim)
     port = server.server_address[1]
     stop = threading.Event()
