@@ -69,6 +69,13 @@ wf_account_t *wf_account_create(wf_account_config_t *cfg) {
                  (a->cfg.platform == WF_PLATFORM_DINGTALK) ? &wf_dingtalk_ops
                                                            : &wf_feishu_ops,
                  &a->cfg, NULL, &a->stats, wall_clock, pause_ms);
+  a->client.limiter = wf_limiter_create();
+  if (a->client.limiter == NULL) {
+    free(a->thresholds);
+    wf_account_config_free(&a->cfg);
+    free(a);
+    return NULL;
+  }
   return a;
 }
 
@@ -84,7 +91,11 @@ static int ensure_http(wf_account_t *a) {
       .verify_peer = a->cfg.verify_peer,
       .verify_host = a->cfg.verify_host,
       .proxy = a->cfg.proxy,
-      .min_interval_ms = (long)(1000.0 / a->cfg.max_requests_per_second),
+      /* MaxRequestsPerSecond: a cap of the user's over every API, beyond
+       * the platforms' own limits, which the client's limiter keeps. */
+      .min_interval_ms = (a->cfg.max_requests_per_second > 0)
+                             ? (long)(1000.0 / a->cfg.max_requests_per_second)
+                             : 0,
   };
   a->http = wf_http_create(&options);
   if (a->http == NULL) {
@@ -529,6 +540,7 @@ void wf_account_destroy(void *arg) {
   if (a == NULL)
     return;
   wf_client_destroy(&a->client);
+  wf_limiter_destroy(a->client.limiter);
   wf_http_destroy(a->http);
   wf_stats_free(&a->stats);
   wf_strlist_free(&a->reported_ids);

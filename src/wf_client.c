@@ -2,8 +2,10 @@
  * collectd-workforce - src/wf_client.c
  **/
 #include "wf_client.h"
+#include "wf_endpoint.h"
 #include "wf_time.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,13 +14,92 @@
 #define WF_MAX_BUSY_RETRIES 3
 #define WF_MAX_TRANSPORT_RETRIES 2
 #define WF_BUSY_PAUSE_MS 500
-#define WF_THROTTLE_PAUSE_MS 1000
 /* A platform that asks for a longer pause than this ends the call; the
  * collector then waits the pause out between polls. */
 #define WF_MAX_INLINE_PAUSE_S 5
 /* How long a collector rests after throttling that outlasted its retries,
- * when the platform did not say. */
-#define WF_DEFAULT_THROTTLE_REST_S 60
+ * when the platform did not say: DingTalk asks for a second. */
+#define WF_DEFAULT_THROTTLE_REST_S 1
+
+/* The limits every account of this process shares: DingTalk's per-IP
+ * ceiling and its block, one bucket per platform host. */
+static wf_limiter_t *client_hosts;
+static pthread_once_t client_hosts_once = PTHREAD_ONCE_INIT;
+
+static void client_hosts_create(void) { client_hosts = wf_limiter_create(); }
+
+/* Milliseconds of the monotonic clock, for the limiter. */
+static int64_t client_now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The per-IP bucket of the DingTalk host behind API family `family`
+ * ("ip oapi.dingtalk.com"), or "" on Feishu, which documents no such
+ * limit. */
+static void client_host_key(const wf_client_t *c, int family, char *key,
+                            size_t size) {
+  key[0] = '\0';
+  if (c->cfg->platform != WF_PLATFORM_DINGTALK)
+    return;
+  /* Family 0 is oapi (DT_OAPI), 1 the v1.0 API (DT_API). */
+  const char *url = (family == 0) ? c->cfg->oapi_url : c->cfg->api_url;
+  const char *host = (url != NULL) ? strstr(url, "://") : NULL;
+  host = (host != NULL) ? host + 3 : "";
+  size_t length = strcspn(host, "/");
+  snprintf(key, size, "ip %.*s", (int)length, host);
+}
+
+/* Waits for this call's slot in its API's limit and its host's; returns 0,
+ * or -1 with `err` filled when the slot is further away than a call may
+ * wait (the host blocked this address, or the platform asked for a long
+ * pause): the collector then rests until the slot. */
+static int client_pace(wf_client_t *c, int family, const char *endpoint,
+                       wf_error_t *err) {
+  if (c->limiter == NULL)
+    return 0;
+  char host[128];
+  client_host_key(c, family, host, sizeof(host));
+  int64_t now = client_now_ms();
+  int64_t at =
+      wf_limiter_reserve(c->limiter, endpoint, wf_endpoint_rate(endpoint), now);
+  pthread_once(&client_hosts_once, client_hosts_create);
+  if (host[0] != '\0' && client_hosts != NULL) {
+    int64_t host_at =
+        wf_limiter_reserve(client_hosts, host, WF_DINGTALK_IP_RATE, now);
+    if (host_at > at)
+      at = host_at;
+  }
+  long wait_ms = (at > now) ? (long)(at - now) : 0;
+  if (wait_ms > WF_MAX_INLINE_PAUSE_S * 1000L) {
+    wf_error_set(err, WF_ERR_THROTTLED, endpoint,
+                 "calls are paused for %ld s as the platform asked",
+                 (wait_ms + 999) / 1000);
+    err->retry_after = (wait_ms + 999) / 1000;
+    return -1;
+  }
+  if (wait_ms > 0)
+    c->sleep(wait_ms);
+  return 0;
+}
+
+/* Holds calls of `endpoint`, or every call to its host when the platform
+ * blocked this address, for `seconds`. */
+static void client_pause(wf_client_t *c, int family, const char *endpoint,
+                         bool host_block, long seconds) {
+  int64_t until = client_now_ms() + (int64_t)seconds * 1000;
+  if (!host_block) {
+    if (c->limiter != NULL)
+      wf_limiter_pause(c->limiter, endpoint, until);
+    return;
+  }
+  char host[128];
+  client_host_key(c, family, host, sizeof(host));
+  pthread_once(&client_hosts_once, client_hosts_create);
+  if (host[0] != '\0' && client_hosts != NULL)
+    wf_limiter_pause(client_hosts, host, until);
+}
 
 void wf_client_init(wf_client_t *client, const wf_client_ops_t *ops,
                     const wf_account_config_t *cfg, wf_http_t *http,
@@ -45,7 +126,7 @@ char *wf_client_join(const char *base, const char *a, const char *b) {
 /* Counts one request sent, and its quota call when the endpoint has one. */
 static void count_request(wf_client_t *c, const char *endpoint) {
   wf_stats_request(c->stats, endpoint);
-  if (c->ops->counted != NULL && c->ops->counted(endpoint))
+  if (c->cfg->platform == WF_PLATFORM_DINGTALK && wf_endpoint_counted(endpoint))
     wf_stats_quota_call(c->stats,
                         wf_month_start(c->clock(), c->cfg->utc_offset));
 }
@@ -61,6 +142,8 @@ wf_verdict_t wf_client_exchange(wf_client_t *c, int family,
 
   for (;;) {
     wf_http_response_t response;
+    if (client_pace(c, family, endpoint, err) != 0)
+      return WF_VERDICT_FAIL;
     count_request(c, endpoint);
     wf_http_result_t result =
         wf_http_perform(c->http, method, url, headers, body, &response);
@@ -109,9 +192,13 @@ wf_verdict_t wf_client_exchange(wf_client_t *c, int family,
     }
     if (verdict == WF_VERDICT_THROTTLE) {
       long pause_s = (retry_after > 0) ? retry_after : 1;
+      /* The whole API waits, not only this call: the next slot of any
+       * collector of the account comes after the pause. */
+      client_pause(c, family, endpoint, false, pause_s);
       if (pause_s <= WF_MAX_INLINE_PAUSE_S &&
           throttled++ < c->ops->max_throttle_retries) {
-        c->sleep((pause_s > 1) ? pause_s * 1000 : WF_THROTTLE_PAUSE_MS);
+        if (c->limiter == NULL)
+          c->sleep(pause_s * 1000);
         continue;
       }
       err->kind = WF_ERR_THROTTLED;
@@ -122,6 +209,11 @@ wf_verdict_t wf_client_exchange(wf_client_t *c, int family,
           (retry_after > 0) ? retry_after : WF_DEFAULT_THROTTLE_REST_S;
       return WF_VERDICT_FAIL;
     }
+    /* A throttling failure with a pause is DingTalk's per-IP block: every
+     * call to the host waits it out, whichever account or API. */
+    if (verdict == WF_VERDICT_FAIL && err->kind == WF_ERR_THROTTLED &&
+        err->retry_after > 0)
+      client_pause(c, family, endpoint, true, err->retry_after);
     return verdict; /* WF_VERDICT_TOKEN or WF_VERDICT_FAIL */
   }
 }

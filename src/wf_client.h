@@ -14,6 +14,7 @@
 #include "wf_error.h"
 #include "wf_http.h"
 #include "wf_json.h"
+#include "wf_ratelimit.h"
 #include "wf_stats.h"
 #include "wf_token.h"
 
@@ -50,8 +51,6 @@ typedef struct {
    * to free(); they hold the token. Returns 0 or -1 without memory. */
   int (*authorize)(const wf_client_t *client, int family, const char *path,
                    char **url, char **header);
-  /* True when calls to `endpoint` count against the monthly quota. */
-  bool (*counted)(const char *endpoint);
   /* Throttling answers retried within a call before it gives up. */
   int max_throttle_retries;
 } wf_client_ops_t;
@@ -64,6 +63,8 @@ struct wf_client_s {
   wf_token_t token;
   wf_clock_fn clock;
   wf_sleep_fn sleep;
+  /* The account's per-API limits; NULL: calls are not paced. */
+  wf_limiter_t *limiter;
 };
 
 /* Prepares a client; everything passed in stays owned by the caller and

@@ -394,7 +394,7 @@ static int common_option(const oconfig_item_t *block, const oconfig_item_t *ci,
   if (strcasecmp("MaxPages", ci->key) == 0)
     return get_size(block, ci, 1, 1000000, &cfg->max_pages);
   if (strcasecmp("MaxRequestsPerSecond", ci->key) == 0)
-    return get_number(block, ci, 0.1, 20, &cfg->max_requests_per_second);
+    return get_number(block, ci, 0.1, 1000, &cfg->max_requests_per_second);
   if (strcasecmp("Threshold", ci->key) == 0)
     return get_threshold(block, ci, cfg);
   return 1;

@@ -72,7 +72,8 @@ typedef struct {
 #define WF_DEFAULT_UTC_OFFSET (8 * 3600)
 #define WF_DEFAULT_TIMEOUT_MS 10000L
 #define WF_DEFAULT_MAX_PAGES 1000
-#define WF_DEFAULT_REQUESTS_PER_SECOND 10.0
+/* No cap of the user's: the platforms' own per-API limits alone. */
+#define WF_DEFAULT_REQUESTS_PER_SECOND 0.0
 #define WF_DEFAULT_EXPIRY_WINDOW_DAYS 30
 
 /* The name of a collector ("departures"), or NULL. */

@@ -202,23 +202,10 @@ static int dt_authorize(const wf_client_t *c, int family, const char *path,
   return 0;
 }
 
-/* Attendance, report, announcement and check-in calls count against the
- * organisation's monthly quota; tokens, contacts and HR lists do not. */
-static bool dt_counted(const char *endpoint) {
-  static const char *const counted[] = {
-      "listRecord",   "checkinRecord", "vacationTypes",  "vacationRecords",
-      "reportUnread", "reportList",    "blackboardList", "blackboardGet"};
-  for (size_t i = 0; i < WF_ARRAY_SIZE(counted); i++)
-    if (strcmp(endpoint, counted[i]) == 0)
-      return true;
-  return false;
-}
-
 const wf_client_ops_t wf_dingtalk_ops = {
     .classify = dt_classify,
     .fetch_token = dt_fetch_token,
     .authorize = dt_authorize,
-    .counted = dt_counted,
     .max_throttle_retries = 2,
 };
 

@@ -125,7 +125,6 @@ const wf_client_ops_t wf_feishu_ops = {
     .classify = fs_classify,
     .fetch_token = fs_fetch_token,
     .authorize = fs_authorize,
-    .counted = NULL,
     /* Feishu says how long to wait; waiting is done between polls. */
     .max_throttle_retries = 0,
 };

@@ -52,6 +52,7 @@ unit_test_programs += \
 	tests/unit/test_metrics \
 	tests/unit/test_token \
 	tests/unit/test_pager \
+	tests/unit/test_ratelimit \
 	tests/unit/test_agg \
 	tests/unit/test_dingtalk \
 	tests/unit/test_feishu \
@@ -90,6 +91,12 @@ tests_unit_test_pager_SOURCES = tests/unit/test_pager.c $(unit_test_headers) \
 tests_unit_test_pager_CPPFLAGS = $(unit_cppflags)
 tests_unit_test_pager_CFLAGS = $(unit_cflags)
 tests_unit_test_pager_LDADD = $(CMOCKA_LIBS)
+
+tests_unit_test_ratelimit_SOURCES = tests/unit/test_ratelimit.c \
+	$(unit_test_headers) $(pure_sources)
+tests_unit_test_ratelimit_CPPFLAGS = $(unit_cppflags)
+tests_unit_test_ratelimit_CFLAGS = $(unit_cflags)
+tests_unit_test_ratelimit_LDADD = $(CMOCKA_LIBS) -lpthread
 
 tests_unit_test_agg_SOURCES = tests/unit/test_agg.c $(unit_test_headers) \
 	$(pure_sources)

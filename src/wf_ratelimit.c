@@ -1,0 +1,102 @@
+/**
+ * collectd-workforce - src/wf_ratelimit.c
+ *
+ * Buckets are kept in a short array searched linearly: an account calls a
+ * dozen APIs at most, and one reservation costs far less than the HTTP
+ * request it paces.
+ **/
+#include "wf_ratelimit.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+  char *key;
+  int64_t next_slot;    /* the earliest time of the next call */
+  int64_t paused_until; /* a throttling answer asked for quiet until then */
+} rl_bucket_t;
+
+struct wf_limiter_s {
+  pthread_mutex_t lock;
+  rl_bucket_t *buckets;
+  size_t count;
+};
+
+wf_limiter_t *wf_limiter_create(void) {
+  wf_limiter_t *limiter = calloc(1, sizeof(*limiter));
+  if (limiter == NULL)
+    return NULL;
+  pthread_mutex_init(&limiter->lock, NULL);
+  return limiter;
+}
+
+void wf_limiter_destroy(wf_limiter_t *limiter) {
+  if (limiter == NULL)
+    return;
+  for (size_t i = 0; i < limiter->count; i++)
+    free(limiter->buckets[i].key);
+  free(limiter->buckets);
+  pthread_mutex_destroy(&limiter->lock);
+  free(limiter);
+}
+
+/* The bucket of `key`, created empty when there is none; NULL without
+ * memory. Called with the lock held. */
+static rl_bucket_t *rl_bucket(wf_limiter_t *limiter, const char *key) {
+  for (size_t i = 0; i < limiter->count; i++)
+    if (strcmp(limiter->buckets[i].key, key) == 0)
+      return &limiter->buckets[i];
+  rl_bucket_t *tmp =
+      realloc(limiter->buckets, (limiter->count + 1) * sizeof(*tmp));
+  if (tmp == NULL)
+    return NULL;
+  limiter->buckets = tmp;
+  rl_bucket_t *bucket = &limiter->buckets[limiter->count];
+  memset(bucket, 0, sizeof(*bucket));
+  bucket->key = strdup(key);
+  if (bucket->key == NULL)
+    return NULL;
+  limiter->count++;
+  return bucket;
+}
+
+int64_t wf_limiter_reserve(wf_limiter_t *limiter, const char *key, double rate,
+                           int64_t now) {
+  pthread_mutex_lock(&limiter->lock);
+  rl_bucket_t *bucket = rl_bucket(limiter, key);
+  int64_t at = -1;
+  if (bucket != NULL) {
+    at = now;
+    if (at < bucket->next_slot)
+      at = bucket->next_slot;
+    if (at < bucket->paused_until)
+      at = bucket->paused_until;
+    /* Round the spacing up, so that rounding never lets a call through
+     * early. */
+    int64_t spacing = (rate > 0) ? (int64_t)(1000.0 / rate) : 0;
+    if (rate > 0 && (double)spacing * rate < 1000.0)
+      spacing++;
+    bucket->next_slot = at + spacing;
+  }
+  pthread_mutex_unlock(&limiter->lock);
+  return at;
+}
+
+void wf_limiter_pause(wf_limiter_t *limiter, const char *key, int64_t until) {
+  pthread_mutex_lock(&limiter->lock);
+  rl_bucket_t *bucket = rl_bucket(limiter, key);
+  if (bucket != NULL && bucket->paused_until < until)
+    bucket->paused_until = until;
+  pthread_mutex_unlock(&limiter->lock);
+}
+
+int64_t wf_limiter_paused_until(wf_limiter_t *limiter, const char *key) {
+  int64_t until = 0;
+  pthread_mutex_lock(&limiter->lock);
+  for (size_t i = 0; i < limiter->count; i++)
+    if (strcmp(limiter->buckets[i].key, key) == 0)
+      until = limiter->buckets[i].paused_until;
+  pthread_mutex_unlock(&limiter->lock);
+  return until;
+}

@@ -1,0 +1,43 @@
+/**
+ * collectd-workforce - src/wf_ratelimit.h
+ *
+ * The platforms' rate limits, in one place. A limiter is a table of token
+ * buckets, one per key: an API of one app ("listRecord"), or a host over
+ * every account ("ip oapi.dingtalk.com"). Before each call the client
+ * reserves a slot in every bucket the call passes through and waits until
+ * the latest of them; a throttling answer pauses a bucket until the time
+ * the platform named. Buckets hold one token: calls are spaced evenly at
+ * the rate, so that no window of one second (or of 20 s for the per-IP
+ * ceiling) ever holds more calls than the platform allows.
+ *
+ * Times are milliseconds of a monotonic clock, passed in. A limiter may be
+ * shared by threads: every call takes its lock.
+ **/
+#ifndef WF_RATELIMIT_H
+#define WF_RATELIMIT_H
+
+#include <stdint.h>
+
+typedef struct wf_limiter_s wf_limiter_t;
+
+/* Creates an empty limiter. Returns NULL without memory. */
+wf_limiter_t *wf_limiter_create(void);
+
+/* Releases a limiter and its buckets. */
+void wf_limiter_destroy(wf_limiter_t *limiter);
+
+/* Reserves the next slot of bucket `key`, which lets `rate` calls a second
+ * through, for a call wanted at `now`. Returns the time the call may go
+ * (`now` or later), or -1 without memory. The slot is taken: the next
+ * reservation of the key comes 1000 / rate ms after it. */
+int64_t wf_limiter_reserve(wf_limiter_t *limiter, const char *key, double rate,
+                           int64_t now);
+
+/* Pauses bucket `key` until `until`: no slot is given out before then.
+ * A shorter pause than one already in force changes nothing. */
+void wf_limiter_pause(wf_limiter_t *limiter, const char *key, int64_t until);
+
+/* The time before which bucket `key` gives out no slot (0: none). */
+int64_t wf_limiter_paused_until(wf_limiter_t *limiter, const char *key);
+
+#endif /* WF_RATELIMIT_H */
