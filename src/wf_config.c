@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <sys/stat.h>
 
 static const char *const collector_names[WF_COLLECTOR_COUNT] = {
     "departures", "headcount",     "attendance", "leave",
@@ -27,22 +28,48 @@ const char *wf_collector_name(wf_collector_t collector) {
   return NULL;
 }
 
-void wf_config_error(const oconfig_item_t *block, const oconfig_item_t *option,
-                     const char *format, ...) {
+/* Logs a problem with a block or one of its options at `level`. */
+static void config_vlog(int level, const oconfig_item_t *block,
+                        const oconfig_item_t *option, const char *format,
+                        va_list ap) {
   char message[512];
-  va_list ap;
-  va_start(ap, format);
   vsnprintf(message, sizeof(message), format, ap);
-  va_end(ap);
   const char *name =
       (block->values_num > 0 && block->values[0].type == OCONFIG_TYPE_STRING)
           ? block->values[0].value.string
           : "";
   if (option != NULL)
-    ERROR(WF_LOG_PREFIX "<%s \"%s\">: option \"%s\": %s", block->key, name,
-          option->key, message);
+    plugin_log(level, WF_LOG_PREFIX "<%s \"%s\">: option \"%s\": %s",
+               block->key, name, option->key, message);
   else
-    ERROR(WF_LOG_PREFIX "<%s \"%s\">: %s", block->key, name, message);
+    plugin_log(level, WF_LOG_PREFIX "<%s \"%s\">: %s", block->key, name,
+               message);
+}
+
+void wf_config_error(const oconfig_item_t *block, const oconfig_item_t *option,
+                     const char *format, ...) {
+  va_list ap;
+  va_start(ap, format);
+  config_vlog(LOG_ERR, block, option, format, ap);
+  va_end(ap);
+}
+
+/* Logs a warning about an option: the block still loads. */
+__attribute__((format(printf, 3, 4))) static void
+config_warning(const oconfig_item_t *block, const char *option,
+               const char *format, ...) {
+  oconfig_item_t fake = {.key = (char *)option};
+  va_list ap;
+  va_start(ap, format);
+  config_vlog(LOG_WARNING, block, &fake, format, ap);
+  va_end(ap);
+}
+
+/* True when group or others may read the file at `path`: a secret there
+ * is not the account's alone (ssh refuses such private keys). */
+static bool config_secret_exposed(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0 && (st.st_mode & (S_IRGRP | S_IROTH)) != 0;
 }
 
 /* Reads an option with exactly one string argument. */
@@ -579,6 +606,10 @@ static int parse_account(const oconfig_item_t *block, wf_platform_t platform,
         oconfig_item_t option = {.key = "AppSecretFile"};
         wf_config_error(block, &option, "%s", error);
         status = -1;
+      } else if (config_secret_exposed(secret_file)) {
+        config_warning(block, "AppSecretFile",
+                       "\"%s\" is readable by group or others; chmod 600 it",
+                       secret_file);
       }
     }
   }

@@ -237,113 +237,25 @@ static int robot_read(user_data_t *ud) {
   return 0;
 }
 
-/* Reads the options of a <Robot> block into `r`. */
-static int robot_options(oconfig_item_t *ci, wf_robot_t *r) {
-  char *platform = NULL;
-  char *severity = NULL;
-  int status = 0;
-
-  for (int i = 0; status == 0 && i < ci->children_num; i++) {
-    oconfig_item_t *child = &ci->children[i];
-    double seconds = 0;
-    if (strcasecmp("Platform", child->key) == 0) {
-      status = cf_util_get_string(child, &platform);
-    } else if (strcasecmp("URL", child->key) == 0) {
-      status = cf_util_get_string(child, &r->url);
-    } else if (strcasecmp("Secret", child->key) == 0) {
-      status = cf_util_get_string(child, &r->secret);
-    } else if (strcasecmp("MinSeverity", child->key) == 0) {
-      status = cf_util_get_string(child, &severity);
-    } else if (strcasecmp("AllPlugins", child->key) == 0) {
-      status = cf_util_get_boolean(child, &r->all_plugins);
-    } else if (strcasecmp("Timeout", child->key) == 0) {
-      status = cf_util_get_double(child, &seconds);
-      if (status == 0 && !(seconds > 0 && seconds <= 600))
-        status = -1;
-      r->timeout_ms = (long)(seconds * 1000);
-    } else {
-      wf_config_error(ci, NULL, "option \"%s\": unknown option", child->key);
-      status = -1;
-      break;
-    }
-    if (status != 0)
-      wf_config_error(ci, NULL, "option \"%s\": invalid value", child->key);
-  }
-
-  if (status == 0 && platform == NULL) {
-    wf_config_error(ci, NULL,
-                    "Platform is missing (\"dingtalk\" or \"feishu\")");
-    status = -1;
-  } else if (status == 0 && strcasecmp(platform, "dingtalk") == 0) {
-    r->platform = WF_ROBOT_DINGTALK;
-  } else if (status == 0 && strcasecmp(platform, "feishu") == 0) {
-    r->platform = WF_ROBOT_FEISHU;
-  } else if (status == 0) {
-    wf_config_error(ci, NULL,
-                    "option \"Platform\": \"%s\" is neither \"dingtalk\" nor "
-                    "\"feishu\"",
-                    platform);
-    status = -1;
-  }
-  if (status == 0 &&
-      (r->url == NULL || (strncasecmp(r->url, "https://", 8) != 0 &&
-                          strncasecmp(r->url, "http://", 7) != 0))) {
-    /* The URL holds the token: name the option, never the value. */
-    wf_config_error(ci, NULL, "option \"URL\": missing, or not an http(s) URL");
-    status = -1;
-  }
-  if (status == 0 && severity != NULL) {
-    if (strcasecmp(severity, "okay") == 0)
-      r->min_severity = NOTIF_OKAY;
-    else if (strcasecmp(severity, "warning") == 0)
-      r->min_severity = NOTIF_WARNING;
-    else if (strcasecmp(severity, "failure") == 0)
-      r->min_severity = NOTIF_FAILURE;
-    else {
-      wf_config_error(ci, NULL,
-                      "option \"MinSeverity\": \"%s\" is not okay, warning "
-                      "or failure",
-                      severity);
-      status = -1;
-    }
-  }
-  free(platform);
-  free(severity);
-  return status;
-}
-
-int wf_robot_configure(oconfig_item_t *ci) {
-  if (ci->values_num != 1 || ci->values[0].type != OCONFIG_TYPE_STRING ||
-      ci->values[0].value.string[0] == '\0' ||
-      strchr(ci->values[0].value.string, '/') != NULL) {
-    ERROR(WF_LOG_PREFIX "<Robot> blocks take exactly one string argument, "
-                        "the robot's name (without '/')");
-    return -1;
-  }
-  for (wf_robot_t *other = robots; other != NULL; other = other->next) {
-    if (strcmp(other->name, ci->values[0].value.string) == 0) {
-      wf_config_error(ci, NULL, "a robot with this name is already configured");
-      return -1;
-    }
-  }
-
+int wf_robot_create(const oconfig_item_t *ci, wf_robot_config_t *cfg) {
   wf_robot_t *r = calloc(1, sizeof(*r));
-  if (r == NULL)
+  if (r == NULL) {
+    wf_config_error(ci, NULL, "out of memory");
+    wf_robot_config_free(cfg);
     return -1;
+  }
   pthread_mutex_init(&r->lock, NULL);
   pthread_cond_init(&r->wake, NULL);
   C_COMPLAIN_INIT(&r->drop_complaint);
-  r->min_severity = NOTIF_WARNING;
-  r->timeout_ms = 10000;
-  r->name = strdup(ci->values[0].value.string);
-  if (r->name == NULL || robot_options(ci, r) != 0) {
-    robot_free(r);
-    return -1;
-  }
-  if (r->secret != NULL && r->secret[0] == '\0') {
-    free(r->secret);
-    r->secret = NULL;
-  }
+  /* The robot takes what the configuration holds. */
+  r->name = cfg->name;
+  r->platform = cfg->platform;
+  r->url = cfg->url;
+  r->secret = cfg->secret;
+  r->min_severity = cfg->min_severity;
+  r->all_plugins = cfg->all_plugins;
+  r->timeout_ms = cfg->timeout_ms;
+  memset(cfg, 0, sizeof(*cfg));
 
   char callback[2 * WF_NAME_LEN];
   snprintf(callback, sizeof(callback), WF_PLUGIN_NAME "/robot/%s", r->name);

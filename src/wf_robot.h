@@ -13,9 +13,12 @@
 
 #include "wf_collectd.h"
 
-/* Reads a <Robot> block and registers the robot. Returns 0, or -1 after
- * logging what is wrong. */
-int wf_robot_configure(oconfig_item_t *ci);
+#include "wf_robot_config.h"
+
+/* Registers the robot of a <Robot> block read by wf_robot_config_read
+ * (src/wf_robot_config.c); the robot takes what `cfg` holds, and `cfg` is
+ * empty afterwards. Returns 0, or -1 after logging what is wrong. */
+int wf_robot_create(const oconfig_item_t *ci, wf_robot_config_t *cfg);
 
 /* Starts the workers of every configured robot (from the init callback). */
 int wf_robot_start_all(void);

@@ -10,14 +10,14 @@
 
 #include "wf_account.h"
 #include "wf_common.h"
-#include "wf_config_parse.h"
+#include "wf_config_block.h"
 #include "wf_http.h"
 #include "wf_robot.h"
-#include "wf_strlist.h"
 
-/* Names of the accounts registered so far, to refuse a second block with
- * the same name. Only touched while collectd reads its configuration. */
-static wf_strlist_t account_names;
+/* Names of the accounts and robots configured so far, to refuse a second
+ * block with the same name. Only touched while collectd reads its
+ * configuration. */
+static wf_config_names_t block_names;
 
 /* The read callback of one account. */
 static int wf_read(user_data_t *ud) {
@@ -27,38 +27,19 @@ static int wf_read(user_data_t *ud) {
   return 0;
 }
 
-/* Reads one <DingTalk> or <Feishu> block and registers its read
- * callback. */
-static int wf_config_account(oconfig_item_t *ci, wf_platform_t platform) {
-  wf_account_config_t cfg;
-  int parsed = (platform == WF_PLATFORM_DINGTALK) ? wf_config_dingtalk(ci, &cfg)
-                                                  : wf_config_feishu(ci, &cfg);
-  if (parsed != 0)
-    return -1;
-
-  for (size_t i = 0; i < account_names.count; i++) {
-    if (strcmp(account_names.items[i], cfg.name) == 0) {
-      ERROR(WF_LOG_PREFIX "<%s \"%s\">: an account with this name is already "
-                          "configured; each block needs its own name",
-            ci->key, cfg.name);
-      wf_account_config_free(&cfg);
-      return -1;
-    }
-  }
-
+/* Registers the read callback of an account that wf_config_block read. */
+static int wf_account_register(const oconfig_item_t *ci,
+                               wf_account_config_t *cfg, void *arg) {
+  (void)arg;
   char callback_name[2 * WF_NAME_LEN];
   snprintf(callback_name, sizeof(callback_name), WF_PLUGIN_NAME "/%s",
-           cfg.name);
-  cdtime_t interval = DOUBLE_TO_CDTIME_T(cfg.interval);
-  if (wf_strlist_add(&account_names, cfg.name) != 0) {
-    wf_account_config_free(&cfg);
-    return -1;
-  }
+           cfg->name);
+  cdtime_t interval = DOUBLE_TO_CDTIME_T(cfg->interval);
 
-  wf_account_t *account = wf_account_create(&cfg);
+  wf_account_t *account = wf_account_create(cfg);
   if (account == NULL) {
     ERROR(WF_LOG_PREFIX "<%s>: out of memory", ci->key);
-    wf_account_config_free(&cfg);
+    wf_account_config_free(cfg);
     return -1;
   }
   int status = plugin_register_complex_read(
@@ -73,41 +54,28 @@ static int wf_config_account(oconfig_item_t *ci, wf_platform_t platform) {
   return status;
 }
 
+/* Starts the robot of a <Robot> block that wf_config_block read. */
+static int wf_robot_register(const oconfig_item_t *ci, wf_robot_config_t *cfg,
+                             void *arg) {
+  (void)arg;
+  return wf_robot_create(ci, cfg);
+}
+
 /* The complex config callback: one call with the whole <Plugin> block.
  * A broken account is refused with its own message; the others load. */
 static int wf_config(oconfig_item_t *ci) {
-  int errors = 0;
-  int accounts = 0;
+  const wf_config_block_ops_t ops = {.account = wf_account_register,
+                                     .robot = wf_robot_register};
+  wf_config_block_counts_t counts = {0};
+  wf_config_block(ci, &block_names, &ops, &counts);
 
-  for (int i = 0; i < ci->children_num; i++) {
-    oconfig_item_t *child = &ci->children[i];
-    if (strcasecmp("DingTalk", child->key) == 0 ||
-        strcasecmp("Feishu", child->key) == 0) {
-      wf_platform_t platform = (strcasecmp("DingTalk", child->key) == 0)
-                                   ? WF_PLATFORM_DINGTALK
-                                   : WF_PLATFORM_FEISHU;
-      if (wf_config_account(child, platform) == 0)
-        accounts++;
-      else
-        errors++;
-    } else if (strcasecmp("Robot", child->key) == 0) {
-      if (wf_robot_configure(child) != 0)
-        errors++;
-    } else {
-      ERROR(WF_LOG_PREFIX "unknown option or block \"%s\" in <Plugin "
-                          "workforce>",
-            child->key);
-      errors++;
-    }
-  }
-
-  if (errors > 0)
+  if (counts.errors > 0)
     ERROR(WF_LOG_PREFIX "%d block(s) or option(s) refused; %d account(s) "
                         "loaded",
-          errors, accounts);
+          counts.errors, counts.accounts);
   /* collectd only logs a failing config callback; returning 0 while some
    * account loaded keeps the message above the one that counts. */
-  return (accounts > 0 || errors == 0) ? 0 : -1;
+  return (counts.accounts > 0 || counts.errors == 0) ? 0 : -1;
 }
 
 /* libcurl's global initialisation, while collectd is single threaded. */
@@ -121,7 +89,7 @@ static int wf_init(void) {
 
 static int wf_shutdown(void) {
   wf_robot_stop_all();
-  wf_strlist_free(&account_names);
+  wf_config_names_free(&block_names);
   return 0;
 }
 

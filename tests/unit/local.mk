@@ -58,7 +58,9 @@ unit_test_programs += \
 	tests/unit/test_feishu \
 	tests/unit/test_config \
 	tests/unit/test_threshold \
-	tests/unit/test_robot
+	tests/unit/test_robot \
+	tests/unit/test_conffile \
+	tests/unit/test_check_cost
 check_PROGRAMS += $(unit_test_programs)
 TESTS += $(unit_test_programs)
 
@@ -153,6 +155,21 @@ tests_unit_test_config_SOURCES = tests/unit/test_config.c \
 tests_unit_test_config_CPPFLAGS = $(unit_cppflags) $(COLLECTD_CPPFLAGS)
 tests_unit_test_config_CFLAGS = $(unit_cflags) $(JSONC_CFLAGS)
 tests_unit_test_config_LDADD = $(CMOCKA_LIBS) -lm
+
+# collectd's configuration grammar and Includes, on text and on files in a
+# temporary directory: the parser of collectd-workforce-check.
+tests_unit_test_conffile_SOURCES = tests/unit/test_conffile.c \
+	$(unit_test_headers) src/wf_conffile.c src/wf_conffile.h
+tests_unit_test_conffile_CPPFLAGS = $(unit_cppflags) $(COLLECTD_CPPFLAGS)
+tests_unit_test_conffile_CFLAGS = $(unit_cflags)
+tests_unit_test_conffile_LDADD = $(CMOCKA_LIBS)
+
+# The cost arithmetic of collectd-workforce-check --probe.
+tests_unit_test_check_cost_SOURCES = tests/unit/test_check_cost.c \
+	$(unit_test_headers) src/wf_check_cost.c src/wf_check_cost.h
+tests_unit_test_check_cost_CPPFLAGS = $(unit_cppflags)
+tests_unit_test_check_cost_CFLAGS = $(unit_cflags)
+tests_unit_test_check_cost_LDADD = $(CMOCKA_LIBS) -lm
 endif
 
 # `make check-valgrind`: every unit test under valgrind; fails when one

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define SECRET "s3cr3t-VALUE-never-logged"
@@ -389,6 +390,52 @@ static void test_secret_file_read_without_newline(void **state) {
   set_string(f, "AppSecretFile", secret_file(f, FILE_SECRET "\n"));
   assert_accepted(f);
   assert_string_equal(f->cfg.app_secret, FILE_SECRET);
+}
+
+/* Parses a block whose AppSecretFile has `mode`; expects it accepted. */
+static void parse_with_secret_mode(fixture_t *f, mode_t mode) {
+  minimal_block(f);
+  remove_option(f, "AppSecret");
+  const char *path = secret_file(f, FILE_SECRET "\n");
+  assert_int_equal(chmod(path, mode), 0);
+  set_string(f, "AppSecretFile", path);
+  assert_int_equal(parse(f), 0);
+  assert_no_secret_logged();
+  assert_string_equal(f->cfg.app_secret, FILE_SECRET);
+}
+
+static void test_secret_file_readable_by_others_warned(void **state) {
+  fixture_t *f = *state;
+  parse_with_secret_mode(f, 0644);
+  /* As ssh with a private key: a warning naming the file; the account
+   * still loads. */
+  assert_int_equal(stub_log_count(), 1);
+  assert_int_equal(stub_log_level(0), LOG_WARNING);
+  char expected[1024];
+  snprintf(expected, sizeof(expected),
+           "workforce plugin: <DingTalk \"acme\">: option \"AppSecretFile\": "
+           "\"%s\" is readable by group or others; chmod 600 it",
+           f->secret_path);
+  assert_string_equal(stub_log_message(0), expected);
+}
+
+static void test_secret_file_readable_by_group_warned(void **state) {
+  fixture_t *f = *state;
+  parse_with_secret_mode(f, 0640);
+  assert_int_equal(stub_log_count(), 1);
+  assert_int_equal(stub_log_level(0), LOG_WARNING);
+  assert_contains(stub_log_message(0), "is readable by group or others");
+}
+
+static void test_secret_file_owner_only_not_warned(void **state) {
+  fixture_t *f = *state;
+  parse_with_secret_mode(f, 0600);
+  assert_int_equal(stub_log_count(), 0);
+  wf_account_config_free(&f->cfg);
+  /* Others may write but not read: still the owner's secret alone. */
+  assert_int_equal(chmod(f->secret_path, 0422), 0);
+  assert_int_equal(parse(f), 0);
+  assert_int_equal(stub_log_count(), 0);
 }
 
 static void test_secret_file_crlf_and_trailing_blanks(void **state) {
@@ -1153,6 +1200,9 @@ int main(void) {
       CONFIG_TEST(test_secret_and_secret_file_refused),
       CONFIG_TEST(test_secret_file_read_without_newline),
       CONFIG_TEST(test_secret_file_crlf_and_trailing_blanks),
+      CONFIG_TEST(test_secret_file_readable_by_others_warned),
+      CONFIG_TEST(test_secret_file_readable_by_group_warned),
+      CONFIG_TEST(test_secret_file_owner_only_not_warned),
       CONFIG_TEST(test_secret_file_empty_refused),
       CONFIG_TEST(test_secret_file_blank_line_refused),
       CONFIG_TEST(test_secret_file_missing_refused),
