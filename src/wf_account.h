@@ -1,65 +1,113 @@
 /**
  * collectd-workforce - src/wf_account.h
  *
- * One configured account at run time: its HTTP client, platform client,
- * statistics and the health of each collector. collectd runs an account's
- * read callback in one thread at a time, so nothing here needs a lock.
+ * One configured account at run time. Each of its collectors is a job with
+ * a thread of its own (wf_account_start): it polls on its own clock, sends
+ * its requests through the engine, and dispatches its values as soon as it
+ * completes, so that a slow, failing, throttled or resting collector never
+ * delays another, and collectd's read threads never wait on the network.
+ *
+ * What the jobs of an account share, and how:
+ *   token      one per account (wf_token_cache_t): one fetch in flight,
+ *              the others wait for its token;
+ *   employees  the on-job list, read at most once per Interval by the
+ *              first job that needs it, under `employees_lock`;
+ *   counters   wf_stats_t (its own lock) and the rate limiter (its own);
+ *   the rest   collector health, thresholds and the quota file, under
+ *              `lock`.
+ * collectd's read callback (wf_account_read) dispatches the account's own
+ * health: requests, errors, the quota count and the age of each
+ * collector's data.
  **/
 #ifndef WF_ACCOUNT_H
 #define WF_ACCOUNT_H
 
 #include "wf_collectd.h"
 
+#include "wf_agg.h"
 #include "wf_client.h"
 #include "wf_config.h"
 #include "wf_http.h"
 #include "wf_metrics.h"
+#include "wf_ratelimit.h"
 #include "wf_stats.h"
 #include "wf_threshold.h"
 
+#include <pthread.h>
+
+typedef struct wf_account_s wf_account_t;
+
+/* One collector of an account: its thread, its own HTTP client, and its
+ * health. */
 typedef struct {
+  wf_account_t *account;
+  wf_collector_t collector;
+  pthread_t thread;
+  bool started;
+  wf_http_t *http;
+  wf_client_t client;
   c_complain_t complaint;
-  cdtime_t last_success; /* 0: never */
-  cdtime_t last_duration;
-  bool ran;
   time_t paused_until; /* the platform asked for a pause until then */
   int failures;        /* polls failed in a row */
   bool notified;       /* a WARNING about this collector went out */
-} wf_collector_state_t;
+  /* Read by wf_account_read, under the account's lock. */
+  cdtime_t last_success; /* 0: never */
+} wf_job_t;
 
-typedef struct {
+struct wf_account_s {
   wf_account_config_t cfg;
-  wf_http_t *http;
-  wf_client_t client;
-  wf_stats_t stats;
-  wf_strlist_t reported_ids; /* ids already logged as invalid/unauthorized */
-  /* DingTalk leave types read from the platform, when LeaveType is not
-   * set, and when; read again once a day. */
-  wf_pairs_t leave_types;
-  time_t leave_types_read;
-  /* Report templates seen in the last 30 days, and when the template
-   * list was last read (once a day). */
-  wf_seen_t report_templates;
-  time_t report_templates_read;
-  wf_collector_state_t collectors[WF_COLLECTOR_COUNT];
   cdtime_t started;
-  wf_metrics_t metrics;       /* reused from poll to poll */
+  wf_stats_t stats;
+  wf_limiter_t *limiter;
+  wf_token_cache_t tokens;
+  wf_job_t jobs[WF_COLLECTOR_COUNT];
+  size_t job_count;
+
+  /* Jobs' health, thresholds, the quota file, and stopping. */
+  pthread_mutex_t lock;
+  pthread_cond_t wake; /* signalled when the account stops */
+  bool stopping;
   wf_threshold_t *thresholds; /* one per <Threshold>, with its state */
-  /* Where the monthly quota count survives a restart, and what was last
-   * written there. */
   char *quota_file;
   int64_t quota_saved;
   c_complain_t quota_complaint;
-} wf_account_t;
+
+  /* The employee lists, shared by headcount, attendance, signins and
+   * leave: read at most once per Interval. */
+  pthread_mutex_t employees_lock;
+  cdtime_t employees_read; /* 0: never */
+  int employees_status;
+  wf_error_t employees_error;
+  int64_t headcount[WF_HR_COUNT];
+  wf_strlist_t onjob;
+
+  /* Each touched by one job only. */
+  wf_strlist_t reported_ids; /* Feishu ids logged as invalid/unauthorized */
+  wf_pairs_t leave_types;    /* DingTalk leave types read from the platform,
+                                when LeaveType is not set */
+  time_t leave_types_read;
+  wf_seen_t report_templates; /* seen in the last 30 days */
+  time_t report_templates_read;
+};
 
 /* Creates an account from a parsed configuration, which it takes over
  * (`cfg` is left empty). Returns NULL without memory. */
 wf_account_t *wf_account_create(wf_account_config_t *cfg);
 
-/* Polls every collector of the account once and dispatches the values. */
-int wf_account_poll(wf_account_t *account);
+/* Starts the account's jobs, their requests going through `engine`.
+ * Returns 0, or -1 when not one could start. */
+int wf_account_start(wf_account_t *account, wf_engine_t *engine);
 
-/* Releases an account; a user_data_t free function. */
+/* Tells the jobs to stop, without waiting for them. */
+void wf_account_signal_stop(wf_account_t *account);
+
+/* Stops the jobs and waits for their threads. */
+void wf_account_stop(wf_account_t *account);
+
+/* The read callback's work: dispatches the account's own health. */
+int wf_account_read(wf_account_t *account);
+
+/* Releases an account, once stopped; a user_data_t free function. */
 void wf_account_destroy(void *account);
 
 #endif /* WF_ACCOUNT_H */

@@ -111,9 +111,14 @@ void wf_client_init(wf_client_t *client, const wf_client_ops_t *ops,
   client->stats = stats;
   client->clock = clock;
   client->sleep = sleep;
+  pthread_mutex_init(&client->own.lock, NULL);
+  client->tokens = &client->own;
 }
 
-void wf_client_destroy(wf_client_t *client) { wf_token_drop(&client->token); }
+void wf_client_destroy(wf_client_t *client) {
+  wf_token_drop(&client->own.token);
+  pthread_mutex_destroy(&client->own.lock);
+}
 
 char *wf_client_join(const char *base, const char *a, const char *b) {
   size_t size = strlen(base) + strlen(a) + strlen(b) + 1;
@@ -156,7 +161,9 @@ wf_verdict_t wf_client_exchange(wf_client_t *c, int family,
       wf_error_set(err, kind, endpoint, "%s: %s", wf_http_result_text(result),
                    response.error);
       wf_http_response_free(&response);
-      if (kind == WF_ERR_TRANSPORT && transport++ < WF_MAX_TRANSPORT_RETRIES) {
+      /* A cancelled request means collectd is stopping: no retry. */
+      if (kind == WF_ERR_TRANSPORT && result != WF_HTTP_CANCELLED &&
+          transport++ < WF_MAX_TRANSPORT_RETRIES) {
         c->sleep((long)WF_BUSY_PAUSE_MS * transport);
         continue;
       }
@@ -218,38 +225,79 @@ wf_verdict_t wf_client_exchange(wf_client_t *c, int family,
   }
 }
 
+/* Makes sure the account has a usable token, fetching one when it has
+ * none, and builds the URL and token header of `path` with it. Returns 0,
+ * or -1 with `err` filled. `used` receives a copy of the token, to free(). */
+static int client_authorize(wf_client_t *c, int family, const char *endpoint,
+                            const char *path, char **url, char **header,
+                            char **used, wf_error_t *err) {
+  int status = 0;
+  pthread_mutex_lock(&c->tokens->lock);
+  if (!wf_token_usable(&c->tokens->token, c->clock()) &&
+      c->ops->fetch_token(c, err) != 0) {
+    status = -1; /* fetch_token counted its own failure */
+  } else if (c->ops->authorize(c, family, path, url, header) != 0 ||
+             (*used = strdup(c->tokens->token.value)) == NULL) {
+    wf_error_set(err, WF_ERR_NOMEM, endpoint, "out of memory");
+    status = -2;
+  }
+  pthread_mutex_unlock(&c->tokens->lock);
+  return status;
+}
+
+/* Drops the account's token after the platform refused it, unless another
+ * call has replaced it since. */
+static void client_refused(wf_client_t *c, const char *used) {
+  pthread_mutex_lock(&c->tokens->lock);
+  if (c->tokens->token.value != NULL &&
+      strcmp(c->tokens->token.value, used) == 0)
+    wf_token_drop(&c->tokens->token);
+  pthread_mutex_unlock(&c->tokens->lock);
+}
+
+/* Wipes and frees a string that holds a token. */
+static void client_wipe(char *secret) {
+  if (secret == NULL)
+    return;
+  explicit_bzero(secret, strlen(secret));
+  free(secret);
+}
+
 int wf_client_call(wf_client_t *c, int family, const char *endpoint,
                    const char *method, const char *path, const char *body,
                    json_object **answer, wf_error_t *err) {
   for (int attempt = 0; attempt < 2; attempt++) {
-    if (!wf_token_usable(&c->token, c->clock()) &&
-        c->ops->fetch_token(c, err) != 0)
-      return -1; /* fetch_token counted its own failure */
-
     char *url = NULL;
     char *token_header = NULL;
-    if (c->ops->authorize(c, family, path, &url, &token_header) != 0) {
-      wf_error_set(err, WF_ERR_NOMEM, endpoint, "out of memory");
+    char *used = NULL;
+    int authorized = client_authorize(c, family, endpoint, path, &url,
+                                      &token_header, &used, err);
+    if (authorized == -1)
+      return -1;
+    if (authorized != 0) {
+      client_wipe(url);
+      client_wipe(token_header);
       break;
     }
     const char *headers[] = {"Content-Type: application/json; charset=utf-8",
                              token_header, NULL};
     wf_verdict_t verdict = wf_client_exchange(c, family, endpoint, method, url,
                                               headers, body, answer, err);
-    explicit_bzero(url, strlen(url));
-    free(url);
-    if (token_header != NULL) {
-      explicit_bzero(token_header, strlen(token_header));
-      free(token_header);
-    }
+    client_wipe(url);
+    client_wipe(token_header);
 
-    if (verdict == WF_VERDICT_OK)
+    if (verdict == WF_VERDICT_OK) {
+      client_wipe(used);
       return 0;
-    if (verdict != WF_VERDICT_TOKEN)
+    }
+    if (verdict != WF_VERDICT_TOKEN) {
+      client_wipe(used);
       break;
+    }
     /* The platform refused a token we thought valid: drop it and try once
      * more with a new one. */
-    wf_token_drop(&c->token);
+    client_refused(c, used);
+    client_wipe(used);
     if (attempt == 1) {
       err->kind = WF_ERR_AUTH;
       snprintf(err->detail, sizeof(err->detail),

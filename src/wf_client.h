@@ -18,6 +18,7 @@
 #include "wf_stats.h"
 #include "wf_token.h"
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <time.h>
 
@@ -55,12 +56,22 @@ typedef struct {
   int max_throttle_retries;
 } wf_client_ops_t;
 
+/* An account's access token, shared by every client of the account: the
+ * lock is held while the token is checked, fetched or read, so that only
+ * one fetch is ever in flight and the others wait for its token. */
+typedef struct {
+  pthread_mutex_t lock;
+  wf_token_t token;
+} wf_token_cache_t;
+
 struct wf_client_s {
   const wf_account_config_t *cfg;
   const wf_client_ops_t *ops;
   wf_http_t *http;
   wf_stats_t *stats;
-  wf_token_t token;
+  /* The token in use: `own` unless the caller shares another. */
+  wf_token_cache_t *tokens;
+  wf_token_cache_t own;
   wf_clock_fn clock;
   wf_sleep_fn sleep;
   /* The account's per-API limits; NULL: calls are not paced. */
@@ -73,7 +84,7 @@ void wf_client_init(wf_client_t *client, const wf_client_ops_t *ops,
                     const wf_account_config_t *cfg, wf_http_t *http,
                     wf_stats_t *stats, wf_clock_fn clock, wf_sleep_fn sleep);
 
-/* Releases the cached token. */
+/* Releases the client's own cached token. */
 void wf_client_destroy(wf_client_t *client);
 
 /* Sends one request to a full URL and retries it on busy, throttling and

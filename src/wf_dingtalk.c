@@ -145,7 +145,7 @@ static int dt_fetch_token(wf_client_t *c, wf_error_t *err) {
     } else if (verdict == WF_VERDICT_OK) {
       int64_t expires_in = 7200;
       wf_json_int64(answer, "expires_in", &expires_in);
-      if (wf_token_store(&c->token, wf_json_string(answer, "access_token"),
+      if (wf_token_store(&c->tokens->token, wf_json_string(answer, "access_token"),
                          c->clock(), (long)expires_in) == 0)
         status = 0;
       else
@@ -180,9 +180,9 @@ static int dt_authorize(const wf_client_t *c, int family, const char *path,
   if (family == DT_API) {
     *url = wf_client_join(c->cfg->api_url, path, "");
     *header =
-        wf_client_join("x-acs-dingtalk-access-token: ", c->token.value, "");
+        wf_client_join("x-acs-dingtalk-access-token: ", c->tokens->token.value, "");
   } else {
-    char *escaped = wf_http_escape(c->token.value);
+    char *escaped = wf_http_escape(c->tokens->token.value);
     if (escaped != NULL) {
       char *with_path = wf_client_join(
           c->cfg->oapi_url, path,

@@ -90,7 +90,7 @@ static int fs_fetch_token(wf_client_t *c, wf_error_t *err) {
     } else if (verdict == WF_VERDICT_OK) {
       int64_t expire = 7200;
       wf_json_int64(answer, "expire", &expire);
-      if (wf_token_store(&c->token,
+      if (wf_token_store(&c->tokens->token,
                          wf_json_string(answer, "tenant_access_token"),
                          c->clock(), (long)expire) == 0)
         status = 0;
@@ -112,7 +112,7 @@ static int fs_authorize(const wf_client_t *c, int family, const char *path,
                         char **url, char **header) {
   (void)family;
   *url = wf_client_join(c->cfg->oapi_url, path, "");
-  *header = wf_client_join("Authorization: Bearer ", c->token.value, "");
+  *header = wf_client_join("Authorization: Bearer ", c->tokens->token.value, "");
   if (*url == NULL || *header == NULL) {
     free(*url);
     free(*header);

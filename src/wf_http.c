@@ -1,43 +1,88 @@
 /**
  * collectd-workforce - src/wf_http.c
+ *
+ * One request is a wf_http_call_t: its copies of the method, URL, headers
+ * and body, the buffer its answer fills, and libcurl's easy handle. Both
+ * ways of sending set the handle up and read its result with the same
+ * functions (http_setup, http_finish).
+ *
+ * The engine follows libcurl's multi-app example and libuv's loop: one
+ * thread owns the multi handle, the list of requests waiting for their
+ * time and the list of transfers under way, and touches them without a
+ * lock. Other threads hand requests over through the `incoming` list under
+ * the engine's lock and wake the loop with curl_multi_wakeup. A finished
+ * request is moved to its client's `done` list under the client's lock,
+ * and the client's waiting thread is signalled.
  **/
 #include "wf_http.h"
 
 #include <curl/curl.h>
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 
+/* The longest the engine's loop sleeps without looking at its lists. */
+#define WF_ENGINE_TICK_MS 1000
+
 struct wf_http_s {
-  CURL *curl;
-  long timeout_ms;
-  size_t max_response_size;
+  wf_http_options_t options;
   char *ca_file;
   char *proxy;
-  bool verify_peer;
-  bool verify_host;
-  long min_interval_ms;
+  CURL *curl;                   /* without an engine: the one easy handle */
   struct timespec last_request; /* monotonic; zero before the first */
+  /* With an engine: requests under way and answered. */
+  pthread_mutex_t lock;
+  pthread_cond_t answered;
+  wf_http_call_t *done; /* answered, oldest first */
+  size_t pending;       /* started and not yet returned */
 };
 
-/* What the write and header callbacks see of the request under way. */
-typedef struct {
-  wf_http_response_t *response;
+struct wf_http_call_s {
+  wf_http_t *owner;
+  wf_http_call_t *next; /* in the engine's lists, or the owner's done list */
+  char *method;
+  char *url;
+  char *body;
+  struct curl_slist *headers;
+  int64_t not_before;
+  void *tag;
+  CURL *easy;
+  /* The answer as it arrives. */
+  wf_http_response_t response;
   size_t capacity;
-  size_t limit;
   bool too_large;
-} transfer_t;
+  char errbuf[CURL_ERROR_SIZE];
+};
+
+struct wf_engine_s {
+  pthread_t thread;
+  CURLM *multi;
+  pthread_mutex_t lock;
+  wf_http_call_t *incoming; /* handed over, newest first (locked) */
+  bool stopping;            /* (locked) */
+  bool started;
+  /* Owned by the loop. */
+  wf_http_call_t *waiting; /* not before their time, earliest first */
+  wf_http_call_t *running; /* transfers in the multi handle */
+};
 
 int wf_http_global_init(void) {
   return (curl_global_init(CURL_GLOBAL_ALL) == CURLE_OK) ? 0 : -1;
 }
 
+int64_t wf_http_now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 /* Duplicates an optional string; NULL and "" both give NULL. */
-static char *dup_optional(const char *s) {
+static char *http_dup_optional(const char *s) {
   return (s != NULL && s[0] != '\0') ? strdup(s) : NULL;
 }
 
@@ -45,18 +90,22 @@ wf_http_t *wf_http_create(const wf_http_options_t *options) {
   wf_http_t *http = calloc(1, sizeof(*http));
   if (http == NULL)
     return NULL;
-  http->curl = curl_easy_init();
-  http->timeout_ms = (options->timeout_ms > 0) ? options->timeout_ms : 10000;
-  http->max_response_size = (options->max_response_size > 0)
-                                ? options->max_response_size
-                                : WF_HTTP_DEFAULT_MAX_RESPONSE;
-  http->ca_file = dup_optional(options->ca_file);
-  http->proxy = dup_optional(options->proxy);
-  http->verify_peer = options->verify_peer;
-  http->verify_host = options->verify_host;
-  http->min_interval_ms =
-      (options->min_interval_ms > 0) ? options->min_interval_ms : 0;
-  if (http->curl == NULL ||
+  http->options = *options;
+  if (http->options.timeout_ms <= 0)
+    http->options.timeout_ms = 10000;
+  if (http->options.max_response_size == 0)
+    http->options.max_response_size = WF_HTTP_DEFAULT_MAX_RESPONSE;
+  if (http->options.min_interval_ms < 0)
+    http->options.min_interval_ms = 0;
+  http->ca_file = http_dup_optional(options->ca_file);
+  http->proxy = http_dup_optional(options->proxy);
+  http->options.ca_file = http->ca_file;
+  http->options.proxy = http->proxy;
+  pthread_mutex_init(&http->lock, NULL);
+  pthread_cond_init(&http->answered, NULL);
+  if (options->engine == NULL)
+    http->curl = curl_easy_init();
+  if ((options->engine == NULL && http->curl == NULL) ||
       (options->ca_file != NULL && options->ca_file[0] != '\0' &&
        http->ca_file == NULL) ||
       (options->proxy != NULL && options->proxy[0] != '\0' &&
@@ -67,11 +116,39 @@ wf_http_t *wf_http_create(const wf_http_options_t *options) {
   return http;
 }
 
+/* Releases a request and its copies; the URL and headers may hold a
+ * token, so they are wiped first. */
+static void http_call_free(wf_http_call_t *call) {
+  if (call == NULL)
+    return;
+  if (call->easy != NULL)
+    curl_easy_cleanup(call->easy);
+  if (call->url != NULL)
+    explicit_bzero(call->url, strlen(call->url));
+  for (struct curl_slist *h = call->headers; h != NULL; h = h->next)
+    explicit_bzero(h->data, strlen(h->data));
+  curl_slist_free_all(call->headers);
+  free(call->method);
+  free(call->url);
+  free(call->body);
+  wf_http_response_free(&call->response);
+  free(call);
+}
+
 void wf_http_destroy(wf_http_t *http) {
   if (http == NULL)
     return;
+  /* Every request was returned by wf_http_next, or its client is being
+   * released after the engine stopped and answered all of them. */
+  while (http->done != NULL) {
+    wf_http_call_t *call = http->done;
+    http->done = call->next;
+    http_call_free(call);
+  }
   if (http->curl != NULL)
     curl_easy_cleanup(http->curl);
+  pthread_cond_destroy(&http->answered);
+  pthread_mutex_destroy(&http->lock);
   free(http->ca_file);
   free(http->proxy);
   free(http);
@@ -79,26 +156,27 @@ void wf_http_destroy(wf_http_t *http) {
 
 /* Appends received body bytes, refusing more than the limit: returning a
  * short count makes libcurl abort the transfer. */
-static size_t on_body(char *data, size_t size, size_t nmemb, void *user) {
-  transfer_t *t = user;
-  wf_http_response_t *r = t->response;
+static size_t http_on_body(char *data, size_t size, size_t nmemb, void *user) {
+  wf_http_call_t *call = user;
+  wf_http_response_t *r = &call->response;
+  size_t limit = call->owner->options.max_response_size;
   size_t n = size * nmemb;
 
-  if (n > t->limit - r->size) {
-    t->too_large = true;
+  if (n > limit - r->size) {
+    call->too_large = true;
     return 0;
   }
-  if (r->size + n + 1 > t->capacity) {
-    size_t capacity = (t->capacity < 16384) ? 16384 : t->capacity;
+  if (r->size + n + 1 > call->capacity) {
+    size_t capacity = (call->capacity < 16384) ? 16384 : call->capacity;
     while (capacity < r->size + n + 1)
       capacity *= 2;
-    if (capacity > t->limit + 1)
-      capacity = t->limit + 1;
+    if (capacity > limit + 1)
+      capacity = limit + 1;
     char *tmp = realloc(r->body, capacity);
     if (tmp == NULL)
       return 0;
     r->body = tmp;
-    t->capacity = capacity;
+    call->capacity = capacity;
   }
   memcpy(r->body + r->size, data, n);
   r->size += n;
@@ -108,8 +186,9 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *user) {
 
 /* Reads the throttling hints DingTalk and Feishu send: Retry-After and
  * x-ogw-ratelimit-reset, both in seconds. */
-static size_t on_header(char *data, size_t size, size_t nmemb, void *user) {
-  transfer_t *t = user;
+static size_t http_on_header(char *data, size_t size, size_t nmemb,
+                             void *user) {
+  wf_http_call_t *call = user;
   size_t n = size * nmemb;
   static const char *const names[] = {"retry-after:", "x-ogw-ratelimit-reset:"};
 
@@ -126,39 +205,222 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *user) {
     char *end = NULL;
     long seconds = strtol(value, &end, 10);
     if (end != value && seconds >= 0)
-      t->response->retry_after = seconds;
+      call->response.retry_after = seconds;
   }
   return n;
 }
 
-/* Copies libcurl's error text; the error buffer never holds the URL, so no
- * token can reach a log line from here. */
-static void set_error(wf_http_response_t *r, CURLcode code,
-                      const char *errbuf) {
-  const char *text = (errbuf[0] != '\0') ? errbuf : curl_easy_strerror(code);
-  snprintf(r->error, sizeof(r->error), "%s", text);
+/* Copies a request into a new call. Returns NULL without memory. */
+static wf_http_call_t *http_call_new(wf_http_t *http, const char *method,
+                                     const char *url,
+                                     const char *const *headers,
+                                     const char *body) {
+  wf_http_call_t *call = calloc(1, sizeof(*call));
+  if (call == NULL)
+    return NULL;
+  call->owner = http;
+  call->response.retry_after = -1;
+  call->response.body = calloc(1, 1);
+  call->capacity = 1;
+  call->method = strdup(method);
+  call->url = strdup(url);
+  call->body = (body != NULL) ? strdup(body) : NULL;
+  bool ok = call->response.body != NULL && call->method != NULL &&
+            call->url != NULL && (body == NULL || call->body != NULL);
+  for (size_t i = 0; ok && headers != NULL && headers[i] != NULL; i++) {
+    struct curl_slist *tmp = curl_slist_append(call->headers, headers[i]);
+    if (tmp == NULL)
+      ok = false;
+    else
+      call->headers = tmp;
+  }
+  if (!ok) {
+    http_call_free(call);
+    return NULL;
+  }
+  return call;
 }
 
-/* Keeps requests of one client at least min_interval_ms apart, so that a
- * long list stays under the platforms' per-second limits. */
-static void pace(wf_http_t *http) {
-  struct timespec now;
-  clock_gettime(CLOCK_MONOTONIC, &now);
-  if (http->min_interval_ms > 0 && http->last_request.tv_sec != 0) {
-    long long elapsed_ms =
-        (long long)(now.tv_sec - http->last_request.tv_sec) * 1000 +
-        (now.tv_nsec - http->last_request.tv_nsec) / 1000000;
-    long long wait_ms = http->min_interval_ms - elapsed_ms;
-    if (wait_ms > 0) {
-      struct timespec ts = {.tv_sec = (time_t)(wait_ms / 1000),
-                            .tv_nsec = (long)(wait_ms % 1000) * 1000000};
-      while (nanosleep(&ts, &ts) != 0)
-        ;
-      clock_gettime(CLOCK_MONOTONIC, &now);
-    }
+/* Sets an easy handle up for `call`. */
+static void http_setup(CURL *c, wf_http_call_t *call) {
+  const wf_http_options_t *o = &call->owner->options;
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, call->errbuf);
+  curl_easy_setopt(c, CURLOPT_PRIVATE, call);
+  curl_easy_setopt(c, CURLOPT_URL, call->url);
+#if LIBCURL_VERSION_NUM >= 0x075500
+  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+#endif
+  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(c, CURLOPT_USERAGENT, "collectd-workforce/" WF_VERSION);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, o->timeout_ms);
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, o->timeout_ms);
+  curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE,
+                   (curl_off_t)o->max_response_size);
+  curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+  curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, o->verify_peer ? 1L : 0L);
+  curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, o->verify_host ? 2L : 0L);
+  if (o->ca_file != NULL)
+    curl_easy_setopt(c, CURLOPT_CAINFO, o->ca_file);
+  if (o->proxy != NULL)
+    curl_easy_setopt(c, CURLOPT_PROXY, o->proxy);
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, call->headers);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, http_on_body);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, call);
+  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, http_on_header);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, call);
+
+  if (call->body != NULL) {
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, call->body);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+                     (curl_off_t)strlen(call->body));
+    if (strcmp(call->method, "POST") != 0)
+      curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, call->method);
+  } else if (strcmp(call->method, "POST") == 0) {
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, "");
+  } else {
+    curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
   }
-  http->last_request = now;
 }
+
+/* Copies libcurl's error text; the error buffer never holds the URL, so no
+ * token can reach a log line from here. */
+static void http_set_error(wf_http_call_t *call, CURLcode code) {
+  const char *text =
+      (call->errbuf[0] != '\0') ? call->errbuf : curl_easy_strerror(code);
+  snprintf(call->response.error, sizeof(call->response.error), "%s", text);
+}
+
+/* Reads the outcome of a finished transfer into the call's response. */
+static void http_finish(wf_http_call_t *call, CURL *c, CURLcode code) {
+  wf_http_response_t *r = &call->response;
+  if (code == CURLE_OK) {
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+    r->result = WF_HTTP_OK;
+  } else if (call->too_large || code == CURLE_FILESIZE_EXCEEDED) {
+    snprintf(r->error, sizeof(r->error), "answer larger than %zu bytes",
+             call->owner->options.max_response_size);
+    r->result = WF_HTTP_TOO_LARGE;
+  } else if (code == CURLE_OPERATION_TIMEDOUT) {
+    http_set_error(call, code);
+    r->result = WF_HTTP_TIMEOUT;
+  } else if (code == CURLE_OUT_OF_MEMORY) {
+    http_set_error(call, code);
+    r->result = WF_HTTP_NOMEM;
+  } else {
+    http_set_error(call, code);
+    r->result = WF_HTTP_TRANSPORT;
+  }
+}
+
+/* Keeps requests of one client at least min_interval_ms apart: a cap of
+ * the user's beyond the platforms' own limits. Returns the time the next
+ * request may go, in wf_http_now_ms milliseconds. */
+static int64_t http_pace(wf_http_t *http, int64_t wanted) {
+  int64_t at = wanted;
+  pthread_mutex_lock(&http->lock);
+  if (http->options.min_interval_ms > 0) {
+    int64_t last = (int64_t)http->last_request.tv_sec * 1000 +
+                   http->last_request.tv_nsec / 1000000;
+    if (last != 0 && at < last + http->options.min_interval_ms)
+      at = last + http->options.min_interval_ms;
+    http->last_request.tv_sec = (time_t)(at / 1000);
+    http->last_request.tv_nsec = (long)(at % 1000) * 1000000;
+  }
+  pthread_mutex_unlock(&http->lock);
+  return at;
+}
+
+/* Sleeps until `at` (wf_http_now_ms milliseconds). */
+static void http_sleep_until(int64_t at) {
+  int64_t wait_ms = at - wf_http_now_ms();
+  if (wait_ms <= 0)
+    return;
+  struct timespec ts = {.tv_sec = (time_t)(wait_ms / 1000),
+                        .tv_nsec = (long)(wait_ms % 1000) * 1000000};
+  while (nanosleep(&ts, &ts) != 0)
+    ;
+}
+
+/* Moves a finished call to its client's answered list and wakes the
+ * client's waiting thread. */
+static void http_complete(wf_http_call_t *call) {
+  wf_http_t *http = call->owner;
+  if (call->easy != NULL) {
+    curl_easy_cleanup(call->easy);
+    call->easy = NULL;
+  }
+  call->next = NULL;
+  pthread_mutex_lock(&http->lock);
+  wf_http_call_t **tail = &http->done;
+  while (*tail != NULL)
+    tail = &(*tail)->next;
+  *tail = call;
+  pthread_cond_signal(&http->answered);
+  pthread_mutex_unlock(&http->lock);
+}
+
+/* Ends a call that never reached the network. */
+static void http_cancel(wf_http_call_t *call, wf_http_result_t result,
+                        const char *why) {
+  call->response.result = result;
+  snprintf(call->response.error, sizeof(call->response.error), "%s", why);
+  http_complete(call);
+}
+
+/* Hands a call to the engine's thread. */
+static void engine_submit(wf_engine_t *engine, wf_http_call_t *call) {
+  pthread_mutex_lock(&engine->lock);
+  bool stopping = engine->stopping;
+  if (!stopping) {
+    call->next = engine->incoming;
+    engine->incoming = call;
+  }
+  pthread_mutex_unlock(&engine->lock);
+  if (stopping)
+    http_cancel(call, WF_HTTP_CANCELLED, "collectd is stopping");
+  else
+    curl_multi_wakeup(engine->multi);
+}
+
+int wf_http_start(wf_http_t *http, const char *method, const char *url,
+                  const char *const *headers, const char *body,
+                  int64_t not_before, void *tag) {
+  if (http->options.engine == NULL)
+    return -1;
+  wf_http_call_t *call = http_call_new(http, method, url, headers, body);
+  if (call == NULL)
+    return -1;
+  call->tag = tag;
+  call->not_before = http_pace(http, not_before);
+  pthread_mutex_lock(&http->lock);
+  http->pending++;
+  pthread_mutex_unlock(&http->lock);
+  engine_submit(http->options.engine, call);
+  return 0;
+}
+
+void *wf_http_next(wf_http_t *http, wf_http_response_t *response) {
+  pthread_mutex_lock(&http->lock);
+  if (http->pending == 0) {
+    pthread_mutex_unlock(&http->lock);
+    return NULL;
+  }
+  while (http->done == NULL)
+    pthread_cond_wait(&http->answered, &http->lock);
+  wf_http_call_t *call = http->done;
+  http->done = call->next;
+  http->pending--;
+  pthread_mutex_unlock(&http->lock);
+
+  *response = call->response;
+  memset(&call->response, 0, sizeof(call->response));
+  void *tag = call->tag;
+  http_call_free(call);
+  return tag;
+}
+
+size_t wf_http_pending(const wf_http_t *http) { return http->pending; }
 
 wf_http_result_t wf_http_perform(wf_http_t *http, const char *method,
                                  const char *url, const char *const *headers,
@@ -166,90 +428,37 @@ wf_http_result_t wf_http_perform(wf_http_t *http, const char *method,
                                  wf_http_response_t *response) {
   memset(response, 0, sizeof(*response));
   response->retry_after = -1;
-  response->body = calloc(1, 1);
-  if (response->body == NULL) {
-    response->result = WF_HTTP_NOMEM;
+
+  if (http->options.engine != NULL) {
+    static char tag;
+    if (wf_http_start(http, method, url, headers, body, wf_http_now_ms(),
+                      &tag) != 0 ||
+        wf_http_next(http, response) != &tag) {
+      response->body = calloc(1, 1);
+      response->result = WF_HTTP_NOMEM;
+    }
     return response->result;
   }
 
-  transfer_t transfer = {
-      .response = response, .capacity = 1, .limit = http->max_response_size};
-  char errbuf[CURL_ERROR_SIZE] = "";
-  struct curl_slist *list = NULL;
-  CURL *c = http->curl;
-
-  for (size_t i = 0; headers != NULL && headers[i] != NULL; i++) {
-    struct curl_slist *tmp = curl_slist_append(list, headers[i]);
-    if (tmp == NULL) {
-      curl_slist_free_all(list);
-      response->result = WF_HTTP_NOMEM;
-      return response->result;
-    }
-    list = tmp;
+  wf_http_call_t *call = http_call_new(http, method, url, headers, body);
+  if (call == NULL) {
+    response->body = calloc(1, 1);
+    response->result = WF_HTTP_NOMEM;
+    return response->result;
   }
-
-  pace(http);
+  http_sleep_until(http_pace(http, wf_http_now_ms()));
 
   /* curl_easy_reset keeps the connection cache, so keep-alive survives. */
-  curl_easy_reset(c);
-  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-  curl_easy_setopt(c, CURLOPT_URL, url);
-#if LIBCURL_VERSION_NUM >= 0x075500
-  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-#endif
-  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-  curl_easy_setopt(c, CURLOPT_USERAGENT, "collectd-workforce/" WF_VERSION);
-  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, http->timeout_ms);
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, http->timeout_ms);
-  curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE,
-                   (curl_off_t)http->max_response_size);
-  curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
-  curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, http->verify_peer ? 1L : 0L);
-  curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, http->verify_host ? 2L : 0L);
-  if (http->ca_file != NULL)
-    curl_easy_setopt(c, CURLOPT_CAINFO, http->ca_file);
-  if (http->proxy != NULL)
-    curl_easy_setopt(c, CURLOPT_PROXY, http->proxy);
-  curl_easy_setopt(c, CURLOPT_HTTPHEADER, list);
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, &transfer);
-  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-  curl_easy_setopt(c, CURLOPT_HEADERDATA, &transfer);
+  curl_easy_reset(http->curl);
+  http_setup(http->curl, call);
+  CURLcode code = curl_easy_perform(http->curl);
+  http_finish(call, http->curl, code);
+  curl_easy_setopt(http->curl, CURLOPT_ERRORBUFFER, NULL);
+  curl_easy_setopt(http->curl, CURLOPT_HTTPHEADER, NULL);
 
-  if (body != NULL) {
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(body));
-    if (strcmp(method, "POST") != 0)
-      curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
-  } else if (strcmp(method, "POST") == 0) {
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, "");
-  } else {
-    curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
-  }
-
-  CURLcode code = curl_easy_perform(c);
-  curl_slist_free_all(list);
-  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, NULL);
-  curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
-
-  if (code == CURLE_OK) {
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response->status);
-    response->result = WF_HTTP_OK;
-  } else if (transfer.too_large || code == CURLE_FILESIZE_EXCEEDED) {
-    snprintf(response->error, sizeof(response->error),
-             "answer larger than %zu bytes", http->max_response_size);
-    response->result = WF_HTTP_TOO_LARGE;
-  } else if (code == CURLE_OPERATION_TIMEDOUT) {
-    set_error(response, code, errbuf);
-    response->result = WF_HTTP_TIMEOUT;
-  } else if (code == CURLE_OUT_OF_MEMORY) {
-    set_error(response, code, errbuf);
-    response->result = WF_HTTP_NOMEM;
-  } else {
-    set_error(response, code, errbuf);
-    response->result = WF_HTTP_TRANSPORT;
-  }
+  *response = call->response;
+  memset(&call->response, 0, sizeof(call->response));
+  http_call_free(call);
   return response->result;
 }
 
@@ -257,6 +466,161 @@ void wf_http_response_free(wf_http_response_t *response) {
   free(response->body);
   response->body = NULL;
   response->size = 0;
+}
+
+/* Puts `call` into the engine's list of waiting calls, earliest first. */
+static void engine_wait(wf_engine_t *engine, wf_http_call_t *call) {
+  wf_http_call_t **at = &engine->waiting;
+  while (*at != NULL && (*at)->not_before <= call->not_before)
+    at = &(*at)->next;
+  call->next = *at;
+  *at = call;
+}
+
+/* Starts the transfer of `call` in the multi handle. */
+static void engine_begin(wf_engine_t *engine, wf_http_call_t *call) {
+  call->easy = curl_easy_init();
+  if (call->easy == NULL) {
+    http_cancel(call, WF_HTTP_NOMEM, "out of memory");
+    return;
+  }
+  http_setup(call->easy, call);
+  if (curl_multi_add_handle(engine->multi, call->easy) != CURLM_OK) {
+    http_cancel(call, WF_HTTP_NOMEM, "the transfer could not start");
+    return;
+  }
+  call->next = engine->running;
+  engine->running = call;
+}
+
+/* Takes a finished transfer out of the multi handle and answers it. */
+static void engine_end(wf_engine_t *engine, CURL *easy, CURLcode code) {
+  wf_http_call_t *call = NULL;
+  curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&call);
+  curl_multi_remove_handle(engine->multi, easy);
+  for (wf_http_call_t **at = &engine->running; *at != NULL; at = &(*at)->next) {
+    if (*at == call) {
+      *at = call->next;
+      break;
+    }
+  }
+  http_finish(call, easy, code);
+  http_complete(call);
+}
+
+/* Cancels every call the engine holds, once it is stopping. */
+static void engine_cancel_all(wf_engine_t *engine) {
+  while (engine->running != NULL) {
+    wf_http_call_t *call = engine->running;
+    engine->running = call->next;
+    curl_multi_remove_handle(engine->multi, call->easy);
+    http_cancel(call, WF_HTTP_CANCELLED, "collectd is stopping");
+  }
+  pthread_mutex_lock(&engine->lock);
+  wf_http_call_t *incoming = engine->incoming;
+  engine->incoming = NULL;
+  pthread_mutex_unlock(&engine->lock);
+  while (incoming != NULL) {
+    wf_http_call_t *call = incoming;
+    incoming = call->next;
+    engine_wait(engine, call);
+  }
+  while (engine->waiting != NULL) {
+    wf_http_call_t *call = engine->waiting;
+    engine->waiting = call->next;
+    http_cancel(call, WF_HTTP_CANCELLED, "collectd is stopping");
+  }
+}
+
+/* The engine's loop: takes the calls handed over, starts those whose time
+ * has come, drives the transfers, answers the finished ones, and sleeps
+ * in curl_multi_poll until a socket, a time or a wake-up calls. */
+static void *engine_main(void *arg) {
+  wf_engine_t *engine = arg;
+  for (;;) {
+    pthread_mutex_lock(&engine->lock);
+    wf_http_call_t *incoming = engine->incoming;
+    engine->incoming = NULL;
+    bool stopping = engine->stopping;
+    pthread_mutex_unlock(&engine->lock);
+    while (incoming != NULL) {
+      wf_http_call_t *call = incoming;
+      incoming = call->next;
+      engine_wait(engine, call);
+    }
+    if (stopping)
+      break;
+
+    int64_t now = wf_http_now_ms();
+    while (engine->waiting != NULL && engine->waiting->not_before <= now) {
+      wf_http_call_t *call = engine->waiting;
+      engine->waiting = call->next;
+      engine_begin(engine, call);
+    }
+
+    int running = 0;
+    curl_multi_perform(engine->multi, &running);
+    CURLMsg *msg;
+    int left = 0;
+    while ((msg = curl_multi_info_read(engine->multi, &left)) != NULL)
+      if (msg->msg == CURLMSG_DONE)
+        engine_end(engine, msg->easy_handle, msg->data.result);
+
+    long timeout_ms = WF_ENGINE_TICK_MS;
+    if (engine->waiting != NULL) {
+      int64_t until = engine->waiting->not_before - wf_http_now_ms();
+      timeout_ms = (until < 0)            ? 0
+                   : (until < timeout_ms) ? (long)until
+                                          : timeout_ms;
+    }
+    long curl_timeout = -1;
+    curl_multi_timeout(engine->multi, &curl_timeout);
+    if (curl_timeout >= 0 && curl_timeout < timeout_ms)
+      timeout_ms = curl_timeout;
+    curl_multi_poll(engine->multi, NULL, 0, (int)timeout_ms, NULL);
+  }
+  engine_cancel_all(engine);
+  return NULL;
+}
+
+wf_engine_t *wf_engine_start(void) {
+  wf_engine_t *engine = calloc(1, sizeof(*engine));
+  if (engine == NULL)
+    return NULL;
+  engine->multi = curl_multi_init();
+  if (engine->multi == NULL) {
+    free(engine);
+    return NULL;
+  }
+  pthread_mutex_init(&engine->lock, NULL);
+  if (pthread_create(&engine->thread, NULL, engine_main, engine) != 0) {
+    wf_engine_free(engine);
+    return NULL;
+  }
+  engine->started = true;
+  return engine;
+}
+
+void wf_engine_stop(wf_engine_t *engine) {
+  if (engine == NULL)
+    return;
+  pthread_mutex_lock(&engine->lock);
+  bool started = engine->started && !engine->stopping;
+  engine->stopping = true;
+  pthread_mutex_unlock(&engine->lock);
+  if (!started)
+    return;
+  curl_multi_wakeup(engine->multi);
+  pthread_join(engine->thread, NULL);
+}
+
+void wf_engine_free(wf_engine_t *engine) {
+  if (engine == NULL)
+    return;
+  wf_engine_stop(engine);
+  curl_multi_cleanup(engine->multi);
+  pthread_mutex_destroy(&engine->lock);
+  free(engine);
 }
 
 char *wf_http_escape(const char *text) {
@@ -280,6 +644,8 @@ const char *wf_http_result_text(wf_http_result_t result) {
     return "answer too large";
   case WF_HTTP_NOMEM:
     return "out of memory";
+  case WF_HTTP_CANCELLED:
+    return "cancelled";
   }
   return "unknown result";
 }

@@ -1,17 +1,26 @@
 /**
  * collectd-workforce - src/wf_http.h
  *
- * The HTTP layer, and the only module that includes <curl/curl.h>. One
- * wf_http_t per account wraps one libcurl easy handle, so connections to
- * a platform are kept alive between the requests of a poll. Every request
- * has a timeout and every answer a size cap; TLS is verified unless the
- * user turned that off.
+ * The HTTP layer, and the only module that includes <curl/curl.h>. Every
+ * request has a timeout and every answer a size cap; TLS is verified
+ * unless the user turned that off.
+ *
+ * A wf_http_t is one user's client: its options, and the calls it has
+ * under way. Without an engine it sends one request at a time on its own
+ * libcurl easy handle, in the calling thread (robots, the check tool).
+ * With an engine (wf_engine_start), its requests go to the engine's
+ * thread, which drives every transfer of the process through one libcurl
+ * multi handle: requests of many clients run in parallel, connections are
+ * reused across them, and stopping the engine cancels them all at once.
+ * The calling thread only waits for answers, and may start several
+ * requests before it waits (wf_http_start, wf_http_next).
  **/
 #ifndef WF_HTTP_H
 #define WF_HTTP_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define WF_HTTP_DEFAULT_MAX_RESPONSE (8 * 1024 * 1024)
 
@@ -21,8 +30,9 @@ typedef struct {
   const char *ca_file;      /* NULL: the system's CA store */
   bool verify_peer;
   bool verify_host;
-  const char *proxy;    /* NULL: libcurl's default (environment) */
-  long min_interval_ms; /* pause between two requests, 0 for none */
+  const char *proxy;          /* NULL: libcurl's default (environment) */
+  long min_interval_ms;       /* pause between two requests, 0 for none */
+  struct wf_engine_s *engine; /* NULL: requests in the calling thread */
 } wf_http_options_t;
 
 typedef enum {
@@ -31,6 +41,7 @@ typedef enum {
   WF_HTTP_TIMEOUT,   /* no complete answer within the timeout */
   WF_HTTP_TOO_LARGE, /* the answer passed max_response_size */
   WF_HTTP_NOMEM,
+  WF_HTTP_CANCELLED, /* the engine stopped before an answer came */
 } wf_http_result_t;
 
 typedef struct {
@@ -44,6 +55,21 @@ typedef struct {
 } wf_http_response_t;
 
 typedef struct wf_http_s wf_http_t;
+typedef struct wf_engine_s wf_engine_t;
+typedef struct wf_http_call_s wf_http_call_t;
+
+/* Starts the engine: a thread that drives every transfer handed to it.
+ * Call after wf_http_global_init. Returns NULL on failure. */
+wf_engine_t *wf_engine_start(void);
+
+/* Cancels every request the engine holds, in flight or waiting for its
+ * time (they complete as WF_HTTP_CANCELLED, and so does any request
+ * started later), then ends its thread. The engine stays allocated until
+ * wf_engine_free, so that clients still holding it see it stopped. */
+void wf_engine_stop(wf_engine_t *engine);
+
+/* Releases a stopped engine; no client may use it afterwards. */
+void wf_engine_free(wf_engine_t *engine);
 
 /* Initialises libcurl. Call once, while collectd is single threaded.
  * There is no matching cleanup: collectd frees the accounts, and with them
@@ -67,6 +93,26 @@ wf_http_result_t wf_http_perform(wf_http_t *http, const char *method,
                                  wf_http_response_t *response);
 
 void wf_http_response_free(wf_http_response_t *response);
+
+/* Starts a request of a client that has an engine, without waiting: it
+ * goes out at `not_before` (milliseconds of wf_http_now_ms) or as soon as
+ * possible after. `tag` is the caller's, returned with the answer. The
+ * strings are copied. Returns 0, or -1 without memory. */
+int wf_http_start(wf_http_t *http, const char *method, const char *url,
+                  const char *const *headers, const char *body,
+                  int64_t not_before, void *tag);
+
+/* Waits for the next request of this client to complete, and moves its
+ * answer into `response` (release it with wf_http_response_free). Returns
+ * the request's tag, or NULL, leaving `response` untouched, when the
+ * client has no request under way. */
+void *wf_http_next(wf_http_t *http, wf_http_response_t *response);
+
+/* Requests of this client started and not yet returned by wf_http_next. */
+size_t wf_http_pending(const wf_http_t *http);
+
+/* Milliseconds of the monotonic clock, the clock of `not_before`. */
+int64_t wf_http_now_ms(void);
 
 /* Percent-encodes `text` for a URL query. Returns a string to free(), or
  * NULL without memory. */

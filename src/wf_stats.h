@@ -2,16 +2,22 @@
  * collectd-workforce - src/wf_stats.h
  *
  * What the plugin counts about itself, per account: requests sent and
- * requests that failed after their retries, per endpoint. Pure data.
+ * requests that failed after their retries, per endpoint, and calls
+ * against the monthly quota.
  **/
 #ifndef WF_STATS_H
 #define WF_STATS_H
 
 #include "wf_metrics.h"
 
+#include <pthread.h>
 #include <time.h>
 
+/* Every function takes the lock: the collectors of an account count from
+ * threads of their own. A zeroed wf_stats_t is ready for use (glibc's
+ * PTHREAD_MUTEX_INITIALIZER is all zeros). */
 typedef struct {
+  pthread_mutex_t lock;
   wf_counts_t requests; /* api_requests, by endpoint */
   wf_counts_t errors;   /* api_errors, by endpoint */
   time_t quota_month;   /* start of the month quota_used counts */
@@ -42,6 +48,10 @@ int wf_stats_quota_parse(wf_stats_t *stats, const char *line);
 /* Appends api_requests and api_errors rows (derive) for every endpoint
  * used so far; an endpoint without errors reads 0 errors. */
 int wf_stats_to_metrics(const wf_stats_t *stats, wf_metrics_t *m);
+
+/* The monthly quota count as it stands: the month it counts, and the
+ * calls counted. */
+void wf_stats_quota(const wf_stats_t *stats, time_t *month, int64_t *used);
 
 void wf_stats_free(wf_stats_t *stats);
 

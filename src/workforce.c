@@ -1,10 +1,13 @@
 /**
  * collectd-workforce - src/workforce.c
  *
- * The collectd glue: reads the <Plugin workforce> block, registers one
- * read callback per account at the account's own interval, and
- * initialises libcurl. Everything else lives in modules that can be
- * tested without the daemon.
+ * The collectd glue: reads the <Plugin workforce> block; in init, starts
+ * the request engine (one thread driving every transfer) and each
+ * account's collector threads; in shutdown, stops them. The read callback
+ * registered per account, at its interval, only dispatches the account's
+ * own health, so collectd's read threads never wait on the network.
+ * Everything else lives in modules that can be tested without the
+ * daemon.
  **/
 #include "wf_collectd.h"
 
@@ -19,9 +22,40 @@
  * configuration. */
 static wf_config_names_t block_names;
 
+/* Every account configured (collectd owns them through their read
+ * callbacks' user data), and the engine their requests go through. */
+static wf_account_t **accounts;
+static size_t account_count;
+static wf_engine_t *engine;
+
+/* Stops every account's collectors at once: each account is told to stop
+ * and the engine cancels the requests in flight, so that no thread waits
+ * for an answer. Idempotent. */
+static void wf_stop_all(void) {
+  for (size_t i = 0; i < account_count; i++)
+    wf_account_signal_stop(accounts[i]);
+  wf_engine_stop(engine);
+}
+
+/* Frees an account: collectd calls it for the read callback's user data
+ * while it shuts down, before the shutdown callbacks and before it stops
+ * its write threads. So it is here that the collectors stop: all of them,
+ * the first time, and this account's threads are joined. */
+static void wf_account_free(void *arg) {
+  wf_account_t *account = arg;
+  wf_stop_all();
+  for (size_t i = 0; i < account_count; i++) {
+    if (accounts[i] == account) {
+      accounts[i] = accounts[--account_count];
+      break;
+    }
+  }
+  wf_account_destroy(account);
+}
+
 /* The read callback of one account. */
 static int wf_read(user_data_t *ud) {
-  wf_account_poll(ud->data);
+  wf_account_read(ud->data);
   /* Failures are handled and logged per collector; a non-zero return
    * would make collectd suspend the whole account. */
   return 0;
@@ -36,6 +70,14 @@ static int wf_account_register(const oconfig_item_t *ci,
            cfg->name);
   cdtime_t interval = DOUBLE_TO_CDTIME_T(cfg->interval);
 
+  wf_account_t **grown =
+      realloc(accounts, (account_count + 1) * sizeof(*grown));
+  if (grown == NULL) {
+    ERROR(WF_LOG_PREFIX "<%s>: out of memory", ci->key);
+    wf_account_config_free(cfg);
+    return -1;
+  }
+  accounts = grown;
   wf_account_t *account = wf_account_create(cfg);
   if (account == NULL) {
     ERROR(WF_LOG_PREFIX "<%s>: out of memory", ci->key);
@@ -44,13 +86,15 @@ static int wf_account_register(const oconfig_item_t *ci,
   }
   int status = plugin_register_complex_read(
       /* group = */ WF_PLUGIN_NAME, callback_name, wf_read, interval,
-      &(user_data_t){.data = account, .free_func = wf_account_destroy});
-  if (status != 0)
+      &(user_data_t){.data = account, .free_func = wf_account_free});
+  if (status != 0) {
     ERROR(WF_LOG_PREFIX "<%s \"%s\">: registering the read callback failed",
           ci->key, account->cfg.name);
-  else
+  } else {
+    accounts[account_count++] = account;
     INFO(WF_LOG_PREFIX "account \"%s\" polls every %.0f s", account->cfg.name,
          CDTIME_T_TO_DOUBLE(interval));
+  }
   return status;
 }
 
@@ -78,16 +122,38 @@ static int wf_config(oconfig_item_t *ci) {
   return (counts.accounts > 0 || counts.errors == 0) ? 0 : -1;
 }
 
-/* libcurl's global initialisation, while collectd is single threaded. */
+/* libcurl's global initialisation, while collectd is single threaded,
+ * then the engine and every account's collectors. */
 static int wf_init(void) {
   if (wf_http_global_init() != 0) {
     ERROR(WF_LOG_PREFIX "libcurl initialisation failed");
     return -1;
   }
+  if (account_count > 0 && engine == NULL) {
+    engine = wf_engine_start();
+    if (engine == NULL) {
+      ERROR(WF_LOG_PREFIX "cannot start the request engine");
+      return -1;
+    }
+    for (size_t i = 0; i < account_count; i++)
+      if (wf_account_start(accounts[i], engine) != 0)
+        ERROR(WF_LOG_PREFIX "%s: no collector could start",
+              accounts[i]->cfg.name);
+  }
   return wf_robot_start_all();
 }
 
+/* By now collectd has freed the accounts (wf_account_free), and with them
+ * stopped every collector; what is left is the engine and the robots. */
 static int wf_shutdown(void) {
+  wf_stop_all();
+  for (size_t i = 0; i < account_count; i++)
+    wf_account_stop(accounts[i]);
+  wf_engine_free(engine);
+  engine = NULL;
+  free(accounts);
+  accounts = NULL;
+  account_count = 0;
   wf_robot_stop_all();
   wf_config_names_free(&block_names);
   return 0;

@@ -168,12 +168,16 @@ class RevokedToken(unittest.TestCase):
                      what="values equal to the truth after the revocation")
             refused = [r for r in sim.requests(mark) if r.get("errcode") in (40014, 42001)
                        or r.get("status") in (400, 401)]
-            self.assertEqual(len(refused), 1, "the revoked token was used and refused once")
+            # Departures and headcount run side by side: each may have had
+            # a call under way with the revoked token, and no more.
+            self.assertIn(len(refused), (1, 2), "the revoked token was refused once a collector")
             fetched = [r for r in sim.requests(mark) if r["endpoint"] == "gettoken"]
-            self.assertEqual(len(fetched), 1, "one new token")
+            self.assertEqual(len(fetched), 1, "one new token, shared by the collectors")
             for endpoint in ("empLeaveRecords", "queryonjob", "querypreentry", "gettoken"):
-                self.assertEqual(cd.counter("acme", "api_errors", endpoint), 0.0,
-                                 "%s\n%s" % (endpoint, refusals(cd, sim)))
+                errors = wait_for(lambda: cd.counter("acme", "api_errors", endpoint) is not None
+                                  and [cd.counter("acme", "api_errors", endpoint)],
+                                  what="api_errors of " + endpoint)
+                self.assertEqual(errors, [0.0], "%s\n%s" % (endpoint, refusals(cd, sim)))
             self.assertEqual(sim.violations(), [])
         finally:
             cd.cleanup()
@@ -226,7 +230,9 @@ class FailingPlatform(unittest.TestCase):
                                      "status": 500, "count": 40})
             wait_for(lambda: "collector headcount failed" in cd.read_log(),
                      what="the headcount failure")
-            frozen = cd.listval()["workforce-acme/headcount-regular"]
+            # The last value before the failure, or None once collectd's
+            # cache has dropped it (after two intervals without a value).
+            frozen = cd.listval().get("workforce-acme/headcount-regular")
             # Departures go on for two polls while headcount fails.
             cd.wait_polls("workforce-acme/departures_today-leave", 2)
             after = cd.listval()
