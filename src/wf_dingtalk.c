@@ -145,8 +145,9 @@ static int dt_fetch_token(wf_client_t *c, wf_error_t *err) {
     } else if (verdict == WF_VERDICT_OK) {
       int64_t expires_in = 7200;
       wf_json_int64(answer, "expires_in", &expires_in);
-      if (wf_token_store(&c->tokens->token, wf_json_string(answer, "access_token"),
-                         c->clock(), (long)expires_in) == 0)
+      if (wf_token_store(&c->tokens->token,
+                         wf_json_string(answer, "access_token"), c->clock(),
+                         (long)expires_in) == 0)
         status = 0;
       else
         wf_error_set(err, WF_ERR_BAD_ANSWER, "gettoken",
@@ -179,8 +180,8 @@ static int dt_authorize(const wf_client_t *c, int family, const char *path,
   *header = NULL;
   if (family == DT_API) {
     *url = wf_client_join(c->cfg->api_url, path, "");
-    *header =
-        wf_client_join("x-acs-dingtalk-access-token: ", c->tokens->token.value, "");
+    *header = wf_client_join(
+        "x-acs-dingtalk-access-token: ", c->tokens->token.value, "");
   } else {
     char *escaped = wf_http_escape(c->tokens->token.value);
     if (escaped != NULL) {

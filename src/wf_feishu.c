@@ -112,7 +112,8 @@ static int fs_authorize(const wf_client_t *c, int family, const char *path,
                         char **url, char **header) {
   (void)family;
   *url = wf_client_join(c->cfg->oapi_url, path, "");
-  *header = wf_client_join("Authorization: Bearer ", c->tokens->token.value, "");
+  *header =
+      wf_client_join("Authorization: Bearer ", c->tokens->token.value, "");
   if (*url == NULL || *header == NULL) {
     free(*url);
     free(*header);

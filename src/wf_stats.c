@@ -52,8 +52,8 @@ int wf_stats_quota_format(const wf_stats_t *stats, char *buffer, size_t size) {
   time_t month;
   int64_t used;
   wf_stats_quota(stats, &month, &used);
-  int n = snprintf(buffer, size, "%lld %lld\n", (long long)month,
-                   (long long)used);
+  int n =
+      snprintf(buffer, size, "%lld %lld\n", (long long)month, (long long)used);
   return (n > 0 && (size_t)n < size) ? 0 : -1;
 }
 
