@@ -1,19 +1,20 @@
 #!/bin/sh
-# The quick start: installs what is needed (Debian 12), builds the plugin,
+# The quick start: installs what is missing (Debian 12), builds the plugin,
 # starts the bundled simulator (a DingTalk and a Feishu organisation of
 # 1,000 employees), and runs the real collectd with the plugin against it,
-# printing the live values and the notifications as they come: a threshold
-# on today's departures fires, and goes to the log and to a group robot.
+# showing on one screen the live values, the notifications and the group
+# robot's deliveries as they come: a threshold on today's departures fires,
+# and goes to the log and to a group robot.
 #
 #   contrib/demo.sh                 runs until Ctrl-C
 #   DEMO_SECONDS=20 contrib/demo.sh stops by itself after 20 seconds
-#   WF_SKIP_DEPS=1 contrib/demo.sh  skips the apt-get step
+#   WF_SKIP_DEPS=1 contrib/demo.sh  skips the check for missing packages
 set -eu
 cd "$(dirname "$0")/.."
 top=$(pwd)
 
 if [ -z "${WF_SKIP_DEPS:-}" ]; then
-  contrib/install-deps.sh
+  contrib/install-deps.sh demo
 fi
 [ -x configure ] || autoreconf -fi
 [ -f Makefile ] || ./configure
@@ -30,7 +31,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'exit 130' INT TERM HUP
 
 # The simulator prints "READY port=N" once it listens.
 mkfifo "$work/ready"
@@ -42,7 +43,9 @@ port=${ready#READY port=}
 echo "simulator: http://127.0.0.1:$port (DingTalk and Feishu, 1,000 employees each)"
 
 # Feishu has no employee list in this plugin: watch the first 100
-# employees' attendance and the first 20 employments' leave grants.
+# employees' attendance and the first 20 employments' leave grants. The
+# DingTalk account reads every on-job employee; each of its collectors
+# dispatches its values as soon as it completes, the first within seconds.
 feishu_options=$(python3 -c '
 import json, sys, urllib.request
 url = "http://127.0.0.1:%s/_sim/truth?platform=feishu" % sys.argv[1]
@@ -58,7 +61,9 @@ for t in truth["leave_types"]:
 cat >"$work/collectd.conf" <<CONF
 Hostname "demo"
 FQDNLookup false
-Interval 10
+# Other callbacks (the robots' counters among them) every 5 s; each
+# account polls at its own Interval below.
+Interval 5
 BaseDir "$work"
 PIDFile "$work/collectd.pid"
 TypesDB "/usr/share/collectd/types.db" "$top/src/workforce.types.db"
@@ -75,6 +80,12 @@ LoadPlugin unixsock
   SocketFile "$work/collectd.sock"
   SocketGroup "$(id -gn)"
 </Plugin>
+# The counters' totals: unixsock gives them as rates per second only.
+LoadPlugin csv
+<Plugin csv>
+  DataDir "$work/csv"
+  StoreRates false
+</Plugin>
 PluginDir "$top"
 LoadPlugin workforce
 <Plugin workforce>
@@ -86,7 +97,6 @@ LoadPlugin workforce
     Interval 20
     UTCOffset "+08:00"
     Timeout 10
-    MaxRequestsPerSecond 18
     Collect "departures" "headcount" "attendance" "signins" "leave" "reports" "announcements"
     OperatorUserID "manager01"
     ReportReader "manager01" "manager"
@@ -116,10 +126,23 @@ $feishu_options
 </Plugin>
 CONF
 
-"$collectd" -f -C "$work/collectd.conf" &
+"$collectd" -f -C "$work/collectd.conf" >"$work/collectd.out" 2>&1 &
 collectd_pid=$!
 echo "collectd: $work/collectd.conf"
+# collectd writes to the terminal only until its log plugin runs: when it
+# refuses the configuration, show why.
+tries=0
+while [ ! -S "$work/collectd.sock" ] && [ "$tries" -lt 100 ]; do
+  if ! kill -0 "$collectd_pid" 2>/dev/null; then
+    cat "$work/collectd.out" >&2
+    collectd_pid=""
+    exit 1
+  fi
+  tries=$((tries + 1))
+  sleep 0.1
+done
 
 python3 contrib/demo-watch.py --socket "$work/collectd.sock" \
-  --log "$work/collectd.log" --robots "http://127.0.0.1:$port" \
-  --seconds "${DEMO_SECONDS:-0}"
+  --log "$work/collectd.log" --types "$top/src/workforce.types.db" \
+  --csv "$work/csv" --simulator "http://127.0.0.1:$port" \
+  --config "$work/collectd.conf" --seconds "${DEMO_SECONDS:-0}"

@@ -3,8 +3,11 @@
 #
 #   LoadPlugin exec
 #   <Plugin exec>
-#     NotificationExec "nobody" "/usr/share/collectd-workforce/notify.sh"
+#     NotificationExec "nobody" "/path/to/notify.sh"
 #   </Plugin>
+#
+# (notify-exec.conf, installed with the examples, names the path where
+# `make install` or the Debian package put this script.)
 #
 # collectd starts this program once for every notification and writes the
 # notification to its standard input (collectd-exec(5)): header lines
