@@ -87,6 +87,70 @@ void wf_client_init(wf_client_t *client, const wf_client_ops_t *ops,
 /* Releases the client's own cached token. */
 void wf_client_destroy(wf_client_t *client);
 
+/* One call of a batch: what to send and, once wf_batch_next returns it,
+ * what came of it. */
+typedef struct wf_call_s {
+  int family;
+  char *endpoint;
+  char *method;
+  char *path; /* the path and query (or, raw, the whole URL) */
+  char *body;
+  char **headers; /* raw calls: their header lines, NULL-terminated */
+  bool raw;       /* sent as it is, without the account's token */
+  void *ctx;      /* the caller's */
+  /* The outcome: WF_VERDICT_OK with `answer` (the call keeps it until
+   * wf_call_free unless taken), WF_VERDICT_FAIL with `err`, or, raw
+   * calls only, WF_VERDICT_TOKEN. */
+  wf_verdict_t verdict;
+  json_object *answer;
+  wf_error_t err;
+  /* The client's. */
+  int busy;
+  int throttled;
+  int transport;
+  int refusals;
+  bool count_failure;
+  char *used; /* the token the last attempt carried */
+  int64_t not_before;
+  struct wf_call_s *next;
+} wf_call_t;
+
+/* Calls under way together, each with its own retries, token refusals and
+ * throttling pauses, through a client of the batch's own. At most
+ * `window` are under way at once; each takes its slot in the rate limits
+ * as it starts, and goes on the wire only when its slot comes, so that a
+ * throttling answer holds back every call not yet sent. */
+typedef struct {
+  wf_client_t *client;
+  wf_http_t *http;
+  size_t window;
+  wf_call_t *queued;    /* not yet started, in order */
+  wf_call_t *scheduled; /* waiting for their slot, earliest first */
+  wf_call_t *finished;  /* ended before an answer could come */
+  size_t running;       /* scheduled or on the wire */
+} wf_batch_t;
+
+/* Prepares a batch of `client`'s calls. Returns 0, or -1 without memory. */
+int wf_batch_init(wf_batch_t *b, wf_client_t *client, size_t window);
+
+/* Adds a call of `path` (with its query string) of API family `family`,
+ * sent with the account's token. The strings are copied. Returns the
+ * call, or NULL without memory. */
+wf_call_t *wf_batch_add(wf_batch_t *b, int family, const char *endpoint,
+                        const char *method, const char *path, const char *body,
+                        void *ctx);
+
+/* Waits for the next call to end and returns it (free it with
+ * wf_call_free); NULL when none is left. A failed call is counted in
+ * api_errors. */
+wf_call_t *wf_batch_next(wf_batch_t *b);
+
+/* Releases a call wf_batch_next returned. */
+void wf_call_free(wf_call_t *call);
+
+/* Releases a batch, and the calls it still holds. */
+void wf_batch_destroy(wf_batch_t *b);
+
 /* Sends one request to a full URL and retries it on busy, throttling and
  * transport errors. Returns WF_VERDICT_OK with `*answer` set (release with
  * json_object_put), WF_VERDICT_TOKEN when the token was refused, or

@@ -287,22 +287,37 @@ typedef struct {
   void *ctx;
 } dt_list_t;
 
-/* Sends the request for the page at `cursor` of `list`. */
-static int dt_request_page(wf_client_t *c, const dt_list_t *list,
-                           const char *cursor, json_object **answer,
-                           wf_error_t *err) {
+/* Calls of one collector on the wire at once, at most. The rate limits,
+ * not this window, decide how fast they go; the window only keeps a
+ * collector from reserving slots far ahead. */
+#define DT_WINDOW 16
+
+/* One list being read: its description and where its paging stands. */
+typedef struct {
+  const dt_list_t *list;
+  wf_pager_t pager;
+} dt_reading_t;
+
+/* Adds the request for the page at `cursor` of `reading` to the batch.
+ * Returns 0, or -1 with `err` filled. */
+static int dt_add_page(wf_batch_t *b, dt_reading_t *reading, const char *cursor,
+                       wf_error_t *err) {
+  const dt_list_t *list = reading->list;
   if (list->query != NULL) {
     char query[768];
     char path[1024];
     if (list->query(cursor, list->ctx, query, sizeof(query)) != 0) {
       wf_error_set(err, WF_ERR_NOMEM, list->endpoint,
                    "out of memory or cursor too long");
-      wf_stats_error(c->stats, list->endpoint);
       return -1;
     }
     snprintf(path, sizeof(path), "%s?%s", list->path, query);
-    return wf_client_call(c, DT_API, list->endpoint, "GET", path, NULL, answer,
-                          err);
+    if (wf_batch_add(b, DT_API, list->endpoint, "GET", path, NULL, reading) ==
+        NULL) {
+      wf_error_set(err, WF_ERR_NOMEM, list->endpoint, "out of memory");
+      return -1;
+    }
+    return 0;
   }
 
   char *end = NULL;
@@ -310,57 +325,103 @@ static int dt_request_page(wf_client_t *c, const dt_list_t *list,
   if (end == cursor || *end != '\0' || number < 0) {
     wf_error_set(err, WF_ERR_BAD_ANSWER, list->endpoint,
                  "the next cursor is not a number");
-    wf_stats_error(c->stats, list->endpoint);
     return -1;
   }
   json_object *request = json_object_new_object();
-  if (request == NULL || list->body(request, number, list->ctx) != 0) {
-    json_object_put(request);
+  int status = -1;
+  if (request != NULL && list->body(request, number, list->ctx) == 0 &&
+      wf_batch_add(
+          b, DT_OAPI, list->endpoint, "POST", list->path,
+          json_object_to_json_string_ext(request, JSON_C_TO_STRING_PLAIN),
+          reading) != NULL)
+    status = 0;
+  else
     wf_error_set(err, WF_ERR_NOMEM, list->endpoint, "out of memory");
-    wf_stats_error(c->stats, list->endpoint);
-    return -1;
-  }
-  int called = wf_client_call(
-      c, DT_OAPI, list->endpoint, "POST", list->path,
-      json_object_to_json_string_ext(request, JSON_C_TO_STRING_PLAIN), answer,
-      err);
   json_object_put(request);
-  return called;
+  return status;
 }
 
-/* Reads every page of `list`. Returns 0, or -1 with `err` filled and the
- * failure counted. */
-static int dt_read_list(wf_client_t *c, const dt_list_t *list,
-                        wf_error_t *err) {
-  wf_pager_t pager;
-  int status = -1;
-  wf_page_status_t turn =
-      wf_pager_start(&pager, list->paging, c->cfg->max_pages, list->first);
-
-  while (turn == WF_PAGE_MORE) {
-    json_object *answer = NULL;
-    if (dt_request_page(c, list, wf_pager_cursor(&pager), &answer, err) != 0)
-      goto out;
-    wf_page_t page = {0};
-    int parsed = list->read(answer, list->ctx, &page, err);
-    json_object_put(answer);
-    if (parsed != 0) {
-      wf_stats_error(c->stats, list->endpoint);
-      goto out;
-    }
-    turn = wf_pager_turn(&pager, &page);
+/* Reads what one page held and asks for the next. Returns 0, or -1 with
+ * `err` filled. */
+static int dt_take_page(wf_batch_t *b, wf_call_t *call, wf_error_t *err) {
+  dt_reading_t *reading = call->ctx;
+  const dt_list_t *list = reading->list;
+  if (call->verdict != WF_VERDICT_OK) {
+    *err = call->err;
+    return -1; /* counted by the batch */
   }
-
+  wf_page_t page = {0};
+  if (list->read(call->answer, list->ctx, &page, err) != 0)
+    return -2;
+  wf_page_status_t turn = wf_pager_turn(&reading->pager, &page);
+  if (turn == WF_PAGE_MORE)
+    return (dt_add_page(b, reading, wf_pager_cursor(&reading->pager), err) == 0)
+               ? 0
+               : -2;
   if (turn != WF_PAGE_DONE) {
     wf_error_set(err, WF_ERR_PAGING, list->endpoint, "%s after %zu pages",
-                 wf_page_status_text(turn), wf_pager_pages(&pager));
-    wf_stats_error(c->stats, list->endpoint);
-    goto out;
+                 wf_page_status_text(turn), wf_pager_pages(&reading->pager));
+    return -2;
   }
-  status = 0;
-out:
-  wf_pager_free(&pager);
-  return status;
+  return 0;
+}
+
+/* Reads every page of `count` lists, side by side: each list's pages
+ * follow each other, the lists go out together. The read callbacks run in
+ * this thread, one answer at a time. Returns 0, or -1 with `err` filled
+ * and the failure counted; after a failure the calls not yet sent are
+ * dropped. */
+static int dt_read_lists(wf_client_t *c, const dt_list_t *lists, size_t count,
+                         wf_error_t *err) {
+  wf_batch_t b;
+  dt_reading_t *readings = calloc(count + 1, sizeof(*readings));
+  int status = 0;
+  const char *endpoint = (count > 0) ? lists[0].endpoint : "list";
+
+  if (readings == NULL || wf_batch_init(&b, c, DT_WINDOW) != 0) {
+    free(readings);
+    wf_error_set(err, WF_ERR_NOMEM, endpoint, "out of memory");
+    wf_stats_error(c->stats, endpoint);
+    return -1;
+  }
+  size_t started = 0;
+  for (; status == 0 && started < count; started++) {
+    dt_reading_t *reading = &readings[started];
+    reading->list = &lists[started];
+    if (wf_pager_start(&reading->pager, reading->list->paging,
+                       c->cfg->max_pages,
+                       reading->list->first) != WF_PAGE_MORE) {
+      wf_error_set(err, WF_ERR_NOMEM, reading->list->endpoint, "out of memory");
+      status = -2;
+    } else if (dt_add_page(&b, reading, reading->list->first, err) != 0) {
+      status = -2;
+    }
+    if (status != 0)
+      endpoint = reading->list->endpoint;
+  }
+
+  wf_call_t *call;
+  while (status == 0 && (call = wf_batch_next(&b)) != NULL) {
+    status = dt_take_page(&b, call, err);
+    if (status != 0)
+      endpoint = ((const dt_reading_t *)call->ctx)->list->endpoint;
+    wf_call_free(call);
+  }
+  /* A failure of the platform's was counted by the batch; one of the
+   * answer's, here. */
+  if (status == -2)
+    wf_stats_error(c->stats, endpoint);
+  wf_batch_destroy(&b);
+  for (size_t i = 0; i < started; i++)
+    wf_pager_free(&readings[i].pager);
+  free(readings);
+  return (status == 0) ? 0 : -1;
+}
+
+/* Reads every page of one list. */
+static int dt_read_list(wf_client_t *c, const dt_list_t *list,
+                        wf_error_t *err) {
+  return dt_read_lists(c, list, 1, err);
 }
 
 /* empLeaveRecords (v1.0): cursor paging. The first request sends
@@ -454,39 +515,42 @@ static int dt_id_read(json_object *answer, void *arg, wf_page_t *page,
 
 int wf_dingtalk_employees(wf_client_t *c, int64_t counts[WF_HR_COUNT],
                           wf_strlist_t *onjob, wf_error_t *err) {
-  wf_strlist_t ids = {0};
-  int status = 0;
+  wf_strlist_t ids[WF_HR_COUNT] = {{0}};
+  dt_id_list_t contexts[WF_HR_COUNT];
+  dt_list_t lists[WF_HR_COUNT];
 
-  for (int s = 0; status == 0 && s < WF_HR_COUNT; s++) {
+  /* The four statuses and the pre-entry list, read side by side. */
+  for (int s = 0; s < WF_HR_COUNT; s++) {
     const char *code = wf_hr_status_code((wf_hr_status_t)s);
-    wf_strlist_clear(&ids);
-    dt_id_list_t ctx = {.endpoint =
-                            (code != NULL) ? "queryonjob" : "querypreentry",
-                        .status_list = code,
-                        .ids = &ids};
-    dt_list_t list = {
-        .endpoint = ctx.endpoint,
+    contexts[s] = (dt_id_list_t){.endpoint = (code != NULL) ? "queryonjob"
+                                                            : "querypreentry",
+                                 .status_list = code,
+                                 .ids = &ids[s]};
+    lists[s] = (dt_list_t){
+        .endpoint = contexts[s].endpoint,
         .path = (code != NULL) ? "/topapi/smartwork/hrm/employee/queryonjob"
                                : "/topapi/smartwork/hrm/employee/querypreentry",
         .paging = WF_PAGING_CURSOR,
         .first = "0",
         .body = dt_id_fill,
         .read = dt_id_read,
-        .ctx = &ctx};
-    status = dt_read_list(c, &list, err);
-    if (status != 0)
-      break;
+        .ctx = &contexts[s]};
+  }
+  int status = dt_read_lists(c, lists, WF_HR_COUNT, err);
+
+  for (int s = 0; s < WF_HR_COUNT; s++) {
+    const char *code = wf_hr_status_code((wf_hr_status_t)s);
     /* A list that shifted while it was paged may repeat an id. */
-    wf_strlist_sort_unique(&ids);
-    counts[s] = (int64_t)ids.count;
-    for (size_t i = 0; code != NULL && onjob != NULL && i < ids.count; i++)
-      if (wf_strlist_add(onjob, ids.items[i]) != 0) {
+    wf_strlist_sort_unique(&ids[s]);
+    counts[s] = (int64_t)ids[s].count;
+    for (size_t i = 0;
+         status == 0 && code != NULL && onjob != NULL && i < ids[s].count; i++)
+      if (wf_strlist_add(onjob, ids[s].items[i]) != 0) {
         wf_error_set(err, WF_ERR_NOMEM, "queryonjob", "out of memory");
         status = -1;
-        break;
       }
+    wf_strlist_free(&ids[s]);
   }
-  wf_strlist_free(&ids);
   if (status == 0 && onjob != NULL)
     wf_strlist_sort_unique(onjob);
   return status;
@@ -541,12 +605,49 @@ static json_object *user_array(const wf_strlist_t *users, size_t first,
   return array;
 }
 
+/* One batch of listRecord: not paged, one call answers for its users. */
+typedef struct {
+  const wf_strlist_t *users;
+  size_t first;
+  size_t count;
+  const char *from;
+  const char *to;
+  time_t day_start;
+  time_t day_end;
+  wf_checkins_t *checkins;
+} dt_attendance_batch_t;
+
+static int dt_attendance_fill(json_object *request, long long cursor,
+                              void *arg) {
+  const dt_attendance_batch_t *l = arg;
+  (void)cursor;
+  json_object *users = user_array(l->users, l->first, l->count);
+  if (users == NULL)
+    return -1;
+  json_object_object_add(request, "userIds", users);
+  json_object_object_add(request, "checkDateFrom",
+                         json_object_new_string(l->from));
+  json_object_object_add(request, "checkDateTo", json_object_new_string(l->to));
+  json_object_object_add(request, "isI18n", json_object_new_boolean(0));
+  return 0;
+}
+
+/* Reads a listRecord answer; the page's empty cursor ends its list. */
+static int dt_attendance_read(json_object *answer, void *arg, wf_page_t *page,
+                              wf_error_t *err) {
+  const dt_attendance_batch_t *l = arg;
+  (void)page;
+  return dt_parse_records(answer, l->day_start, l->day_end, l->checkins, err);
+}
+
 int wf_dingtalk_attendance(wf_client_t *c, time_t now,
                            const wf_strlist_t *users, wf_metrics_t *out,
                            wf_error_t *err) {
   wf_checkins_t checkins;
   char from[32];
   char to[32];
+  dt_attendance_batch_t *contexts = NULL;
+  dt_list_t *lists = NULL;
   int status = -1;
   time_t day_start = wf_day_start(now, c->cfg->utc_offset);
   time_t day_end = day_start + WF_SECONDS_PER_DAY;
@@ -561,36 +662,37 @@ int wf_dingtalk_attendance(wf_client_t *c, time_t now,
   wf_local_format(day_start, c->cfg->utc_offset, "%Y-%m-%d 23:59:59", to,
                   sizeof(to));
 
-  for (size_t first = 0; first < users->count; first += DT_ATTENDANCE_BATCH) {
-    size_t count = users->count - first;
-    if (count > DT_ATTENDANCE_BATCH)
-      count = DT_ATTENDANCE_BATCH;
-    json_object *request = json_object_new_object();
-    if (request == NULL) {
-      wf_error_set(err, WF_ERR_NOMEM, "listRecord", "out of memory");
-      goto out;
-    }
-    json_object_object_add(request, "userIds", user_array(users, first, count));
-    json_object_object_add(request, "checkDateFrom",
-                           json_object_new_string(from));
-    json_object_object_add(request, "checkDateTo", json_object_new_string(to));
-    json_object_object_add(request, "isI18n", json_object_new_boolean(0));
-
-    json_object *answer = NULL;
-    int called = wf_client_call(
-        c, DT_OAPI, "listRecord", "POST", "/attendance/listRecord",
-        json_object_to_json_string_ext(request, JSON_C_TO_STRING_PLAIN),
-        &answer, err);
-    json_object_put(request);
-    if (called != 0)
-      goto out;
-    int parsed = dt_parse_records(answer, day_start, day_end, &checkins, err);
-    json_object_put(answer);
-    if (parsed != 0) {
-      wf_stats_error(c->stats, "listRecord");
-      goto out;
-    }
+  /* One single-page list per batch of 50 users, all side by side. */
+  size_t count = (users->count + DT_ATTENDANCE_BATCH - 1) / DT_ATTENDANCE_BATCH;
+  contexts = calloc(count + 1, sizeof(*contexts));
+  lists = calloc(count + 1, sizeof(*lists));
+  if (contexts == NULL || lists == NULL) {
+    wf_error_set(err, WF_ERR_NOMEM, "listRecord", "out of memory");
+    goto out;
   }
+  for (size_t i = 0; i < count; i++) {
+    size_t first = i * DT_ATTENDANCE_BATCH;
+    contexts[i] = (dt_attendance_batch_t){
+        .users = users,
+        .first = first,
+        .count = (users->count - first < DT_ATTENDANCE_BATCH)
+                     ? users->count - first
+                     : DT_ATTENDANCE_BATCH,
+        .from = from,
+        .to = to,
+        .day_start = day_start,
+        .day_end = day_end,
+        .checkins = &checkins};
+    lists[i] = (dt_list_t){.endpoint = "listRecord",
+                           .path = "/attendance/listRecord",
+                           .paging = WF_PAGING_CURSOR,
+                           .first = "0",
+                           .body = dt_attendance_fill,
+                           .read = dt_attendance_read,
+                           .ctx = &contexts[i]};
+  }
+  if (dt_read_lists(c, lists, count, err) != 0)
+    goto out;
 
   if (wf_checkins_metrics(&checkins, out) != 0) {
     wf_error_set(err, WF_ERR_NOMEM, "listRecord", "out of memory");
@@ -598,6 +700,8 @@ int wf_dingtalk_attendance(wf_client_t *c, time_t now,
   }
   status = 0;
 out:
+  free(lists);
+  free(contexts);
   wf_checkins_free(&checkins);
   return status;
 }
@@ -661,42 +765,73 @@ static int dt_signin_read(json_object *answer, void *arg, wf_page_t *page,
                           sizeof(page->cursor), err);
 }
 
-int wf_dingtalk_signins(wf_client_t *c, time_t now, const wf_strlist_t *users,
-                        wf_metrics_t *out, wf_error_t *err) {
-  time_t from = wf_day_start(now, c->cfg->utc_offset);
-  int64_t signins = 0;
-
-  for (size_t first = 0; first < users->count; first += DT_SIGNIN_BATCH) {
-    /* userid_list is one comma-separated string. */
-    char userid_list[DT_SIGNIN_BATCH * (WF_NAME_LEN + 1)] = "";
+/* Cuts `users` into batches of at most `max`, each one comma-separated
+ * string, as checkin/record/get and vacation/record/list take them.
+ * Returns 0, or -1 with `err` filled. */
+static int dt_user_batches(const wf_strlist_t *users, size_t max,
+                           const char *endpoint, wf_strlist_t *batches,
+                           wf_error_t *err) {
+  for (size_t first = 0; first < users->count; first += max) {
+    char joined[50 * (WF_NAME_LEN + 1)];
     size_t used = 0;
-    for (size_t i = first; i < users->count && i < first + DT_SIGNIN_BATCH;
-         i++) {
-      int n = snprintf(userid_list + used, sizeof(userid_list) - used, "%s%s",
+    joined[0] = '\0';
+    for (size_t i = first; i < users->count && i < first + max; i++) {
+      int n = snprintf(joined + used, sizeof(joined) - used, "%s%s",
                        (i == first) ? "" : ",", users->items[i]);
-      if (n < 0 || (size_t)n >= sizeof(userid_list) - used) {
-        wf_error_set(err, WF_ERR_BAD_ANSWER, "checkinRecord",
-                     "a user id is too long");
+      if (n < 0 || (size_t)n >= sizeof(joined) - used) {
+        wf_error_set(err, WF_ERR_BAD_ANSWER, endpoint, "a user id is too long");
         return -1;
       }
       used += (size_t)n;
     }
-    dt_signin_list_t ctx = {userid_list, from, now, &signins};
-    dt_list_t list = {.endpoint = "checkinRecord",
-                      .path = "/topapi/checkin/record/get",
-                      .paging = WF_PAGING_CURSOR,
-                      .first = "0",
-                      .body = dt_signin_fill,
-                      .read = dt_signin_read,
-                      .ctx = &ctx};
-    if (dt_read_list(c, &list, err) != 0)
+    if (wf_strlist_add(batches, joined) != 0) {
+      wf_error_set(err, WF_ERR_NOMEM, endpoint, "out of memory");
       return -1;
-  }
-  if (wf_metrics_add_gauge(out, "signins_today", NULL, (double)signins) != 0) {
-    wf_error_set(err, WF_ERR_NOMEM, "checkinRecord", "out of memory");
-    return -1;
+    }
   }
   return 0;
+}
+
+int wf_dingtalk_signins(wf_client_t *c, time_t now, const wf_strlist_t *users,
+                        wf_metrics_t *out, wf_error_t *err) {
+  time_t from = wf_day_start(now, c->cfg->utc_offset);
+  int64_t signins = 0;
+  wf_strlist_t batches = {0};
+  dt_signin_list_t *contexts = NULL;
+  dt_list_t *lists = NULL;
+  int status = -1;
+
+  if (dt_user_batches(users, DT_SIGNIN_BATCH, "checkinRecord", &batches, err) !=
+      0)
+    goto out;
+  contexts = calloc(batches.count + 1, sizeof(*contexts));
+  lists = calloc(batches.count + 1, sizeof(*lists));
+  if (contexts == NULL || lists == NULL) {
+    wf_error_set(err, WF_ERR_NOMEM, "checkinRecord", "out of memory");
+    goto out;
+  }
+  for (size_t i = 0; i < batches.count; i++) {
+    contexts[i] = (dt_signin_list_t){batches.items[i], from, now, &signins};
+    lists[i] = (dt_list_t){.endpoint = "checkinRecord",
+                           .path = "/topapi/checkin/record/get",
+                           .paging = WF_PAGING_CURSOR,
+                           .first = "0",
+                           .body = dt_signin_fill,
+                           .read = dt_signin_read,
+                           .ctx = &contexts[i]};
+  }
+  if (dt_read_lists(c, lists, batches.count, err) != 0)
+    goto out;
+  if (wf_metrics_add_gauge(out, "signins_today", NULL, (double)signins) != 0) {
+    wf_error_set(err, WF_ERR_NOMEM, "checkinRecord", "out of memory");
+    goto out;
+  }
+  status = 0;
+out:
+  free(lists);
+  free(contexts);
+  wf_strlist_free(&batches);
+  return status;
 }
 
 /* vacation/record/list takes at most 50 users a call and a `size` of at
@@ -838,68 +973,72 @@ static int dt_leave_read(json_object *answer, void *arg, wf_page_t *page,
                              &page->more, err);
 }
 
-/* Joins users [first, first + max) with commas into `buffer`. Returns the
- * number joined, or 0 when an id does not fit. */
-static size_t join_users(const wf_strlist_t *users, size_t first, size_t max,
-                         char *buffer, size_t size) {
-  size_t used = 0;
-  size_t i;
-  buffer[0] = '\0';
-  for (i = first; i < users->count && i < first + max; i++) {
-    int n = snprintf(buffer + used, size - used, "%s%s",
-                     (i == first) ? "" : ",", users->items[i]);
-    if (n < 0 || (size_t)n >= size - used)
-      return 0;
-    used += (size_t)n;
-  }
-  return i - first;
-}
-
 int wf_dingtalk_leave(wf_client_t *c, time_t now, const wf_pairs_t *types,
                       const wf_strlist_t *users, wf_metrics_t *out,
                       wf_error_t *err) {
-  wf_metrics_t rows = {0};
-  int status = 0;
+  wf_strlist_t batches = {0};
+  wf_leave_t *leaves = calloc(types->count + 1, sizeof(*leaves));
+  size_t count = 0;
+  dt_leave_list_t *contexts = NULL;
+  dt_list_t *lists = NULL;
+  int status = -1;
 
-  for (size_t t = 0; status == 0 && t < types->count; t++) {
-    wf_leave_t leave = {0};
-    char userids[DT_LEAVE_BATCH * (WF_NAME_LEN + 1)];
-    for (size_t first = 0; status == 0 && first < users->count;
-         first += DT_LEAVE_BATCH) {
-      if (join_users(users, first, DT_LEAVE_BATCH, userids, sizeof(userids)) ==
-          0) {
-        wf_error_set(err, WF_ERR_BAD_ANSWER, "vacationRecords",
-                     "a user id is too long");
-        status = -1;
-      } else {
-        dt_leave_list_t ctx = {c->cfg->operator_user_id, types->items[t].code,
-                               userids, now, &leave};
-        dt_list_t list = {.endpoint = "vacationRecords",
-                          .path = "/topapi/attendance/vacation/record/list",
-                          .paging = WF_PAGING_OFFSET,
-                          .first = "0",
-                          .body = dt_leave_fill,
-                          .read = dt_leave_read,
-                          .ctx = &ctx};
-        status = dt_read_list(c, &list, err);
-      }
-    }
-    if (status == 0 &&
-        (wf_metrics_add_gauge(&rows, "on_leave", types->items[t].name,
-                              (double)wf_leave_on_leave(&leave)) != 0 ||
-         wf_metrics_add_gauge(&rows, "leave_pending", types->items[t].name,
-                              (double)leave.pending) != 0)) {
-      wf_error_set(err, WF_ERR_NOMEM, "vacationRecords", "out of memory");
-      status = -1;
-    }
-    wf_leave_free(&leave);
+  if (leaves == NULL) {
+    wf_error_set(err, WF_ERR_NOMEM, "vacationRecords", "out of memory");
+    goto out;
   }
+  if (dt_user_batches(users, DT_LEAVE_BATCH, "vacationRecords", &batches,
+                      err) != 0)
+    goto out;
+  /* One list per leave type and batch of users, all read side by side. */
+  count = types->count * batches.count;
+  contexts = calloc(count + 1, sizeof(*contexts));
+  lists = calloc(count + 1, sizeof(*lists));
+  if (contexts == NULL || lists == NULL) {
+    wf_error_set(err, WF_ERR_NOMEM, "vacationRecords", "out of memory");
+    goto out;
+  }
+  for (size_t t = 0; t < types->count; t++) {
+    for (size_t i = 0; i < batches.count; i++) {
+      size_t k = t * batches.count + i;
+      contexts[k] =
+          (dt_leave_list_t){c->cfg->operator_user_id, types->items[t].code,
+                            batches.items[i], now, &leaves[t]};
+      lists[k] = (dt_list_t){.endpoint = "vacationRecords",
+                             .path = "/topapi/attendance/vacation/record/list",
+                             .paging = WF_PAGING_OFFSET,
+                             .first = "0",
+                             .body = dt_leave_fill,
+                             .read = dt_leave_read,
+                             .ctx = &contexts[k]};
+    }
+  }
+  if (dt_read_lists(c, lists, count, err) != 0)
+    goto out;
+
   /* All types or nothing: a partial set would read as zeros. */
+  wf_metrics_t rows = {0};
+  status = 0;
+  for (size_t t = 0; status == 0 && t < types->count; t++)
+    if (wf_metrics_add_gauge(&rows, "on_leave", types->items[t].name,
+                             (double)wf_leave_on_leave(&leaves[t])) != 0 ||
+        wf_metrics_add_gauge(&rows, "leave_pending", types->items[t].name,
+                             (double)leaves[t].pending) != 0)
+      status = -1;
   for (size_t i = 0; status == 0 && i < rows.count; i++)
     if (wf_metrics_add_gauge(out, rows.rows[i].type, rows.rows[i].instance,
                              rows.rows[i].value.gauge) != 0)
       status = -1;
+  if (status != 0)
+    wf_error_set(err, WF_ERR_NOMEM, "vacationRecords", "out of memory");
   wf_metrics_free(&rows);
+out:
+  for (size_t t = 0; leaves != NULL && t < types->count; t++)
+    wf_leave_free(&leaves[t]);
+  free(leaves);
+  free(lists);
+  free(contexts);
+  wf_strlist_free(&batches);
   return status;
 }
 
@@ -915,31 +1054,59 @@ UNITTEST int dt_parse_unread_count(json_object *answer, int64_t *count,
   return 0;
 }
 
+/* One ReportReader's report/getunreadcount: not paged. */
+typedef struct {
+  const char *userid;
+  int64_t count;
+} dt_unread_t;
+
+static int dt_unread_fill(json_object *request, long long cursor, void *arg) {
+  const dt_unread_t *l = arg;
+  (void)cursor;
+  json_object_object_add(request, "userid", json_object_new_string(l->userid));
+  return 0;
+}
+
+static int dt_unread_read(json_object *answer, void *arg, wf_page_t *page,
+                          wf_error_t *err) {
+  dt_unread_t *l = arg;
+  (void)page;
+  return dt_parse_unread_count(answer, &l->count, err);
+}
+
 int wf_dingtalk_unread_reports(wf_client_t *c, const wf_pairs_t *readers,
                                wf_metrics_t *out, wf_error_t *err) {
-  for (size_t i = 0; i < readers->count; i++) {
-    json_object *request = json_object_new_object();
-    if (request != NULL)
-      json_object_object_add(request, "userid",
-                             json_object_new_string(readers->items[i].code));
-    json_object *answer = NULL;
-    if (dt_post(c, "reportUnread", "/topapi/report/getunreadcount", request,
-                &answer, err) != 0)
-      return -1;
-    int64_t count = 0;
-    int parsed = dt_parse_unread_count(answer, &count, err);
-    json_object_put(answer);
-    if (parsed != 0) {
-      wf_stats_error(c->stats, "reportUnread");
-      return -1;
-    }
-    if (wf_metrics_add_gauge(out, "unread_reports", readers->items[i].name,
-                             (double)count) != 0) {
-      wf_error_set(err, WF_ERR_NOMEM, "reportUnread", "out of memory");
-      return -1;
-    }
+  dt_unread_t *contexts = calloc(readers->count + 1, sizeof(*contexts));
+  dt_list_t *lists = calloc(readers->count + 1, sizeof(*lists));
+  int status = -1;
+
+  if (contexts == NULL || lists == NULL) {
+    wf_error_set(err, WF_ERR_NOMEM, "reportUnread", "out of memory");
+    goto out;
   }
-  return 0;
+  for (size_t i = 0; i < readers->count; i++) {
+    contexts[i].userid = readers->items[i].code;
+    lists[i] = (dt_list_t){.endpoint = "reportUnread",
+                           .path = "/topapi/report/getunreadcount",
+                           .paging = WF_PAGING_CURSOR,
+                           .first = "0",
+                           .body = dt_unread_fill,
+                           .read = dt_unread_read,
+                           .ctx = &contexts[i]};
+  }
+  if (dt_read_lists(c, lists, readers->count, err) != 0)
+    goto out;
+  status = 0;
+  for (size_t i = 0; status == 0 && i < readers->count; i++)
+    if (wf_metrics_add_gauge(out, "unread_reports", readers->items[i].name,
+                             (double)contexts[i].count) != 0) {
+      wf_error_set(err, WF_ERR_NOMEM, "reportUnread", "out of memory");
+      status = -1;
+    }
+out:
+  free(lists);
+  free(contexts);
+  return status;
 }
 
 /* Reads one report/simplelist page: counts the reports per template name
@@ -1181,34 +1348,62 @@ static int dt_announcement_ids(wf_client_t *c, time_t from, time_t now,
   return dt_read_list(c, &list, err);
 }
 
+/* One announcement's blackboard/get: not paged. */
+typedef struct {
+  const char *id;
+  const char *operator_user_id;
+  int64_t *unread;
+} dt_announcement_t;
+
+static int dt_announcement_get_fill(json_object *request, long long cursor,
+                                    void *arg) {
+  const dt_announcement_t *l = arg;
+  (void)cursor;
+  json_object_object_add(request, "blackboard_id",
+                         json_object_new_string(l->id));
+  json_object_object_add(request, "operation_userid",
+                         json_object_new_string(l->operator_user_id));
+  return 0;
+}
+
+static int dt_announcement_get(json_object *answer, void *arg, wf_page_t *page,
+                               wf_error_t *err) {
+  const dt_announcement_t *l = arg;
+  (void)page;
+  return dt_parse_announcement(answer, l->unread, err);
+}
+
 int wf_dingtalk_announcements(wf_client_t *c, time_t now, wf_metrics_t *out,
                               wf_error_t *err) {
   time_t from = now - (time_t)DT_ANNOUNCEMENT_DAYS * WF_SECONDS_PER_DAY;
   wf_strlist_t ids = {0};
+  dt_announcement_t *contexts = NULL;
+  dt_list_t *lists = NULL;
   int64_t unread = 0;
   int status = -1;
 
   if (dt_announcement_ids(c, from, now, &ids, err) != 0)
     goto out;
-  for (size_t i = 0; i < ids.count; i++) {
-    json_object *request = json_object_new_object();
-    if (request != NULL) {
-      json_object_object_add(request, "blackboard_id",
-                             json_object_new_string(ids.items[i]));
-      json_object_object_add(request, "operation_userid",
-                             json_object_new_string(c->cfg->operator_user_id));
-    }
-    json_object *answer = NULL;
-    if (dt_post(c, "blackboardGet", "/topapi/blackboard/get", request, &answer,
-                err) != 0)
-      goto out;
-    int parsed = dt_parse_announcement(answer, &unread, err);
-    json_object_put(answer);
-    if (parsed != 0) {
-      wf_stats_error(c->stats, "blackboardGet");
-      goto out;
-    }
+  /* Then every announcement's receipts, side by side. */
+  contexts = calloc(ids.count + 1, sizeof(*contexts));
+  lists = calloc(ids.count + 1, sizeof(*lists));
+  if (contexts == NULL || lists == NULL) {
+    wf_error_set(err, WF_ERR_NOMEM, "blackboardGet", "out of memory");
+    goto out;
   }
+  for (size_t i = 0; i < ids.count; i++) {
+    contexts[i] =
+        (dt_announcement_t){ids.items[i], c->cfg->operator_user_id, &unread};
+    lists[i] = (dt_list_t){.endpoint = "blackboardGet",
+                           .path = "/topapi/blackboard/get",
+                           .paging = WF_PAGING_CURSOR,
+                           .first = "0",
+                           .body = dt_announcement_get_fill,
+                           .read = dt_announcement_get,
+                           .ctx = &contexts[i]};
+  }
+  if (dt_read_lists(c, lists, ids.count, err) != 0)
+    goto out;
   if (wf_metrics_add_gauge(out, "announcement_unread", NULL, (double)unread) !=
       0) {
     wf_error_set(err, WF_ERR_NOMEM, "blackboardGet", "out of memory");
@@ -1216,6 +1411,8 @@ int wf_dingtalk_announcements(wf_client_t *c, time_t now, wf_metrics_t *out,
   }
   status = 0;
 out:
+  free(lists);
+  free(contexts);
   wf_strlist_free(&ids);
   return status;
 }

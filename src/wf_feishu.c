@@ -20,6 +20,9 @@
 
 /* user_tasks/query takes at most 50 users a call. */
 #define FS_ATTENDANCE_BATCH 50
+/* Calls of one collector on the wire at once, at most; the rate limits
+ * decide how fast they go. */
+#define FS_WINDOW 16
 
 /* True for the codes that mean the tenant access token is bad. */
 static bool fs_token_error(int64_t code) {
@@ -202,40 +205,59 @@ int wf_feishu_attendance(wf_client_t *c, time_t now, const wf_strlist_t *users,
     wf_error_set(err, WF_ERR_NOMEM, "userTasks", "out of memory");
     goto out;
   }
-  for (size_t first = 0; first < users->count; first += FS_ATTENDANCE_BATCH) {
+  /* Every batch of 50 users at once; the answers are read as they come. */
+  wf_batch_t b;
+  if (wf_batch_init(&b, c, FS_WINDOW) != 0) {
+    wf_error_set(err, WF_ERR_NOMEM, "userTasks", "out of memory");
+    goto out;
+  }
+  int added = 0;
+  for (size_t first = 0; added == 0 && first < users->count;
+       first += FS_ATTENDANCE_BATCH) {
     json_object *request = json_object_new_object();
     json_object *ids = json_object_new_array();
     if (request == NULL || ids == NULL) {
-      json_object_put(request);
       json_object_put(ids);
-      wf_error_set(err, WF_ERR_NOMEM, "userTasks", "out of memory");
-      goto out;
+      added = -1;
+    } else {
+      for (size_t i = first;
+           i < users->count && i < first + FS_ATTENDANCE_BATCH; i++)
+        json_object_array_add(ids, json_object_new_string(users->items[i]));
+      json_object_object_add(request, "user_ids", ids);
+      json_object_object_add(request, "check_date_from",
+                             json_object_new_int64(today));
+      json_object_object_add(request, "check_date_to",
+                             json_object_new_int64(today));
+      if (wf_batch_add(
+              &b, 0, "userTasks", "POST",
+              "/open-apis/attendance/v1/user_tasks/query"
+              "?employee_type=employee_id",
+              json_object_to_json_string_ext(request, JSON_C_TO_STRING_PLAIN),
+              NULL) == NULL)
+        added = -1;
     }
-    for (size_t i = first; i < users->count && i < first + FS_ATTENDANCE_BATCH;
-         i++)
-      json_object_array_add(ids, json_object_new_string(users->items[i]));
-    json_object_object_add(request, "user_ids", ids);
-    json_object_object_add(request, "check_date_from",
-                           json_object_new_int64(today));
-    json_object_object_add(request, "check_date_to",
-                           json_object_new_int64(today));
-
-    json_object *answer = NULL;
-    int called = wf_client_call(
-        c, 0, "userTasks", "POST",
-        "/open-apis/attendance/v1/user_tasks/query?employee_type=employee_id",
-        json_object_to_json_string_ext(request, JSON_C_TO_STRING_PLAIN),
-        &answer, err);
     json_object_put(request);
-    if (called != 0)
-      goto out;
-    int parsed = fs_parse_user_tasks(answer, today, &checkins, rejects, err);
-    json_object_put(answer);
-    if (parsed != 0) {
-      wf_stats_error(c->stats, "userTasks");
-      goto out;
-    }
   }
+  int failed = 0;
+  if (added != 0) {
+    wf_error_set(err, WF_ERR_NOMEM, "userTasks", "out of memory");
+    failed = -1;
+  }
+  wf_call_t *call;
+  while (failed == 0 && (call = wf_batch_next(&b)) != NULL) {
+    if (call->verdict != WF_VERDICT_OK) {
+      *err = call->err; /* counted by the batch */
+      failed = -1;
+    } else if (fs_parse_user_tasks(call->answer, today, &checkins, rejects,
+                                   err) != 0) {
+      wf_stats_error(c->stats, "userTasks");
+      failed = -1;
+    }
+    wf_call_free(call);
+  }
+  wf_batch_destroy(&b);
+  if (failed != 0)
+    goto out;
   if (wf_checkins_metrics(&checkins, out) != 0) {
     wf_error_set(err, WF_ERR_NOMEM, "userTasks", "out of memory");
     goto out;
@@ -314,10 +336,18 @@ UNITTEST int fs_parse_expiry(json_object *answer, int64_t *days, int64_t *hours,
   return 0;
 }
 
-/* Reads the grants of one employment and leave type. */
-static int fs_expiry_one(wf_client_t *c, time_t now, const char *employment,
-                         const char *leave_type, int window_days, int64_t *days,
-                         int64_t *hours, wf_error_t *err) {
+/* The leave still to take that expires in the window, summed over the
+ * employments, of one leave type. */
+typedef struct {
+  int64_t days;  /* millionths */
+  int64_t hours; /* millionths */
+} fs_expiry_sum_t;
+
+/* Adds the leave_employ_expire_records call of one employment and leave
+ * type to the batch. Returns 0, or -1 without memory. */
+static int fs_expiry_add(wf_batch_t *b, wf_client_t *c, time_t now,
+                         const char *employment, const char *leave_type,
+                         int window_days, fs_expiry_sum_t *sum) {
   char start[16];
   char end[16];
   wf_local_format(now, c->cfg->utc_offset, "%Y-%m-%d", start, sizeof(start));
@@ -332,35 +362,24 @@ static int fs_expiry_one(wf_client_t *c, time_t now, const char *employment,
                    : NULL;
   json_object *request = json_object_new_object();
   int status = -1;
-  if (path == NULL || request == NULL) {
-    wf_error_set(err, WF_ERR_NOMEM, "leaveExpiry", "out of memory");
-    goto out;
+  if (path != NULL && request != NULL) {
+    json_object_object_add(request, "employment_id",
+                           json_object_new_string(employment));
+    json_object_object_add(request, "leave_type_id",
+                           json_object_new_string(leave_type));
+    json_object_object_add(request, "start_expiration_date",
+                           json_object_new_string(start));
+    json_object_object_add(request, "end_expiration_date",
+                           json_object_new_string(end));
+    json_object_object_add(request, "time_offset",
+                           json_object_new_int(c->cfg->utc_offset / 60));
+    /* A GET that carries a JSON body, as the platform documents it. */
+    if (wf_batch_add(
+            b, 0, "leaveExpiry", "GET", path,
+            json_object_to_json_string_ext(request, JSON_C_TO_STRING_PLAIN),
+            sum) != NULL)
+      status = 0;
   }
-  json_object_object_add(request, "employment_id",
-                         json_object_new_string(employment));
-  json_object_object_add(request, "leave_type_id",
-                         json_object_new_string(leave_type));
-  json_object_object_add(request, "start_expiration_date",
-                         json_object_new_string(start));
-  json_object_object_add(request, "end_expiration_date",
-                         json_object_new_string(end));
-  json_object_object_add(request, "time_offset",
-                         json_object_new_int(c->cfg->utc_offset / 60));
-
-  /* A GET that carries a JSON body, as the platform documents it. */
-  json_object *answer = NULL;
-  if (wf_client_call(
-          c, 0, "leaveExpiry", "GET", path,
-          json_object_to_json_string_ext(request, JSON_C_TO_STRING_PLAIN),
-          &answer, err) != 0) {
-    fs_explain_leave_error(err);
-    goto out;
-  }
-  status = fs_parse_expiry(answer, days, hours, err);
-  json_object_put(answer);
-  if (status != 0)
-    wf_stats_error(c->stats, "leaveExpiry");
-out:
   json_object_put(request);
   free(path);
   free(escaped);
@@ -372,24 +391,46 @@ int wf_feishu_leave_expiry(wf_client_t *c, time_t now,
                            const wf_pairs_t *types, int window_days,
                            wf_metrics_t *out, wf_error_t *err) {
   wf_metrics_t rows = {0};
+  fs_expiry_sum_t *sums = calloc(types->count + 1, sizeof(*sums));
+  wf_batch_t b;
   int status = 0;
 
-  for (size_t t = 0; status == 0 && t < types->count; t++) {
-    int64_t days = 0;
-    int64_t hours = 0;
+  if (sums == NULL || wf_batch_init(&b, c, FS_WINDOW) != 0) {
+    free(sums);
+    wf_error_set(err, WF_ERR_NOMEM, "leaveExpiry", "out of memory");
+    return -1;
+  }
+  /* Every employment and leave type at once. */
+  for (size_t t = 0; status == 0 && t < types->count; t++)
     for (size_t e = 0; status == 0 && e < employments->count; e++)
-      status =
-          fs_expiry_one(c, now, employments->items[e], types->items[t].code,
-                        window_days, &days, &hours, err);
-    if (status != 0)
-      break;
+      status = fs_expiry_add(&b, c, now, employments->items[e],
+                             types->items[t].code, window_days, &sums[t]);
+  if (status != 0)
+    wf_error_set(err, WF_ERR_NOMEM, "leaveExpiry", "out of memory");
+  wf_call_t *call;
+  while (status == 0 && (call = wf_batch_next(&b)) != NULL) {
+    fs_expiry_sum_t *sum = call->ctx;
+    if (call->verdict != WF_VERDICT_OK) {
+      *err = call->err; /* counted by the batch */
+      fs_explain_leave_error(err);
+      status = -1;
+    } else if (fs_parse_expiry(call->answer, &sum->days, &sum->hours, err) !=
+               0) {
+      wf_stats_error(c->stats, "leaveExpiry");
+      status = -1;
+    }
+    wf_call_free(call);
+  }
+  wf_batch_destroy(&b);
+
+  for (size_t t = 0; status == 0 && t < types->count; t++) {
     char instance[WF_NAME_LEN];
     snprintf(instance, sizeof(instance), "%s-days", types->items[t].name);
     status |= wf_metrics_add_gauge(&rows, "leave_expiring", instance,
-                                   (double)days / WF_DECIMAL_SCALE);
+                                   (double)sums[t].days / WF_DECIMAL_SCALE);
     snprintf(instance, sizeof(instance), "%s-hours", types->items[t].name);
     status |= wf_metrics_add_gauge(&rows, "leave_expiring", instance,
-                                   (double)hours / WF_DECIMAL_SCALE);
+                                   (double)sums[t].hours / WF_DECIMAL_SCALE);
     if (status != 0)
       wf_error_set(err, WF_ERR_NOMEM, "leaveExpiry", "out of memory");
   }
@@ -398,5 +439,6 @@ int wf_feishu_leave_expiry(wf_client_t *c, time_t now,
     status = wf_metrics_add_gauge(out, rows.rows[i].type, rows.rows[i].instance,
                                   rows.rows[i].value.gauge);
   wf_metrics_free(&rows);
+  free(sums);
   return status;
 }

@@ -19,6 +19,7 @@
 #include <curl/curl.h>
 
 #include <ctype.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -383,11 +384,23 @@ static void engine_submit(wf_engine_t *engine, wf_http_call_t *call) {
     curl_multi_wakeup(engine->multi);
 }
 
+/* Sends `call` in the calling thread on the client's easy handle, at its
+ * time, and files its answer. */
+static void http_perform_now(wf_http_t *http, wf_http_call_t *call) {
+  http_sleep_until(call->not_before);
+  /* curl_easy_reset keeps the connection cache, so keep-alive survives. */
+  curl_easy_reset(http->curl);
+  http_setup(http->curl, call);
+  CURLcode code = curl_easy_perform(http->curl);
+  http_finish(call, http->curl, code);
+  curl_easy_setopt(http->curl, CURLOPT_ERRORBUFFER, NULL);
+  curl_easy_setopt(http->curl, CURLOPT_HTTPHEADER, NULL);
+  http_complete(call);
+}
+
 int wf_http_start(wf_http_t *http, const char *method, const char *url,
                   const char *const *headers, const char *body,
                   int64_t not_before, void *tag) {
-  if (http->options.engine == NULL)
-    return -1;
   wf_http_call_t *call = http_call_new(http, method, url, headers, body);
   if (call == NULL)
     return -1;
@@ -396,19 +409,54 @@ int wf_http_start(wf_http_t *http, const char *method, const char *url,
   pthread_mutex_lock(&http->lock);
   http->pending++;
   pthread_mutex_unlock(&http->lock);
-  engine_submit(http->options.engine, call);
+  if (http->options.engine != NULL)
+    engine_submit(http->options.engine, call);
+  else
+    http_perform_now(http, call);
   return 0;
 }
 
+wf_http_t *wf_http_clone(const wf_http_t *http) {
+  return wf_http_create(&http->options);
+}
+
 void *wf_http_next(wf_http_t *http, wf_http_response_t *response) {
+  return wf_http_next_until(http, response, -1);
+}
+
+void *wf_http_next_until(wf_http_t *http, wf_http_response_t *response,
+                         int64_t deadline) {
+  struct timespec until = {0};
+  if (deadline >= 0) {
+    int64_t wait_ms = deadline - wf_http_now_ms();
+    clock_gettime(CLOCK_REALTIME, &until);
+    if (wait_ms > 0) {
+      until.tv_sec += (time_t)(wait_ms / 1000);
+      until.tv_nsec += (long)(wait_ms % 1000) * 1000000;
+      if (until.tv_nsec >= 1000000000) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000;
+      }
+    }
+  }
   pthread_mutex_lock(&http->lock);
   if (http->pending == 0) {
     pthread_mutex_unlock(&http->lock);
     return NULL;
   }
-  while (http->done == NULL)
-    pthread_cond_wait(&http->answered, &http->lock);
+  bool timed_out = false;
+  while (http->done == NULL && !timed_out) {
+    if (deadline < 0)
+      pthread_cond_wait(&http->answered, &http->lock);
+    else
+      timed_out = pthread_cond_timedwait(&http->answered, &http->lock,
+                                         &until) == ETIMEDOUT;
+  }
   wf_http_call_t *call = http->done;
+  if (call == NULL) {
+    pthread_mutex_unlock(&http->lock);
+    return NULL;
+  }
   http->done = call->next;
   http->pending--;
   pthread_mutex_unlock(&http->lock);
@@ -426,39 +474,16 @@ wf_http_result_t wf_http_perform(wf_http_t *http, const char *method,
                                  const char *url, const char *const *headers,
                                  const char *body,
                                  wf_http_response_t *response) {
+  static char tag;
   memset(response, 0, sizeof(*response));
   response->retry_after = -1;
-
-  if (http->options.engine != NULL) {
-    static char tag;
-    if (wf_http_start(http, method, url, headers, body, wf_http_now_ms(),
-                      &tag) != 0 ||
-        wf_http_next(http, response) != &tag) {
-      response->body = calloc(1, 1);
-      response->result = WF_HTTP_NOMEM;
-    }
-    return response->result;
-  }
-
-  wf_http_call_t *call = http_call_new(http, method, url, headers, body);
-  if (call == NULL) {
+  if (http->pending > 0 ||
+      wf_http_start(http, method, url, headers, body, wf_http_now_ms(), &tag) !=
+          0 ||
+      wf_http_next(http, response) != &tag) {
     response->body = calloc(1, 1);
     response->result = WF_HTTP_NOMEM;
-    return response->result;
   }
-  http_sleep_until(http_pace(http, wf_http_now_ms()));
-
-  /* curl_easy_reset keeps the connection cache, so keep-alive survives. */
-  curl_easy_reset(http->curl);
-  http_setup(http->curl, call);
-  CURLcode code = curl_easy_perform(http->curl);
-  http_finish(call, http->curl, code);
-  curl_easy_setopt(http->curl, CURLOPT_ERRORBUFFER, NULL);
-  curl_easy_setopt(http->curl, CURLOPT_HTTPHEADER, NULL);
-
-  *response = call->response;
-  memset(&call->response, 0, sizeof(call->response));
-  http_call_free(call);
   return response->result;
 }
 

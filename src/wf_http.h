@@ -94,10 +94,11 @@ wf_http_result_t wf_http_perform(wf_http_t *http, const char *method,
 
 void wf_http_response_free(wf_http_response_t *response);
 
-/* Starts a request of a client that has an engine, without waiting: it
- * goes out at `not_before` (milliseconds of wf_http_now_ms) or as soon as
- * possible after. `tag` is the caller's, returned with the answer. The
- * strings are copied. Returns 0, or -1 without memory. */
+/* Starts a request: it goes out at `not_before` (milliseconds of
+ * wf_http_now_ms) or as soon as possible after, through the engine without
+ * waiting; a client without an engine sends it at once, in the calling
+ * thread, and files the answer. `tag` is the caller's, returned with the
+ * answer. The strings are copied. Returns 0, or -1 without memory. */
 int wf_http_start(wf_http_t *http, const char *method, const char *url,
                   const char *const *headers, const char *body,
                   int64_t not_before, void *tag);
@@ -107,6 +108,15 @@ int wf_http_start(wf_http_t *http, const char *method, const char *url,
  * the request's tag, or NULL, leaving `response` untouched, when the
  * client has no request under way. */
 void *wf_http_next(wf_http_t *http, wf_http_response_t *response);
+
+/* A new client with the same options (and engine): its own requests and
+ * answers, apart from those of `http`. NULL without memory. */
+wf_http_t *wf_http_clone(const wf_http_t *http);
+
+/* As wf_http_next, but gives up at `deadline` (wf_http_now_ms; -1:
+ * never), returning NULL. */
+void *wf_http_next_until(wf_http_t *http, wf_http_response_t *response,
+                         int64_t deadline);
 
 /* Requests of this client started and not yet returned by wf_http_next. */
 size_t wf_http_pending(const wf_http_t *http);

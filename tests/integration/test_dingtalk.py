@@ -290,8 +290,9 @@ class HostileServer(unittest.TestCase):
                 ({"endpoint": "querypreentry", "kind": "truncated", "count": 1},
                  "not complete JSON"),
                 # libcurl itself retries a request whose reused connection
-                # was closed unanswered: enough drops to outlast both.
-                ({"endpoint": "queryonjob", "kind": "drop", "count": 10},
+                # was closed unanswered, and the four status lists are read
+                # side by side: enough drops to outlast all their retries.
+                ({"endpoint": "queryonjob", "kind": "drop", "count": 40},
                  "platform unreachable"),
                 ({"endpoint": "empLeaveRecords", "kind": "delay", "seconds": 2.5, "count": 3},
                  "timed out"),

@@ -68,7 +68,7 @@ class LeaveReportsAnnouncements(unittest.TestCase):
             want_on = {instance(k): float(v) for k, v in truth["on_leave"].items()}
             want_pending = {instance(k): float(v) for k, v in truth["leave_pending"].items()}
             return on_leave == want_on and pending == want_pending and (on_leave, pending)
-        on_leave, pending = wait_for(matches, timeout=30, what="on_leave and leave_pending")
+        on_leave, pending = wait_for(matches, timeout=90, what="on_leave and leave_pending")
         self.assertIn("年假", on_leave, "Chinese leave names are intact")
         self.assertIn("remote work", on_leave, "a type with nobody on leave reads 0")
         self.assertEqual(on_leave["remote work"], 0)
@@ -109,8 +109,9 @@ class LeaveReportsAnnouncements(unittest.TestCase):
         # write_log: one line per value, in UTF-8.
         wait_for(lambda: "workforce-acme.reports_today-日报 " in self.cd.read_log(),
                  what="write_log line of 日报")
+        # Leave is the longest poll (every leave type's records, paged).
         wait_for(lambda: "workforce-acme.on_leave-年假 " in self.cd.read_log(),
-                 what="write_log line of 年假")
+                 timeout=90, what="write_log line of 年假")
 
     def test_announcements_equal_truth(self):
         wait_for(lambda: self.cd.getval("workforce-acme/announcement_unread")
