@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Shows what collectd holds of the workforce plugin on one compact screen:
 every value, one line per account and type with its unit, then the last
 notifications, the last group robot deliveries and the last lines the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The quick start: installs what is missing (Debian 12), builds the plugin,
 # starts the bundled simulator (a DingTalk and a Feishu organisation of
 # 1,000 employees), and runs the real collectd with the plugin against it,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Installs, from Debian 12's archive, what collectd-workforce needs. Run as
 # root or with sudo rights.
 #

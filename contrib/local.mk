@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Dashboards, alert rules, example configurations and the man page,
 # included by the top Makefile.am; paths are relative to the top
 # directory. Include it after TEST_EXTENSIONS, AM_TESTS_ENVIRONMENT and

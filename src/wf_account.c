@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - src/wf_account.c
+ * SPDX-License-Identifier: MIT
  *
  * A job polls its collector, then waits for its next time. A collector
  * either succeeds, and its values are dispatched at once with the

@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - src/wf_account.h
+ * SPDX-License-Identifier: MIT
  *
  * One configured account at run time. Each of its collectors is a job with
  * a thread of its own (wf_account_start): it polls on its own clock, sends

@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - src/wf_agg.c
+ * SPDX-License-Identifier: MIT
  **/
 #include "wf_agg.h"
 #include "wf_time.h"

@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - src/wf_agg.h
+ * SPDX-License-Identifier: MIT
  *
  * Aggregation: from platform records to metric rows. Pure logic with no
  * collectd, libcurl or json-c; the caller passes the current time and the

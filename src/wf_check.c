@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - src/wf_check.c
+ * SPDX-License-Identifier: MIT
  *
  * collectd-workforce-check [--probe] FILE: reads collectd's configuration
  * file and the files it includes (wf_conffile.c), and runs every

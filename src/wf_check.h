@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - src/wf_check.h
+ * SPDX-License-Identifier: MIT
  *
  * collectd-workforce-check: reads collectd's configuration as the daemon
  * would and runs the <Plugin workforce> block through the plugin's own

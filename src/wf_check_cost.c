@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - src/wf_check_cost.c
+ * SPDX-License-Identifier: MIT
  **/
 #include "wf_check_cost.h"
 

@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - src/wf_check_cost.h
+ * SPDX-License-Identifier: MIT
  *
  * What the collectors of one account cost: calls a poll and a month, and
  * which of them count against DingTalk's monthly call quota. Pure

@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - src/wf_check_daemon.c
+ * SPDX-License-Identifier: MIT
  *
  * The functions of collectd's daemon that the plugin's configuration code
  * calls (src/daemon/plugin.c, configfile.c and utils/common/common.c of

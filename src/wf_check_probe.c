@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - src/wf_check_probe.c
+ * SPDX-License-Identifier: MIT
  *
  * The client is set up as wf_account.c sets it up for a poll: the
  * account's HTTP options, its platform's operations, a wall clock and a

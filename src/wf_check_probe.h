@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - src/wf_check_probe.h
+ * SPDX-License-Identifier: MIT
  *
  * collectd-workforce-check --probe: asks an account's platform what the
  * cost of its collectors depends on, without spending any of the monthly

@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - src/wf_client.c
+ * SPDX-License-Identifier: MIT
  **/
 #include "wf_client.h"
 #include "wf_endpoint.h"

@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - src/wf_client.h
+ * SPDX-License-Identifier: MIT
  *
  * What the DingTalk and Feishu clients share: the account's token cache,
  * the retry loop around one request, and the token loop around a call.

@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - src/wf_collectd.h
+ * SPDX-License-Identifier: MIT
  *
  * collectd's plugin headers, whatever their layout: Debian's collectd-dev
  * (collectd/core/daemon/...) or a collectd source tree (daemon/...).

@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - src/wf_common.h
+ * SPDX-License-Identifier: MIT
  *
  * Definitions shared by every module, with no dependency on collectd,
  * libcurl or json-c.

@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - src/wf_conffile.c
+ * SPDX-License-Identifier: MIT
  *
  * A file is read whole, then a lexer that follows liboconfig's scanner.l
  * turns it into tokens and a recursive-descent parser that follows its

@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - src/wf_conffile.h
+ * SPDX-License-Identifier: MIT
  *
  * collectd's configuration file, read the way the daemon reads it, into
  * collectd's own oconfig_item_t tree: the tree the plugin's configuration

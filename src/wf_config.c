@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - src/wf_config.c
+ * SPDX-License-Identifier: MIT
  *
  * Reads one <DingTalk "name"> block into a wf_account_config_t. Every
  * problem is logged with the block, the option and what is wrong, and the

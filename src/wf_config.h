@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - src/wf_config.h
+ * SPDX-License-Identifier: MIT
  *
  * The configuration of one account (one <DingTalk> or <Feishu> block), as
  * plain data. wf_config.c fills it from collectd's oconfig tree; nothing

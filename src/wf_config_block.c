@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - src/wf_config_block.c
+ * SPDX-License-Identifier: MIT
  **/
 #include "wf_collectd.h"
 

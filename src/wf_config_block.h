@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - src/wf_config_block.h
+ * SPDX-License-Identifier: MIT
  *
  * The <Plugin workforce> block as a whole: which child is an account,
  * which a robot, and the names they take. The plugin (workforce.c) and

@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - src/wf_config_parse.h
+ * SPDX-License-Identifier: MIT
  *
  * From collectd's oconfig tree to wf_account_config_t. Separate from
  * wf_config.h because it needs collectd's oconfig types.

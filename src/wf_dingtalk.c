@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - src/wf_dingtalk.c
+ * SPDX-License-Identifier: MIT
  *
  * DingTalk has two API families with different conventions (api/NOTES.md):
  *

@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - src/wf_dingtalk.h
+ * SPDX-License-Identifier: MIT
  *
  * The DingTalk client: endpoints, paging and the reading of answers, on
  * top of wf_client. It turns answers into aggregation input and never

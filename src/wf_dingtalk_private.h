@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - src/wf_dingtalk_private.h
+ * SPDX-License-Identifier: MIT
  *
  * What wf_dingtalk.c shares with its unit tests and nobody else: the API
  * families, the classification of answers and the parsers of pages.

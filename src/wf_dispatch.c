@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - src/wf_dispatch.c
+ * SPDX-License-Identifier: MIT
  **/
 #include "wf_dispatch.h"
 

@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - src/wf_dispatch.h
+ * SPDX-License-Identifier: MIT
  *
  * The only module that hands values to collectd.
  **/

@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - src/wf_endpoint.c
+ * SPDX-License-Identifier: MIT
  *
  * DingTalk limits every API to 20 calls a second per app (standard
  * edition; 90018 or QpsLimitForAppkeyAndApi beyond). Feishu documents 50

@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - src/wf_endpoint.h
+ * SPDX-License-Identifier: MIT
  *
  * Every platform endpoint the plugin calls, once: its platform, method and
  * path, the name it has in metrics and logs (api_requests-<name>), whether

@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - src/wf_error.c
+ * SPDX-License-Identifier: MIT
  **/
 #include "wf_error.h"
 

@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - src/wf_error.h
+ * SPDX-License-Identifier: MIT
  *
  * Why a request or a poll failed, in terms a log line and a notification
  * can use. It never holds a URL, a token, a secret or personal data from

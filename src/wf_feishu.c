@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - src/wf_feishu.c
+ * SPDX-License-Identifier: MIT
  *
  * Feishu answers carry {"code", "msg", "data"}: code 0 is success. The
  * tenant access token travels as "Authorization: Bearer <token>"; codes

@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - src/wf_feishu.h
+ * SPDX-License-Identifier: MIT
  *
  * The Feishu client, on top of wf_client: tenant access token, answers of
  * the form {"code": 0, "msg": ..., "data": ...}, and the attendance

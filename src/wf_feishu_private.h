@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - src/wf_feishu_private.h
+ * SPDX-License-Identifier: MIT
  *
  * What wf_feishu.c shares with its unit tests: the classification of
  * answers and the parser of attendance results.

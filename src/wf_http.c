@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - src/wf_http.c
+ * SPDX-License-Identifier: MIT
  *
  * One request is a wf_http_call_t: its copies of the method, URL, headers
  * and body, the buffer its answer fills, and libcurl's easy handle. Both

@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - src/wf_http.h
+ * SPDX-License-Identifier: MIT
  *
  * The HTTP layer, and the only module that includes <curl/curl.h>. Every
  * request has a timeout and every answer a size cap; TLS is verified

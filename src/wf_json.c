@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - src/wf_json.c
+ * SPDX-License-Identifier: MIT
  **/
 #include "wf_json.h"
 

@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - src/wf_json.h
+ * SPDX-License-Identifier: MIT
  *
  * Small, defensive accessors over json-c for reading platform answers.
  * Every getter accepts a NULL or mistyped object and reports "absent"

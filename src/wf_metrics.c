@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - src/wf_metrics.c
+ * SPDX-License-Identifier: MIT
  **/
 #include "wf_metrics.h"
 

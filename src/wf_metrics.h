@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - src/wf_metrics.h
+ * SPDX-License-Identifier: MIT
  *
  * The metric list: what one poll produced, as rows of (type, type instance,
  * value). Collectors and aggregation fill it; the dispatch module is the

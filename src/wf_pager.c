@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - src/wf_pager.c
+ * SPDX-License-Identifier: MIT
  *
  * Cursors are remembered in an array and compared linearly. A list has at
  * most max_pages pages (1000 by default, 50,000 employees at 50 a page),

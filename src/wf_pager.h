@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - src/wf_pager.h
+ * SPDX-License-Identifier: MIT
  *
  * One guard for every paged list. The platforms say in three ways where
  * the next page starts, and each endpoint uses one of them (the endpoint's

@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - src/wf_ratelimit.c
+ * SPDX-License-Identifier: MIT
  *
  * Buckets are kept in a short array searched linearly: an account calls a
  * dozen APIs at most, and one reservation costs far less than the HTTP

@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - src/wf_ratelimit.h
+ * SPDX-License-Identifier: MIT
  *
  * The platforms' rate limits, in one place. A limiter is a table of token
  * buckets, one per key: an API of one app ("listRecord"), or a host over

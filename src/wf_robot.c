@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - src/wf_robot.c
+ * SPDX-License-Identifier: MIT
  *
  * The queue is a ring of WF_ROBOT_QUEUE notes under one mutex. The
  * notification callback, which runs in whatever thread dispatched the

@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - src/wf_robot.h
+ * SPDX-License-Identifier: MIT
  *
  * <Robot "name"> blocks: forward collectd notifications into a DingTalk or
  * Feishu group chat. Each robot is a notification callback that only

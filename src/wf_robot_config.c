@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - src/wf_robot_config.c
+ * SPDX-License-Identifier: MIT
  *
  * Reads a <Robot "name"> block. Every problem is logged with the block and
  * the option; the URL, which holds the robot's token, is never logged.

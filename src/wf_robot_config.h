@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - src/wf_robot_config.h
+ * SPDX-License-Identifier: MIT
  *
  * A <Robot "name"> block, read into plain data: what wf_robot.c needs to
  * start the robot, and what collectd-workforce-check reads to report the

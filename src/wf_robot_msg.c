@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - src/wf_robot_msg.c
+ * SPDX-License-Identifier: MIT
  **/
 #include "wf_robot_msg.h"
 #include "wf_json.h"

@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - src/wf_robot_msg.h
+ * SPDX-License-Identifier: MIT
  *
  * What a group robot posts: a collectd notification written for people,
  * as a DingTalk markdown message or a Feishu text message, signed when a

@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - src/wf_sign.c
+ * SPDX-License-Identifier: MIT
  **/
 #include "wf_sign.h"
 

@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - src/wf_sign.h
+ * SPDX-License-Identifier: MIT
  *
  * Signatures of group robot messages (api/NOTES.md, "Group robots"), on
  * OpenSSL's libcrypto.

@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - src/wf_stats.c
+ * SPDX-License-Identifier: MIT
  **/
 #include "wf_stats.h"
 

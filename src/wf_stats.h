@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - src/wf_stats.h
+ * SPDX-License-Identifier: MIT
  *
  * What the plugin counts about itself, per account: requests sent and
  * requests that failed after their retries, per endpoint, and calls

@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - src/wf_strlist.c
+ * SPDX-License-Identifier: MIT
  **/
 #include "wf_strlist.h"
 

@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - src/wf_strlist.h
+ * SPDX-License-Identifier: MIT
  *
  * A growable list of strings: user ids from the configuration or from a
  * platform's employee list.

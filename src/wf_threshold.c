@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - src/wf_threshold.c
+ * SPDX-License-Identifier: MIT
  **/
 #include "wf_threshold.h"
 

@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - src/wf_threshold.h
+ * SPDX-License-Identifier: MIT
  *
  * Thresholds on the values of one account, after collectd's threshold
  * plugin (collectd-threshold(5)): warning and failure bounds, hysteresis,

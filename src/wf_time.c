@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - src/wf_time.c
+ * SPDX-License-Identifier: MIT
  **/
 #include "wf_time.h"
 

@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - src/wf_time.h
+ * SPDX-License-Identifier: MIT
  *
  * Calendar arithmetic at a fixed UTC offset. Every function takes the
  * current time as an argument, so "today" can be tested at any moment.

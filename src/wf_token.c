@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - src/wf_token.c
+ * SPDX-License-Identifier: MIT
  **/
 #include "wf_token.h"
 

@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - src/wf_token.h
+ * SPDX-License-Identifier: MIT
  *
  * The access token cache of one account. Pure logic: the caller passes the
  * current time in, so expiry is testable with a fake clock.

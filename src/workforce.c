@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - src/workforce.c
+ * SPDX-License-Identifier: MIT
  *
  * The collectd glue: reads the <Plugin workforce> block; in init, starts
  * the request engine (one thread driving every transfer) and each

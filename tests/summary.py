@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Adds up the test cases of every test program's log and prints one line,
 "N passed, N failed, N skipped", so that a run of `make check` closes with
 the number of test cases rather than the number of programs.

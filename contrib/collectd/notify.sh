@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # notify.sh: logs collectd notifications, for collectd's exec plugin.
 #
 #   LoadPlugin exec

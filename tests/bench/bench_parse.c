@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - tests/bench/bench_parse.c
+ * SPDX-License-Identifier: MIT
  *
  * How fast the plugin turns platform answers into metric rows, and how much
  * memory that takes: parses synthetic listRecord, empLeaveRecords and

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """One complete poll of every DingTalk collector, in the real collectd,
 against the simulator with its per-API limits enforced and every answer
 delayed by a network latency: how long it takes against the platform's

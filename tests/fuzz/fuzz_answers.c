@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - tests/fuzz/fuzz_answers.c
+ * SPDX-License-Identifier: MIT
  *
  * libFuzzer target for everything the plugin reads from a platform: the
  * first byte of an input chooses a reader, the rest is the answer's body.

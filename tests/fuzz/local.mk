@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Fuzzing of the answer readers, included by the top Makefile.am: paths are
 # relative to the top directory.
 #

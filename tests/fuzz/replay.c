@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - tests/fuzz/replay.c
+ * SPDX-License-Identifier: MIT
  *
  * Runs the fuzz target without libFuzzer, as a test in `make check` (and
  * under valgrind in `make check-valgrind`): every JSON fixture of

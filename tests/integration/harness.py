@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Test harness: the platform simulator and a real collectd daemon.
 
 The simulator is tests/sim/wfsim.py, started on port 0; it says when it

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Integration: check-ins and sign-ins, DingTalk and Feishu, in the real
 collectd against the simulator's ground truth."""
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Integration: collectd-workforce-check, the configuration checker built
 here, on configuration files written for each case. Every problem the
 plugin refuses at start-up is reported with the plugin's own message and

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Integration: the real collectd with the workforce plugin against the
 DingTalk simulator. Values are read back through collectd's unixsock and
 compared with the simulator's ground truth."""

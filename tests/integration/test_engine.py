@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Integration: what the request engine and the collectors' own threads
 promise, in the real collectd against the simulator.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Integration: leave, reports and announcements (DingTalk) and expiring
 leave (Feishu) in the real collectd against the simulator's truth, with
 Chinese names checked intact through unixsock, csv and write_log."""

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Integration: thresholds and collector health in the real collectd, with
 notifications captured through collectd's own logfile and exec plugins
 and through signed group robot messages the simulator checks."""

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Integration: lists read completely whatever the length of their pages.
 
 The platforms may answer a page with fewer records than asked while more

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Integration: the Grafana dashboard and the Prometheus rules against real
 data. The simulator, the real collectd with the plugin and write_prometheus,
 and the real Prometheus scraping it every second with

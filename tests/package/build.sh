@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Builds the Debian package of collectd-workforce from a clean copy of this
 # tree into OUTDIR (the .deb, its -dbgsym, the .changes and .buildinfo, and
 # build.log), then runs lintian on them. Exit status 1 when the build fails

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Smoke test of the built Debian package, run by tests/package/smoke.sh.
 
 Installs collectd-workforce_*.deb from OUTDIR with apt-get, then checks

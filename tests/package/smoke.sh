@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Smoke test of the built Debian package, after tests/package/build.sh:
 # installs OUTDIR/collectd-workforce_*.deb with apt-get (as root), then
 # runs Debian's collectd with the installed plugin against the bundled

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Checks contrib/prometheus/workforce.rules.yml with promtool: the syntax and
 # the expressions (`promtool check rules`), then the unit tests in
 # workforce.rules.test.yml (`promtool test rules`). promtool's output is

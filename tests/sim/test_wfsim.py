@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Self-test of the DingTalk and Feishu simulator wfsim.py (standard library unittest).
 
 Most tests drive a Simulator in-process with a fake clock (fast and

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """wfsim - a DingTalk and Feishu open-platform simulator for collectd-workforce.
 
 Serves the DingTalk endpoints the plugin polls (oapi and /v1.0) and the Feishu

@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - tests/unit/collectd_stubs.c
+ * SPDX-License-Identifier: MIT
  *
  * The collectd functions wf_config.c needs, for a test without the daemon.
  * They keep collectd's contracts (src/daemon/configfile.c and

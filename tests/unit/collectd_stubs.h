@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - tests/unit/collectd_stubs.h
+ * SPDX-License-Identifier: MIT
  *
  * Stand-ins for the collectd functions the configuration module calls
  * (plugin_log, cf_util_get_string, cf_util_get_boolean, sstrerror), and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Unit tests (cmocka), included by the top Makefile.am: paths are relative
 # to the top directory.
 #

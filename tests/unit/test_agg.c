@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - tests/unit/test_agg.c
+ * SPDX-License-Identifier: MIT
  *
  * Aggregation from records to metric rows (src/wf_agg.c): departures by
  * reason today and over 30 days, at a fixed "now" and UTC offset, the

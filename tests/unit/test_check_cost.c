@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - tests/unit/test_check_cost.c
+ * SPDX-License-Identifier: MIT
  *
  * The cost arithmetic of collectd-workforce-check --probe
  * (src/wf_check_cost.c): calls a poll and a month per collector, what

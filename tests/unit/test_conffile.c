@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - tests/unit/test_conffile.c
+ * SPDX-License-Identifier: MIT
  *
  * collectd's configuration grammar and Include handling (src/wf_conffile.c):
  * the oconfig tree built from text and files, and every malformed input

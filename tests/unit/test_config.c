@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - tests/unit/test_config.c
+ * SPDX-License-Identifier: MIT
  *
  * The <DingTalk "name"> and <Feishu "name"> block parsers (src/wf_config.c)
  * on oconfig trees built by hand, as collectd's parser would hand them

@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - tests/unit/test_dingtalk.c
+ * SPDX-License-Identifier: MIT
  *
  * The DingTalk client without the network (src/wf_dingtalk.c): answers
  * read from tests/data/, parsed with the JSON helpers (src/wf_json.c),

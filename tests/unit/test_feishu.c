@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - tests/unit/test_feishu.c
+ * SPDX-License-Identifier: MIT
  *
  * The Feishu client without the network (src/wf_feishu.c): user_tasks/query
  * and leave_employ_expire_records answers read from tests/data/ and fed to

@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - tests/unit/test_metrics.c
+ * SPDX-License-Identifier: MIT
  *
  * The data structures every collector fills: metric rows, named counters,
  * type instance names, string lists, (code, name) pairs, names with the

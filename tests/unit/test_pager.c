@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - tests/unit/test_pager.c
+ * SPDX-License-Identifier: MIT
  *
  * The paging guard (src/wf_pager.c) in its three kinds of paging: the
  * answer's cursor, an offset moved by the records each page held, and page

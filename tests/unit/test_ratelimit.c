@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - tests/unit/test_ratelimit.c
+ * SPDX-License-Identifier: MIT
  *
  * The rate limiter (src/wf_ratelimit.c): calls of one key spaced at its
  * rate, keys independent of each other, pauses that hold every call of a

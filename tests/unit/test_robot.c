@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - tests/unit/test_robot.c
+ * SPDX-License-Identifier: MIT
  *
  * What a group robot posts (src/wf_sign.c, src/wf_robot_msg.c): HMAC-SHA256
  * signatures checked against vectors computed with the openssl command

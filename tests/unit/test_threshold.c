@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - tests/unit/test_threshold.c
+ * SPDX-License-Identifier: MIT
  *
  * The threshold state machine (src/wf_threshold.c), after collectd's
  * threshold plugin (collectd-threshold(5)): which poll sends a

@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - tests/unit/test_time.c
+ * SPDX-License-Identifier: MIT
  *
  * Calendar arithmetic at a fixed UTC offset (src/wf_time.c). Expected
  * instants are written as epoch seconds computed outside the product, with

@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - tests/unit/test_token.c
+ * SPDX-License-Identifier: MIT
  *
  * The access token cache (src/wf_token.c) against a fake clock: the
  * current time is a plain number the test moves.

@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - tests/unit/unittest.h
+ * SPDX-License-Identifier: MIT
  *
  * What every unit test includes: cmocka with the headers it needs first,
  * assertions that print times readably, and a reader for the fixtures in

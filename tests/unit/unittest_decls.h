@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - tests/unit/unittest_decls.h
+ * SPDX-License-Identifier: MIT
  *
  * Prototypes of the product functions marked UNITTEST: static in the
  * plugin, visible when the sources are compiled with -DWF_UNIT_TEST. The

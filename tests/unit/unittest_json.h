@@ -1,5 +1,6 @@
 /**
  * collectd-workforce - tests/unit/unittest_json.h
+ * SPDX-License-Identifier: MIT
  *
  * Loading JSON fixtures from tests/data/, for the tests of the platform
  * clients. Needs WF_TEST_DATA_DIR and json-c.
