@@ -73,10 +73,11 @@ int64_t wf_limiter_reserve(wf_limiter_t *limiter, const char *key, double rate,
       at = bucket->next_slot;
     if (at < bucket->paused_until)
       at = bucket->paused_until;
-    /* Round the spacing up, so that rounding never lets a call through
-     * early. */
-    int64_t spacing = (rate > 0) ? (int64_t)(1000.0 / rate) : 0;
-    if (rate > 0 && (double)spacing * rate < 1000.0)
+    /* The spacing, with the margin, rounded up: rounding never lets a
+     * call through early. */
+    double exact = (rate > 0) ? 1000.0 * WF_RATE_MARGIN / rate : 0;
+    int64_t spacing = (int64_t)exact;
+    if ((double)spacing < exact)
       spacing++;
     bucket->next_slot = at + spacing;
   }

@@ -10,7 +10,8 @@ its limit of calls a second (20 on DingTalk), or the longest chain of pages
 that must follow each other, times the latency, whichever is larger.
 wall/floor is the figure to watch: 1.0 is as fast as the platform allows.
 
-Usage: bench_poll.py [--latency MS] [EMPLOYEES ...]   (run by `make bench`)
+Usage: bench_poll.py [--latency MS] [--without COLLECTOR] [EMPLOYEES ...]
+       (run by `make bench`)
 Environment: WF_BUILDDIR picks the plugin to measure (default: this build).
 """
 
@@ -58,7 +59,7 @@ def list_key(r):
     return r["endpoint"], json.dumps(fields, sort_keys=True, default=str)
 
 
-def one_size(employees, latency_ms):
+def one_size(employees, latency_ms, collectors):
     """Measures one poll of an organisation of `employees`; returns a dict."""
     sim = Simulator("--employees", str(employees), "--seed", "1", "--monthly-quota", "0",
                     "--latency", str(latency_ms), "--leave-history", "0")
@@ -66,11 +67,11 @@ def one_size(employees, latency_ms):
     OperatorUserID "manager01"
     ReportReader "manager01" "manager"
     Interval 86400
-    Timeout 30''' % " ".join('"%s"' % c for c in COLLECTORS)
+    Timeout 30''' % " ".join('"%s"' % c for c in collectors)
     cd = Collectd(dingtalk_block("acme", sim, extra=extra).replace(
         "    Interval 1\n", "").replace("    MaxRequestsPerSecond 15\n", ""))
     try:
-        wait_for(lambda: len(cd.values("acme", "poll_duration")) == len(COLLECTORS),
+        wait_for(lambda: len(cd.values("acme", "poll_duration")) == len(collectors),
                  timeout=1800, what="one poll of every collector")
         done = time.time()
         cpu, peak = proc_figures(cd.proc.pid)
@@ -85,6 +86,8 @@ def one_size(employees, latency_ms):
         return {"employees": employees, "requests": len(requests), "per_api": per_api,
                 "floor": floor, "chain": chain, "wall": wall, "ratio": wall / floor,
                 "violations": len(sim.violations()), "cpu": cpu, "peak_kib": peak,
+                "broken": collections.Counter("%s %s" % (v.get("rule"), v.get("endpoint"))
+                                              for v in sim.violations()),
                 "failed": failed}
     finally:
         cd.cleanup()
@@ -94,11 +97,14 @@ def one_size(employees, latency_ms):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--latency", type=int, default=30)
+    parser.add_argument("--without", action="append", default=[], choices=COLLECTORS,
+                        help="leave a collector out (may repeat)")
     parser.add_argument("sizes", nargs="*", type=int, default=[1000, 10000])
     args = parser.parse_args()
-    rows = [one_size(n, args.latency) for n in args.sizes]
-    print("collectd-workforce poll benchmark: every DingTalk collector, %d ms latency,"
-          " the simulator enforcing 20 calls/s per API" % args.latency)
+    collectors = [c for c in COLLECTORS if c not in args.without]
+    rows = [one_size(n, args.latency, collectors) for n in args.sizes]
+    print("collectd-workforce poll benchmark: DingTalk collectors %s, %d ms latency,"
+          " the simulator enforcing 20 calls/s per API" % (", ".join(collectors), args.latency))
     print("plugin: %s" % os.path.join(harness.BUILDDIR, "workforce.so"))
     print("| on-job employees | requests | floor | wall | wall/floor | violations "
           "| collectd CPU | collectd peak RSS |")
@@ -111,6 +117,8 @@ def main():
         print("requests per API at %d employees: %s; longest chain of pages %d"
               % (r["employees"], ", ".join("%s %d" % kv for kv in sorted(r["per_api"].items())),
                  r["chain"]))
+        for rule, n in sorted(r["broken"].items()):
+            print("  rule broken %d times: %s" % (n, rule))
         for line in r["failed"]:
             print("  failure logged: " + line)
 

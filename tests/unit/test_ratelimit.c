@@ -30,30 +30,31 @@ static void test_first_call_goes_at_once(void **state) {
 
 static void test_calls_spaced_at_the_rate(void **state) {
   wf_limiter_t *limiter = *state;
-  /* Twenty a second: one every 50 ms, however eagerly they are asked. */
+  /* Twenty a second: one every 50 ms and the margin, 53 ms, however
+   * eagerly they are asked. */
   for (int i = 0; i < 10; i++)
     assert_int_equal(wf_limiter_reserve(limiter, "listRecord", 20, 1000),
-                     1000 + 50 * i);
+                     1000 + 53 * i);
   /* A call asked later than its slot goes when asked. */
   assert_int_equal(wf_limiter_reserve(limiter, "listRecord", 20, 5000), 5000);
-  assert_int_equal(wf_limiter_reserve(limiter, "listRecord", 20, 5001), 5050);
+  assert_int_equal(wf_limiter_reserve(limiter, "listRecord", 20, 5001), 5053);
 }
 
 static void test_keys_are_independent(void **state) {
   wf_limiter_t *limiter = *state;
   assert_int_equal(wf_limiter_reserve(limiter, "listRecord", 20, 0), 0);
-  assert_int_equal(wf_limiter_reserve(limiter, "listRecord", 20, 0), 50);
+  assert_int_equal(wf_limiter_reserve(limiter, "listRecord", 20, 0), 53);
   /* Another API of the same app has its own limit. */
   assert_int_equal(wf_limiter_reserve(limiter, "checkinRecord", 20, 0), 0);
-  assert_int_equal(wf_limiter_reserve(limiter, "checkinRecord", 20, 0), 50);
+  assert_int_equal(wf_limiter_reserve(limiter, "checkinRecord", 20, 0), 53);
 }
 
 static void test_spacing_rounds_up(void **state) {
   wf_limiter_t *limiter = *state;
-  /* Three a second: 333.3 ms apart, so 334, never 333. */
-  assert_int_equal(wf_limiter_reserve(limiter, "k", 3, 0), 0);
-  assert_int_equal(wf_limiter_reserve(limiter, "k", 3, 0), 334);
-  assert_int_equal(wf_limiter_reserve(limiter, "k", 3, 0), 668);
+  /* Seven a second: 150 ms apart with the margin, so 150, never 149. */
+  assert_int_equal(wf_limiter_reserve(limiter, "k", 7, 0), 0);
+  assert_int_equal(wf_limiter_reserve(limiter, "k", 7, 0), 150);
+  assert_int_equal(wf_limiter_reserve(limiter, "k", 7, 0), 300);
 }
 
 static void test_no_window_holds_more_than_the_rate(void **state) {
@@ -74,7 +75,7 @@ static void test_pause_holds_calls_until_it_ends(void **state) {
   wf_limiter_pause(limiter, "listRecord", 1010);
   assert_int_equal(wf_limiter_paused_until(limiter, "listRecord"), 1010);
   assert_int_equal(wf_limiter_reserve(limiter, "listRecord", 20, 20), 1010);
-  assert_int_equal(wf_limiter_reserve(limiter, "listRecord", 20, 20), 1060);
+  assert_int_equal(wf_limiter_reserve(limiter, "listRecord", 20, 20), 1063);
   /* Other keys are not held. */
   assert_int_equal(wf_limiter_reserve(limiter, "queryonjob", 20, 20), 20);
 }
