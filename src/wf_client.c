@@ -448,6 +448,9 @@ static wf_call_t *batch_answer(wf_batch_t *b, wf_call_t *call,
 
 wf_call_t *wf_batch_next(wf_batch_t *b) {
   for (;;) {
+    /* Calls whose slot has come go out first, whatever answers wait: sent
+     * late, they would go out in a burst. */
+    batch_send_due(b);
     while (b->finished == NULL && b->queued != NULL && b->running < b->window) {
       wf_call_t *call = b->queued;
       b->queued = call->next;
