@@ -24,13 +24,7 @@
 #define WF_ROBOT_PER_MINUTE 20
 
 typedef struct wf_robot_s {
-  char *name;
-  wf_robot_platform_t platform;
-  char *url;        /* holds the robot's access token: never logged */
-  char *secret;     /* signing secret, or NULL */
-  int min_severity; /* NOTIF_FAILURE (1) .. NOTIF_OKAY (4) */
-  bool all_plugins;
-  long timeout_ms;
+  wf_robot_config_t cfg; /* the <Robot> block, as read */
 
   pthread_mutex_t lock;
   pthread_cond_t wake;
@@ -55,13 +49,7 @@ static wf_robot_t *robots;
 static void robot_free(wf_robot_t *r) {
   if (r == NULL)
     return;
-  if (r->secret != NULL)
-    explicit_bzero(r->secret, strlen(r->secret));
-  if (r->url != NULL)
-    explicit_bzero(r->url, strlen(r->url));
-  free(r->name);
-  free(r->url);
-  free(r->secret);
+  wf_robot_config_free(&r->cfg);
   pthread_mutex_destroy(&r->lock);
   pthread_cond_destroy(&r->wake);
   free(r);
@@ -74,7 +62,7 @@ static void count_drop(wf_robot_t *r, const char *why) {
   c_complain_once(LOG_WARNING, &r->drop_complaint,
                   WF_LOG_PREFIX "robot \"%s\": dropping notifications (%s); "
                                 "see robot_messages-dropped",
-                  r->name, why);
+                  r->cfg.name, why);
 }
 
 /* The notification callback: filters and enqueues, never blocks on the
@@ -83,9 +71,9 @@ static int robot_notify(const notification_t *n, user_data_t *ud) {
   wf_robot_t *r = ud->data;
 
   /* NOTIF_FAILURE is 1, NOTIF_OKAY 4: a lower number is more severe. */
-  if (n->severity > r->min_severity)
+  if (n->severity > r->cfg.min_severity)
     return 0;
-  if (!r->all_plugins && strcmp(n->plugin, WF_PLUGIN_NAME) != 0)
+  if (!r->cfg.all_plugins && strcmp(n->plugin, WF_PLUGIN_NAME) != 0)
     return 0;
 
   wf_robot_note_t note = {.severity = n->severity,
@@ -138,8 +126,8 @@ static bool wait_or_stop(wf_robot_t *r, double seconds) {
 static bool post(wf_robot_t *r, wf_http_t *http, const wf_robot_note_t *note) {
   cdtime_t now = cdtime();
   long long now_ms = (long long)CDTIME_T_TO_MS(now);
-  char *body = wf_robot_body(r->platform, note, r->secret, now_ms);
-  char *url = wf_robot_url(r->platform, r->url, r->secret, now_ms);
+  char *body = wf_robot_body(r->cfg.platform, note, r->cfg.secret, now_ms);
+  char *url = wf_robot_url(r->cfg.platform, r->cfg.url, r->cfg.secret, now_ms);
   bool ok = false;
 
   if (body != NULL && url != NULL) {
@@ -162,7 +150,7 @@ static bool post(wf_robot_t *r, wf_http_t *http, const wf_robot_note_t *note) {
 /* The worker: one per robot. */
 static void *robot_worker(void *arg) {
   wf_robot_t *r = arg;
-  wf_http_options_t options = {.timeout_ms = r->timeout_ms,
+  wf_http_options_t options = {.timeout_ms = r->cfg.timeout_ms,
                                .max_response_size = 64 * 1024,
                                .verify_peer = true,
                                .verify_host = true};
@@ -204,7 +192,7 @@ static void *robot_worker(void *arg) {
     if (ok) {
       r->sent++;
       c_release(LOG_INFO, &r->drop_complaint,
-                WF_LOG_PREFIX "robot \"%s\": delivering again", r->name);
+                WF_LOG_PREFIX "robot \"%s\": delivering again", r->cfg.name);
     } else {
       count_drop(r, "the robot did not take them");
     }
@@ -230,7 +218,7 @@ static int robot_read(user_data_t *ud) {
     vl.values = &value;
     vl.values_len = 1;
     sstrncpy(vl.plugin, WF_PLUGIN_NAME, sizeof(vl.plugin));
-    sstrncpy(vl.plugin_instance, r->name, sizeof(vl.plugin_instance));
+    sstrncpy(vl.plugin_instance, r->cfg.name, sizeof(vl.plugin_instance));
     sstrncpy(vl.type, "robot_messages", sizeof(vl.type));
     sstrncpy(vl.type_instance, instances[i], sizeof(vl.type_instance));
     plugin_dispatch_values(&vl);
@@ -249,17 +237,11 @@ int wf_robot_create(const oconfig_item_t *ci, wf_robot_config_t *cfg) {
   pthread_cond_init(&r->wake, NULL);
   C_COMPLAIN_INIT(&r->drop_complaint);
   /* The robot takes what the configuration holds. */
-  r->name = cfg->name;
-  r->platform = cfg->platform;
-  r->url = cfg->url;
-  r->secret = cfg->secret;
-  r->min_severity = cfg->min_severity;
-  r->all_plugins = cfg->all_plugins;
-  r->timeout_ms = cfg->timeout_ms;
+  r->cfg = *cfg;
   memset(cfg, 0, sizeof(*cfg));
 
   char callback[2 * WF_NAME_LEN];
-  snprintf(callback, sizeof(callback), WF_PLUGIN_NAME "/robot/%s", r->name);
+  snprintf(callback, sizeof(callback), WF_PLUGIN_NAME "/robot/%s", r->cfg.name);
   /* The robot list owns the robots: no free function on the callbacks. */
   if (plugin_register_notification(callback, robot_notify,
                                    &(user_data_t){.data = r}) != 0 ||
@@ -273,12 +255,12 @@ int wf_robot_create(const oconfig_item_t *ci, wf_robot_config_t *cfg) {
   r->next = robots;
   robots = r;
   INFO(WF_LOG_PREFIX "robot \"%s\" forwards %s notifications of %s to %s",
-       r->name,
-       (r->min_severity == NOTIF_OKAY)      ? "all"
-       : (r->min_severity == NOTIF_WARNING) ? "warning and failure"
-                                            : "failure",
-       r->all_plugins ? "every plugin" : "this plugin",
-       (r->platform == WF_ROBOT_DINGTALK) ? "DingTalk" : "Feishu");
+       r->cfg.name,
+       (r->cfg.min_severity == NOTIF_OKAY)      ? "all"
+       : (r->cfg.min_severity == NOTIF_WARNING) ? "warning and failure"
+                                                : "failure",
+       r->cfg.all_plugins ? "every plugin" : "this plugin",
+       (r->cfg.platform == WF_ROBOT_DINGTALK) ? "DingTalk" : "Feishu");
   return 0;
 }
 
@@ -289,7 +271,7 @@ int wf_robot_start_all(void) {
       continue;
     if (plugin_thread_create(&r->worker, robot_worker, r, "workforce robot") !=
         0) {
-      ERROR(WF_LOG_PREFIX "robot \"%s\": cannot start its worker", r->name);
+      ERROR(WF_LOG_PREFIX "robot \"%s\": cannot start its worker", r->cfg.name);
       status = -1;
       continue;
     }
@@ -314,7 +296,8 @@ void wf_robot_stop_all(void) {
   while (robots != NULL) {
     wf_robot_t *r = robots;
     char callback[2 * WF_NAME_LEN];
-    snprintf(callback, sizeof(callback), WF_PLUGIN_NAME "/robot/%s", r->name);
+    snprintf(callback, sizeof(callback), WF_PLUGIN_NAME "/robot/%s",
+             r->cfg.name);
     plugin_unregister_notification(callback);
     plugin_unregister_read(callback);
     robots = r->next;
