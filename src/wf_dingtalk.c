@@ -18,6 +18,7 @@
 #include "wf_dingtalk.h"
 #include "wf_common.h"
 #include "wf_dingtalk_private.h"
+#include "wf_endpoint.h"
 #include "wf_json.h"
 #include "wf_pager.h"
 #include "wf_time.h"
@@ -272,10 +273,7 @@ UNITTEST int dt_parse_id_page(json_object *answer, const char *endpoint,
  * error accounting are in one place. A list is either an oapi POST with a
  * JSON body (`body`) or a v1.0 GET with a query string (`query`). */
 typedef struct {
-  const char *endpoint;
-  const char *path;
-  wf_paging_t paging;
-  const char *first; /* cursor, offset or page number of the first page */
+  const wf_endpoint_t *ep; /* its path, name, and kind of paging */
   /* oapi: adds the fields of the page at `cursor` (a number on every oapi
    * list) to `request`. Returns 0, or -1 without memory. */
   int (*body)(json_object *request, long long cursor, void *ctx);
@@ -287,6 +285,12 @@ typedef struct {
   int (*read)(json_object *answer, void *ctx, wf_page_t *page, wf_error_t *err);
   void *ctx;
 } dt_list_t;
+
+/* The cursor of a list's first page: page numbers start at 1, cursors
+ * and offsets at 0. */
+static const char *dt_first_page(const wf_endpoint_t *ep) {
+  return (ep->paging == WF_PAGING_NUMBER) ? "1" : "0";
+}
 
 /* Calls of one collector on the wire at once, at most. The rate limits,
  * not this window, decide how fast they go; the window only keeps a
@@ -308,14 +312,14 @@ static int dt_add_page(wf_batch_t *b, dt_reading_t *reading, const char *cursor,
     char query[768];
     char path[1024];
     if (list->query(cursor, list->ctx, query, sizeof(query)) != 0) {
-      wf_error_set(err, WF_ERR_NOMEM, list->endpoint,
+      wf_error_set(err, WF_ERR_NOMEM, list->ep->name,
                    "out of memory or cursor too long");
       return -1;
     }
-    snprintf(path, sizeof(path), "%s?%s", list->path, query);
-    if (wf_batch_add(b, DT_API, list->endpoint, "GET", path, NULL, reading) ==
-        NULL) {
-      wf_error_set(err, WF_ERR_NOMEM, list->endpoint, "out of memory");
+    snprintf(path, sizeof(path), "%s?%s", list->ep->path, query);
+    if (wf_batch_add(b, DT_API, list->ep->name, list->ep->method, path, NULL,
+                     reading) == NULL) {
+      wf_error_set(err, WF_ERR_NOMEM, list->ep->name, "out of memory");
       return -1;
     }
     return 0;
@@ -324,7 +328,7 @@ static int dt_add_page(wf_batch_t *b, dt_reading_t *reading, const char *cursor,
   char *end = NULL;
   long long number = strtoll(cursor, &end, 10);
   if (end == cursor || *end != '\0' || number < 0) {
-    wf_error_set(err, WF_ERR_BAD_ANSWER, list->endpoint,
+    wf_error_set(err, WF_ERR_BAD_ANSWER, list->ep->name,
                  "the next cursor is not a number");
     return -1;
   }
@@ -332,12 +336,12 @@ static int dt_add_page(wf_batch_t *b, dt_reading_t *reading, const char *cursor,
   int status = -1;
   if (request != NULL && list->body(request, number, list->ctx) == 0 &&
       wf_batch_add(
-          b, DT_OAPI, list->endpoint, "POST", list->path,
+          b, DT_OAPI, list->ep->name, list->ep->method, list->ep->path,
           json_object_to_json_string_ext(request, JSON_C_TO_STRING_PLAIN),
           reading) != NULL)
     status = 0;
   else
-    wf_error_set(err, WF_ERR_NOMEM, list->endpoint, "out of memory");
+    wf_error_set(err, WF_ERR_NOMEM, list->ep->name, "out of memory");
   json_object_put(request);
   return status;
 }
@@ -360,7 +364,7 @@ static int dt_take_page(wf_batch_t *b, wf_call_t *call, wf_error_t *err) {
                ? 0
                : -2;
   if (turn != WF_PAGE_DONE) {
-    wf_error_set(err, WF_ERR_PAGING, list->endpoint, "%s after %zu pages",
+    wf_error_set(err, WF_ERR_PAGING, list->ep->name, "%s after %zu pages",
                  wf_page_status_text(turn), wf_pager_pages(&reading->pager));
     return -2;
   }
@@ -377,7 +381,7 @@ static int dt_read_lists(wf_client_t *c, const dt_list_t *lists, size_t count,
   wf_batch_t b;
   dt_reading_t *readings = calloc(count + 1, sizeof(*readings));
   int status = 0;
-  const char *endpoint = (count > 0) ? lists[0].endpoint : "list";
+  const char *endpoint = (count > 0) ? lists[0].ep->name : "list";
 
   if (readings == NULL || wf_batch_init(&b, c, DT_WINDOW) != 0) {
     free(readings);
@@ -389,23 +393,24 @@ static int dt_read_lists(wf_client_t *c, const dt_list_t *lists, size_t count,
   for (; status == 0 && started < count; started++) {
     dt_reading_t *reading = &readings[started];
     reading->list = &lists[started];
-    if (wf_pager_start(&reading->pager, reading->list->paging,
+    if (wf_pager_start(&reading->pager, reading->list->ep->paging,
                        c->cfg->max_pages,
-                       reading->list->first) != WF_PAGE_MORE) {
-      wf_error_set(err, WF_ERR_NOMEM, reading->list->endpoint, "out of memory");
+                       dt_first_page(reading->list->ep)) != WF_PAGE_MORE) {
+      wf_error_set(err, WF_ERR_NOMEM, reading->list->ep->name, "out of memory");
       status = -2;
-    } else if (dt_add_page(&b, reading, reading->list->first, err) != 0) {
+    } else if (dt_add_page(&b, reading, dt_first_page(reading->list->ep),
+                           err) != 0) {
       status = -2;
     }
     if (status != 0)
-      endpoint = reading->list->endpoint;
+      endpoint = reading->list->ep->name;
   }
 
   wf_call_t *call;
   while (status == 0 && (call = wf_batch_next(&b)) != NULL) {
     status = dt_take_page(&b, call, err);
     if (status != 0)
-      endpoint = ((const dt_reading_t *)call->ctx)->list->endpoint;
+      endpoint = ((const dt_reading_t *)call->ctx)->list->ep->name;
     wf_call_free(call);
   }
   /* A failure of the platform's was counted by the batch; one of the
@@ -469,10 +474,7 @@ int wf_dingtalk_departures(wf_client_t *c, time_t now, wf_metrics_t *out,
   dt_departure_list_t ctx = {.departures = &d};
   wf_rfc3339_format(d.window_start, ctx.start, sizeof(ctx.start));
   wf_rfc3339_format(d.day_end, ctx.end, sizeof(ctx.end));
-  dt_list_t list = {.endpoint = "empLeaveRecords",
-                    .path = "/v1.0/contact/empLeaveRecords",
-                    .paging = WF_PAGING_CURSOR,
-                    .first = "0",
+  dt_list_t list = {.ep = wf_endpoint(WF_EP_EMP_LEAVE_RECORDS),
                     .query = dt_departures_query,
                     .read = dt_departures_read,
                     .ctx = &ctx};
@@ -523,19 +525,12 @@ int wf_dingtalk_employees(wf_client_t *c, int64_t counts[WF_HR_COUNT],
   /* The four statuses and the pre-entry list, read side by side. */
   for (int s = 0; s < WF_HR_COUNT; s++) {
     const char *code = wf_hr_status_code((wf_hr_status_t)s);
-    contexts[s] = (dt_id_list_t){.endpoint = (code != NULL) ? "queryonjob"
-                                                            : "querypreentry",
-                                 .status_list = code,
-                                 .ids = &ids[s]};
+    const wf_endpoint_t *ep =
+        wf_endpoint((code != NULL) ? WF_EP_QUERYONJOB : WF_EP_QUERYPREENTRY);
+    contexts[s] = (dt_id_list_t){
+        .endpoint = ep->name, .status_list = code, .ids = &ids[s]};
     lists[s] = (dt_list_t){
-        .endpoint = contexts[s].endpoint,
-        .path = (code != NULL) ? "/topapi/smartwork/hrm/employee/queryonjob"
-                               : "/topapi/smartwork/hrm/employee/querypreentry",
-        .paging = WF_PAGING_CURSOR,
-        .first = "0",
-        .body = dt_id_fill,
-        .read = dt_id_read,
-        .ctx = &contexts[s]};
+        .ep = ep, .body = dt_id_fill, .read = dt_id_read, .ctx = &contexts[s]};
   }
   int status = dt_read_lists(c, lists, WF_HR_COUNT, err);
 
@@ -684,10 +679,7 @@ int wf_dingtalk_attendance(wf_client_t *c, time_t now,
         .day_start = day_start,
         .day_end = day_end,
         .checkins = &checkins};
-    lists[i] = (dt_list_t){.endpoint = "listRecord",
-                           .path = "/attendance/listRecord",
-                           .paging = WF_PAGING_CURSOR,
-                           .first = "0",
+    lists[i] = (dt_list_t){.ep = wf_endpoint(WF_EP_LIST_RECORD),
                            .body = dt_attendance_fill,
                            .read = dt_attendance_read,
                            .ctx = &contexts[i]};
@@ -813,10 +805,7 @@ int wf_dingtalk_signins(wf_client_t *c, time_t now, const wf_strlist_t *users,
   }
   for (size_t i = 0; i < batches.count; i++) {
     contexts[i] = (dt_signin_list_t){batches.items[i], from, now, &signins};
-    lists[i] = (dt_list_t){.endpoint = "checkinRecord",
-                           .path = "/topapi/checkin/record/get",
-                           .paging = WF_PAGING_CURSOR,
-                           .first = "0",
+    lists[i] = (dt_list_t){.ep = wf_endpoint(WF_EP_CHECKIN_RECORD),
                            .body = dt_signin_fill,
                            .read = dt_signin_read,
                            .ctx = &contexts[i]};
@@ -849,15 +838,15 @@ out:
 
 /* Calls a topapi endpoint with a JSON body built by the caller, which
  * releases `request` in all cases. */
-static int dt_post(wf_client_t *c, const char *endpoint, const char *path,
+static int dt_post(wf_client_t *c, const wf_endpoint_t *ep,
                    json_object *request, json_object **answer,
                    wf_error_t *err) {
   if (request == NULL) {
-    wf_error_set(err, WF_ERR_NOMEM, endpoint, "out of memory");
+    wf_error_set(err, WF_ERR_NOMEM, ep->name, "out of memory");
     return -1;
   }
   int status = wf_client_call(
-      c, DT_OAPI, endpoint, "POST", path,
+      c, DT_OAPI, ep->name, ep->method, ep->path,
       json_object_to_json_string_ext(request, JSON_C_TO_STRING_PLAIN), answer,
       err);
   json_object_put(request);
@@ -874,8 +863,7 @@ int wf_dingtalk_leave_types(wf_client_t *c, wf_pairs_t *types,
                            json_object_new_string("all"));
   }
   json_object *answer = NULL;
-  if (dt_post(c, "vacationTypes", "/topapi/attendance/vacation/type/list",
-              request, &answer, err) != 0)
+  if (dt_post(c, wf_endpoint(WF_EP_VACATION_TYPES), request, &answer, err) != 0)
     return -1;
 
   int status = 0;
@@ -1005,10 +993,7 @@ int wf_dingtalk_leave(wf_client_t *c, time_t now, const wf_pairs_t *types,
       contexts[k] =
           (dt_leave_list_t){c->cfg->operator_user_id, types->items[t].code,
                             batches.items[i], now, &leaves[t]};
-      lists[k] = (dt_list_t){.endpoint = "vacationRecords",
-                             .path = "/topapi/attendance/vacation/record/list",
-                             .paging = WF_PAGING_OFFSET,
-                             .first = "0",
+      lists[k] = (dt_list_t){.ep = wf_endpoint(WF_EP_VACATION_RECORDS),
                              .body = dt_leave_fill,
                              .read = dt_leave_read,
                              .ctx = &contexts[k]};
@@ -1087,10 +1072,7 @@ int wf_dingtalk_unread_reports(wf_client_t *c, const wf_pairs_t *readers,
   }
   for (size_t i = 0; i < readers->count; i++) {
     contexts[i].userid = readers->items[i].code;
-    lists[i] = (dt_list_t){.endpoint = "reportUnread",
-                           .path = "/topapi/report/getunreadcount",
-                           .paging = WF_PAGING_CURSOR,
-                           .first = "0",
+    lists[i] = (dt_list_t){.ep = wf_endpoint(WF_EP_REPORT_UNREAD),
                            .body = dt_unread_fill,
                            .read = dt_unread_read,
                            .ctx = &contexts[i]};
@@ -1174,10 +1156,7 @@ int wf_dingtalk_reports_today(wf_client_t *c, time_t now,
                               wf_counts_t *templates, wf_error_t *err) {
   dt_report_list_t ctx = {wf_day_start(now, c->cfg->utc_offset), now,
                           templates};
-  dt_list_t list = {.endpoint = "reportList",
-                    .path = "/topapi/report/simplelist",
-                    .paging = WF_PAGING_CURSOR,
-                    .first = "0",
+  dt_list_t list = {.ep = wf_endpoint(WF_EP_REPORT_LIST),
                     .body = dt_report_fill,
                     .read = dt_report_read,
                     .ctx = &ctx};
@@ -1234,10 +1213,7 @@ static int dt_template_read(json_object *answer, void *arg, wf_page_t *page,
 
 int wf_dingtalk_report_templates(wf_client_t *c, wf_strlist_t *names,
                                  wf_error_t *err) {
-  dt_list_t list = {.endpoint = "reportTemplates",
-                    .path = "/topapi/report/template/listbyuserid",
-                    .paging = WF_PAGING_CURSOR,
-                    .first = "0",
+  dt_list_t list = {.ep = wf_endpoint(WF_EP_REPORT_TEMPLATES),
                     .body = dt_template_fill,
                     .read = dt_template_read,
                     .ctx = names};
@@ -1339,10 +1315,7 @@ static int dt_announcement_ids(wf_client_t *c, time_t from, time_t now,
                   sizeof(ctx.start));
   wf_local_format(now, c->cfg->utc_offset, "%Y-%m-%d %H:%M:%S", ctx.end,
                   sizeof(ctx.end));
-  dt_list_t list = {.endpoint = "blackboardList",
-                    .path = "/topapi/blackboard/listids",
-                    .paging = WF_PAGING_NUMBER,
-                    .first = "1",
+  dt_list_t list = {.ep = wf_endpoint(WF_EP_BLACKBOARD_LIST),
                     .body = dt_announcement_fill,
                     .read = dt_announcement_read,
                     .ctx = &ctx};
@@ -1395,10 +1368,7 @@ int wf_dingtalk_announcements(wf_client_t *c, time_t now, wf_metrics_t *out,
   for (size_t i = 0; i < ids.count; i++) {
     contexts[i] =
         (dt_announcement_t){ids.items[i], c->cfg->operator_user_id, &unread};
-    lists[i] = (dt_list_t){.endpoint = "blackboardGet",
-                           .path = "/topapi/blackboard/get",
-                           .paging = WF_PAGING_CURSOR,
-                           .first = "0",
+    lists[i] = (dt_list_t){.ep = wf_endpoint(WF_EP_BLACKBOARD_GET),
                            .body = dt_announcement_get_fill,
                            .read = dt_announcement_get,
                            .ctx = &contexts[i]};

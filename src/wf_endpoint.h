@@ -34,6 +34,30 @@ typedef struct {
   wf_paging_t paging;
 } wf_endpoint_t;
 
+/* Every endpoint, by name in the code. */
+typedef enum {
+  WF_EP_GETTOKEN,
+  WF_EP_EMP_LEAVE_RECORDS,
+  WF_EP_QUERYONJOB,
+  WF_EP_QUERYPREENTRY,
+  WF_EP_LIST_RECORD,
+  WF_EP_CHECKIN_RECORD,
+  WF_EP_VACATION_TYPES,
+  WF_EP_VACATION_RECORDS,
+  WF_EP_REPORT_UNREAD,
+  WF_EP_REPORT_LIST,
+  WF_EP_REPORT_TEMPLATES,
+  WF_EP_BLACKBOARD_LIST,
+  WF_EP_BLACKBOARD_GET,
+  WF_EP_TENANT_TOKEN,
+  WF_EP_USER_TASKS,
+  WF_EP_LEAVE_EXPIRY,
+  WF_EP_COUNT,
+} wf_endpoint_id_t;
+
+/* The endpoint `id`. */
+const wf_endpoint_t *wf_endpoint(wf_endpoint_id_t id);
+
 /* Calls a second for endpoints whose limit no document states. */
 #define WF_DEFAULT_RATE 5.0
 

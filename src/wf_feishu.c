@@ -11,6 +11,7 @@
  **/
 #include "wf_feishu.h"
 #include "wf_common.h"
+#include "wf_endpoint.h"
 #include "wf_feishu_private.h"
 #include "wf_json.h"
 #include "wf_time.h"
@@ -67,8 +68,8 @@ UNITTEST wf_verdict_t fs_classify(int family, const char *endpoint,
 /* Fetches a tenant access token into the client's cache. */
 static int fs_fetch_token(wf_client_t *c, wf_error_t *err) {
   json_object *request = json_object_new_object();
-  char *url = wf_client_join(
-      c->cfg->oapi_url, "/open-apis/auth/v3/tenant_access_token/internal", "");
+  char *url = wf_client_join(c->cfg->oapi_url,
+                             wf_endpoint(WF_EP_TENANT_TOKEN)->path, "");
   int status = -1;
 
   if (request == NULL || url == NULL) {
@@ -229,10 +230,11 @@ int wf_feishu_attendance(wf_client_t *c, time_t now, const wf_strlist_t *users,
                              json_object_new_int64(today));
       json_object_object_add(request, "check_date_to",
                              json_object_new_int64(today));
+      const wf_endpoint_t *ep = wf_endpoint(WF_EP_USER_TASKS);
+      char path[128];
+      snprintf(path, sizeof(path), "%s?employee_type=employee_id", ep->path);
       if (wf_batch_add(
-              &b, 0, "userTasks", "POST",
-              "/open-apis/attendance/v1/user_tasks/query"
-              "?employee_type=employee_id",
+              &b, 0, ep->name, ep->method, path,
               json_object_to_json_string_ext(request, JSON_C_TO_STRING_PLAIN),
               NULL) == NULL)
         added = -1;
@@ -355,12 +357,15 @@ static int fs_expiry_add(wf_batch_t *b, wf_client_t *c, time_t now,
   wf_local_format(now + (time_t)window_days * WF_SECONDS_PER_DAY,
                   c->cfg->utc_offset, "%Y-%m-%d", end, sizeof(end));
 
+  /* The leave type is the path's last part: {path}/{leave_id}?... */
+  const wf_endpoint_t *ep = wf_endpoint(WF_EP_LEAVE_EXPIRY);
   char *escaped = wf_http_escape(leave_type);
-  char *path = (escaped != NULL)
-                   ? wf_client_join("/open-apis/attendance/v1/"
-                                    "leave_employ_expire_records/",
-                                    escaped, "?user_id_type=people_corehr_id")
-                   : NULL;
+  char *query =
+      (escaped != NULL)
+          ? wf_client_join(escaped, "?user_id_type=people_corehr_id", "")
+          : NULL;
+  char *path = (query != NULL) ? wf_client_join(ep->path, "/", query) : NULL;
+  free(query);
   json_object *request = json_object_new_object();
   int status = -1;
   if (path != NULL && request != NULL) {
@@ -376,7 +381,7 @@ static int fs_expiry_add(wf_batch_t *b, wf_client_t *c, time_t now,
                            json_object_new_int(c->cfg->utc_offset / 60));
     /* A GET that carries a JSON body, as the platform documents it. */
     if (wf_batch_add(
-            b, 0, "leaveExpiry", "GET", path,
+            b, 0, ep->name, ep->method, path,
             json_object_to_json_string_ext(request, JSON_C_TO_STRING_PLAIN),
             sum) != NULL)
       status = 0;
