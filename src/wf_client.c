@@ -516,9 +516,8 @@ void wf_batch_destroy(wf_batch_t *b) {
 }
 
 /* Runs one call alone and hands its outcome over. */
-static wf_verdict_t client_run_one(wf_client_t *c, wf_call_t *call,
-                                   wf_batch_t *b, json_object **answer,
-                                   wf_error_t *err) {
+static wf_verdict_t client_run_one(wf_call_t *call, wf_batch_t *b,
+                                   json_object **answer, wf_error_t *err) {
   wf_call_t *done = wf_batch_next(b);
   wf_verdict_t verdict = WF_VERDICT_FAIL;
   if (done == call) {
@@ -530,7 +529,6 @@ static wf_verdict_t client_run_one(wf_client_t *c, wf_call_t *call,
   } else {
     wf_error_set(err, WF_ERR_NOMEM, call->endpoint, "out of memory");
   }
-  (void)c;
   return verdict;
 }
 
@@ -555,7 +553,7 @@ wf_verdict_t wf_client_exchange(wf_client_t *c, int family,
   wf_verdict_t verdict = WF_VERDICT_FAIL;
   if (ok) {
     call->raw = true;
-    verdict = client_run_one(c, call, &b, answer, err);
+    verdict = client_run_one(call, &b, answer, err);
   } else {
     wf_error_set(err, WF_ERR_NOMEM, endpoint, "out of memory");
   }
@@ -577,7 +575,7 @@ int wf_client_call(wf_client_t *c, int family, const char *endpoint,
       wf_batch_add(&b, family, endpoint, method, path, body, NULL);
   wf_verdict_t verdict = WF_VERDICT_FAIL;
   if (call != NULL) {
-    verdict = client_run_one(c, call, &b, answer, err);
+    verdict = client_run_one(call, &b, answer, err);
   } else {
     wf_error_set(err, WF_ERR_NOMEM, endpoint, "out of memory");
     wf_stats_error(c->stats, endpoint);

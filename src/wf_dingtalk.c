@@ -28,9 +28,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Pages of DingTalk lists hold at most 50 items (queryonjob, querypreentry
- * and empLeaveRecords alike). */
-#define DT_PAGE_SIZE 50
+/* The batch and page limits are the endpoint table's (wf_endpoint.c).
+ * Pages of queryonjob, querypreentry and empLeaveRecords hold at most 50
+ * items alike. */
+#define DT_PAGE_SIZE (wf_endpoint(WF_EP_QUERYONJOB)->page_size)
 
 /* True for the oapi errcodes that mean the access token is bad. */
 static bool oapi_token_error(int64_t errcode) {
@@ -554,9 +555,9 @@ int wf_dingtalk_employees(wf_client_t *c, int64_t counts[WF_HR_COUNT],
 
 /* listRecord takes at most 50 users a call, checkin/record/get 10, with
  * pages of at most 100 sign-ins. */
-#define DT_ATTENDANCE_BATCH 50
-#define DT_SIGNIN_BATCH 10
-#define DT_SIGNIN_PAGE_SIZE 100
+#define DT_ATTENDANCE_BATCH ((size_t)wf_endpoint(WF_EP_LIST_RECORD)->batch)
+#define DT_SIGNIN_BATCH ((size_t)wf_endpoint(WF_EP_CHECKIN_RECORD)->batch)
+#define DT_SIGNIN_PAGE_SIZE (wf_endpoint(WF_EP_CHECKIN_RECORD)->page_size)
 
 /* Reads a listRecord answer into `checkins`: every record whose workDate
  * (epoch milliseconds) is today, or that carries none. Returns 0, or -1
@@ -829,11 +830,11 @@ out:
  * for 200 so that it could send more if it ever did. blackboard/listids
  * takes pages of at most 30 ids; report lists pages of at most 20 reports
  * and 100 templates. */
-#define DT_LEAVE_BATCH 50
-#define DT_LEAVE_PAGE_SIZE 200
-#define DT_BLACKBOARD_PAGE_SIZE 30
-#define DT_REPORT_PAGE_SIZE 20
-#define DT_TEMPLATE_PAGE_SIZE 100
+#define DT_LEAVE_BATCH ((size_t)wf_endpoint(WF_EP_VACATION_RECORDS)->batch)
+#define DT_LEAVE_PAGE_SIZE (wf_endpoint(WF_EP_VACATION_RECORDS)->page_size)
+#define DT_BLACKBOARD_PAGE_SIZE (wf_endpoint(WF_EP_BLACKBOARD_LIST)->page_size)
+#define DT_REPORT_PAGE_SIZE (wf_endpoint(WF_EP_REPORT_LIST)->page_size)
+#define DT_TEMPLATE_PAGE_SIZE (wf_endpoint(WF_EP_REPORT_TEMPLATES)->page_size)
 #define DT_ANNOUNCEMENT_DAYS 7
 
 /* Calls a topapi endpoint with a JSON body built by the caller, which

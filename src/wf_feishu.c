@@ -21,7 +21,7 @@
 #include <string.h>
 
 /* user_tasks/query takes at most 50 users a call. */
-#define FS_ATTENDANCE_BATCH 50
+#define FS_ATTENDANCE_BATCH ((size_t)wf_endpoint(WF_EP_USER_TASKS)->batch)
 /* Calls of one collector on the wire at once, at most; the rate limits
  * decide how fast they go. */
 #define FS_WINDOW 16
