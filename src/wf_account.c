@@ -69,7 +69,6 @@ wf_account_t *wf_account_create(wf_account_config_t *cfg) {
   memset(cfg, 0, sizeof(*cfg));
   a->started = cdtime();
   pthread_mutex_init(&a->lock, NULL);
-  pthread_mutex_init(&a->employees_lock, NULL);
   pthread_mutex_init(&a->tokens.lock, NULL);
   pthread_cond_init(&a->wake, NULL);
   C_COMPLAIN_INIT(&a->quota_complaint);
@@ -78,6 +77,21 @@ wf_account_t *wf_account_create(wf_account_config_t *cfg) {
   if (a->thresholds == NULL || a->limiter == NULL) {
     wf_account_destroy(a);
     return NULL;
+  }
+  /* UserID: the users are known from the start. */
+  if (a->cfg.user_ids.count > 0) {
+    a->user_roster = wf_roster_create();
+    for (size_t i = 0; a->user_roster != NULL && i < a->cfg.user_ids.count; i++)
+      if (wf_roster_add(a->user_roster, a->cfg.user_ids.items[i]) != 0) {
+        wf_roster_unref(a->user_roster);
+        a->user_roster = NULL;
+      }
+    if (a->user_roster == NULL) {
+      wf_account_destroy(a);
+      return NULL;
+    }
+    int64_t none[WF_HR_COUNT] = {0};
+    wf_roster_finish(a->user_roster, NULL, none);
   }
   for (size_t i = 0; i < a->cfg.threshold_count; i++)
     a->thresholds[i].cfg = a->cfg.thresholds[i];
@@ -92,46 +106,73 @@ wf_account_t *wf_account_create(wf_account_config_t *cfg) {
   return a;
 }
 
-/* Reads the employee lists, or takes them from a read of less than one
- * Interval ago: the jobs that need them share one read. `onjob` receives
- * a copy of the on-job ids when not NULL. */
-static int account_employees(wf_account_t *a, wf_client_t *client,
-                             int64_t headcount[WF_HR_COUNT],
-                             wf_strlist_t *onjob, wf_error_t *err) {
-  pthread_mutex_lock(&a->employees_lock);
+/* The employee lists of a read started less than one Interval ago, or of
+ * a read asked for now from the roster thread, which the jobs that need
+ * them share: a reference to wf_roster_unref, or NULL with `err` filled. */
+static wf_roster_t *account_roster(wf_account_t *a, wf_error_t *err) {
+  wf_roster_t *roster = NULL;
+  pthread_mutex_lock(&a->lock);
   cdtime_t now = cdtime();
-  if (a->employees_read == 0 ||
-      now - a->employees_read >= DOUBLE_TO_CDTIME_T(a->cfg.interval)) {
-    wf_strlist_free(&a->onjob);
-    wf_error_clear(&a->employees_error);
-    a->employees_status = wf_dingtalk_employees(client, a->headcount, &a->onjob,
-                                                &a->employees_error);
-    a->employees_read = cdtime();
-  }
-  int status = a->employees_status;
-  if (status != 0) {
-    *err = a->employees_error;
-  } else {
-    if (headcount != NULL)
-      memcpy(headcount, a->headcount, sizeof(a->headcount));
-    for (size_t i = 0; onjob != NULL && status == 0 && i < a->onjob.count; i++)
-      if (wf_strlist_add(onjob, a->onjob.items[i]) != 0) {
-        wf_error_set(err, WF_ERR_NOMEM, "queryonjob", "out of memory");
-        status = -1;
+  bool stale = a->roster == NULL ||
+               (wf_roster_finished(a->roster) &&
+                now - a->roster_started >= DOUBLE_TO_CDTIME_T(a->cfg.interval));
+  const char *why = NULL;
+  if (stale) {
+    if (a->stopping || !a->roster_running) {
+      why = "the roster thread is not running";
+    } else {
+      wf_roster_t *fresh = wf_roster_create();
+      if (fresh != NULL) {
+        wf_roster_unref(a->roster);
+        a->roster = fresh;
+        a->roster_started = now;
+        a->roster_wanted = wf_roster_ref(fresh);
+        pthread_cond_broadcast(&a->wake);
+      } else {
+        why = "out of memory";
       }
+    }
   }
-  pthread_mutex_unlock(&a->employees_lock);
-  return status;
+  if (why == NULL)
+    roster = wf_roster_ref(a->roster);
+  pthread_mutex_unlock(&a->lock);
+  if (why != NULL)
+    wf_error_set(err, WF_ERR_NOMEM, "queryonjob", "%s", why);
+  return roster;
 }
 
-/* Whose attendance and sign-ins to read: the UserID list, or every on-job
- * employee (copied into `onjob`). */
-static const wf_strlist_t *account_watched(wf_account_t *a, wf_client_t *client,
-                                           wf_strlist_t *onjob,
-                                           wf_error_t *err) {
-  if (a->cfg.user_ids.count > 0)
-    return &a->cfg.user_ids;
-  return (account_employees(a, client, NULL, onjob, err) == 0) ? onjob : NULL;
+/* Whose attendance, sign-ins and leave to read: the UserID list, or every
+ * on-job employee. A reference to wf_roster_unref, or NULL with `err`
+ * filled. */
+static wf_roster_t *account_users(wf_account_t *a, wf_error_t *err) {
+  if (a->user_roster != NULL)
+    return wf_roster_ref(a->user_roster);
+  return account_roster(a, err);
+}
+
+/* The roster thread: reads the employee lists each time a job asks for a
+ * read, until the account stops. */
+static void *account_roster_main(void *arg) {
+  wf_account_t *a = arg;
+  account_of_thread = a;
+  pthread_mutex_lock(&a->lock);
+  for (;;) {
+    while (!a->stopping && a->roster_wanted == NULL)
+      pthread_cond_wait(&a->wake, &a->lock);
+    if (a->stopping)
+      break;
+    wf_roster_t *roster = a->roster_wanted;
+    a->roster_wanted = NULL;
+    pthread_mutex_unlock(&a->lock);
+    int64_t counts[WF_HR_COUNT];
+    wf_error_t err;
+    wf_error_clear(&err);
+    wf_dingtalk_employees(&a->roster_client, counts, roster, &err);
+    wf_roster_unref(roster);
+    pthread_mutex_lock(&a->lock);
+  }
+  pthread_mutex_unlock(&a->lock);
+  return NULL;
 }
 
 /* Logs, once per id, the user ids Feishu rejected. User ids are the ones
@@ -285,8 +326,7 @@ static void account_quota_save(wf_account_t *a) {
 static int account_run_dingtalk(wf_account_t *a, wf_job_t *job, time_t now,
                                 wf_metrics_t *out, wf_error_t *err) {
   wf_client_t *client = &job->client;
-  wf_strlist_t onjob = {0};
-  const wf_strlist_t *users;
+  wf_roster_t *users = NULL;
   int status = -1;
 
   switch (job->collector) {
@@ -295,7 +335,9 @@ static int account_run_dingtalk(wf_account_t *a, wf_job_t *job, time_t now,
     break;
   case WF_COLLECT_HEADCOUNT: {
     int64_t headcount[WF_HR_COUNT];
-    status = account_employees(a, client, headcount, NULL, err);
+    users = account_roster(a, err);
+    if (users != NULL)
+      status = wf_roster_wait(users, headcount, NULL, err);
     if (status == 0 && wf_headcount_metrics(headcount, out) != 0) {
       wf_error_set(err, WF_ERR_NOMEM, "headcount", "out of memory");
       status = -1;
@@ -303,18 +345,18 @@ static int account_run_dingtalk(wf_account_t *a, wf_job_t *job, time_t now,
     break;
   }
   case WF_COLLECT_ATTENDANCE:
-    users = account_watched(a, client, &onjob, err);
+    users = account_users(a, err);
     if (users != NULL)
       status = wf_dingtalk_attendance(client, now, users, out, err);
     break;
   case WF_COLLECT_SIGNINS:
-    users = account_watched(a, client, &onjob, err);
+    users = account_users(a, err);
     if (users != NULL)
       status = wf_dingtalk_signins(client, now, users, out, err);
     break;
   case WF_COLLECT_LEAVE: {
     const wf_pairs_t *types = account_leave_types(a, client, now, err);
-    users = (types != NULL) ? account_watched(a, client, &onjob, err) : NULL;
+    users = (types != NULL) ? account_users(a, err) : NULL;
     if (users != NULL)
       status = wf_dingtalk_leave(client, now, types, users, out, err);
     break;
@@ -330,7 +372,7 @@ static int account_run_dingtalk(wf_account_t *a, wf_job_t *job, time_t now,
                  "collector not available");
     break;
   }
-  wf_strlist_free(&onjob);
+  wf_roster_unref(users);
   return status;
 }
 
@@ -519,40 +561,71 @@ static void *account_job_main(void *arg) {
   return NULL;
 }
 
+/* Creates the HTTP client `*http` and the platform client `client` of one
+ * thread of the account. Returns 0, or -1 when it cannot. */
+static int account_client(wf_account_t *a, wf_engine_t *engine,
+                          wf_http_t **http, wf_client_t *client) {
+  wf_http_options_t options = {
+      .timeout_ms = a->cfg.timeout_ms,
+      .max_response_size = a->cfg.max_response_size,
+      .ca_file = a->cfg.ca_file,
+      .verify_peer = a->cfg.verify_peer,
+      .verify_host = a->cfg.verify_host,
+      .proxy = a->cfg.proxy,
+      /* MaxRequestsPerSecond: a cap of the user's beyond the platforms'
+       * own limits, which the client's limiter keeps. */
+      .min_interval_ms = (a->cfg.max_requests_per_second > 0)
+                             ? (long)(1000.0 / a->cfg.max_requests_per_second)
+                             : 0,
+      .engine = engine,
+  };
+  *http = wf_http_create(&options);
+  if (*http == NULL)
+    return -1;
+  wf_client_init(client,
+                 (a->cfg.platform == WF_PLATFORM_DINGTALK) ? &wf_dingtalk_ops
+                                                           : &wf_feishu_ops,
+                 &a->cfg, *http, &a->stats, account_wall_clock,
+                 account_pause_ms);
+  client->tokens = &a->tokens;
+  client->limiter = a->limiter;
+  return 0;
+}
+
+/* True when a DingTalk job of the account reads the employee lists. */
+static bool account_needs_roster(const wf_account_t *a) {
+  if (a->cfg.platform != WF_PLATFORM_DINGTALK)
+    return false;
+  unsigned readers = WF_COLLECT_HEADCOUNT;
+  if (a->user_roster == NULL)
+    readers |= WF_COLLECT_ATTENDANCE | WF_COLLECT_SIGNINS | WF_COLLECT_LEAVE;
+  return (a->cfg.collect & readers) != 0;
+}
+
 int wf_account_start(wf_account_t *a, wf_engine_t *engine) {
   if (a->cfg.platform == WF_PLATFORM_DINGTALK)
     account_quota_load(a);
+  if (account_needs_roster(a)) {
+    if (account_client(a, engine, &a->roster_http, &a->roster_client) != 0)
+      ERROR(WF_LOG_PREFIX "%s: cannot create an HTTP client for the "
+                          "employee lists",
+            a->cfg.name);
+    else if (plugin_thread_create(&a->roster_thread, account_roster_main, a,
+                                  "wf employees") != 0)
+      ERROR(WF_LOG_PREFIX "%s: cannot start the thread of the employee lists",
+            a->cfg.name);
+    else
+      a->roster_running = true;
+  }
   size_t started = 0;
   for (size_t i = 0; i < a->job_count; i++) {
     wf_job_t *job = &a->jobs[i];
     const char *name = wf_collector_name(job->collector);
-    wf_http_options_t options = {
-        .timeout_ms = a->cfg.timeout_ms,
-        .max_response_size = a->cfg.max_response_size,
-        .ca_file = a->cfg.ca_file,
-        .verify_peer = a->cfg.verify_peer,
-        .verify_host = a->cfg.verify_host,
-        .proxy = a->cfg.proxy,
-        /* MaxRequestsPerSecond: a cap of the user's beyond the platforms'
-         * own limits, which the client's limiter keeps. */
-        .min_interval_ms = (a->cfg.max_requests_per_second > 0)
-                               ? (long)(1000.0 / a->cfg.max_requests_per_second)
-                               : 0,
-        .engine = engine,
-    };
-    job->http = wf_http_create(&options);
-    if (job->http == NULL) {
+    if (account_client(a, engine, &job->http, &job->client) != 0) {
       ERROR(WF_LOG_PREFIX "%s: cannot create an HTTP client for %s",
             a->cfg.name, name);
       continue;
     }
-    wf_client_init(&job->client,
-                   (a->cfg.platform == WF_PLATFORM_DINGTALK) ? &wf_dingtalk_ops
-                                                             : &wf_feishu_ops,
-                   &a->cfg, job->http, &a->stats, account_wall_clock,
-                   account_pause_ms);
-    job->client.tokens = &a->tokens;
-    job->client.limiter = a->limiter;
     char thread_name[16]; /* what Linux keeps of a thread name */
     snprintf(thread_name, sizeof(thread_name), "wf %s", name);
     if (plugin_thread_create(&job->thread, account_job_main, job,
@@ -571,11 +644,20 @@ void wf_account_signal_stop(wf_account_t *a) {
   pthread_mutex_lock(&a->lock);
   a->stopping = true;
   pthread_cond_broadcast(&a->wake);
+  /* Jobs waiting for employee ids stop waiting. */
+  if (a->roster != NULL) {
+    wf_error_t err;
+    wf_error_set(&err, WF_ERR_TRANSPORT, "queryonjob", "collectd stops");
+    wf_roster_finish(a->roster, &err, NULL);
+  }
   pthread_mutex_unlock(&a->lock);
 }
 
 void wf_account_stop(wf_account_t *a) {
   wf_account_signal_stop(a);
+  if (a->roster_running)
+    pthread_join(a->roster_thread, NULL);
+  a->roster_running = false;
   for (size_t i = 0; i < a->job_count; i++) {
     if (a->jobs[i].started)
       pthread_join(a->jobs[i].thread, NULL);
@@ -623,10 +705,16 @@ void wf_account_destroy(void *arg) {
       wf_http_destroy(a->jobs[i].http);
     }
   }
+  if (a->roster_http != NULL) {
+    wf_client_destroy(&a->roster_client);
+    wf_http_destroy(a->roster_http);
+  }
+  wf_roster_unref(a->roster_wanted);
+  wf_roster_unref(a->roster);
+  wf_roster_unref(a->user_roster);
   wf_token_drop(&a->tokens.token);
   wf_limiter_destroy(a->limiter);
   wf_stats_free(&a->stats);
-  wf_strlist_free(&a->onjob);
   wf_strlist_free(&a->reported_ids);
   wf_pairs_free(&a->leave_types);
   wf_seen_free(&a->report_templates);
@@ -635,7 +723,6 @@ void wf_account_destroy(void *arg) {
   wf_account_config_free(&a->cfg);
   pthread_cond_destroy(&a->wake);
   pthread_mutex_destroy(&a->tokens.lock);
-  pthread_mutex_destroy(&a->employees_lock);
   pthread_mutex_destroy(&a->lock);
   free(a);
 }

@@ -11,8 +11,9 @@
  * What the jobs of an account share, and how:
  *   token      one per account (wf_token_cache_t): one fetch in flight,
  *              the others wait for its token;
- *   employees  the on-job list, read at most once per Interval by the
- *              first job that needs it, under `employees_lock`;
+ *   employees  the employee lists, read at most once per Interval by the
+ *              account's roster thread when a job asks for them, and
+ *              handed out page by page while they are read (wf_roster_t);
  *   counters   wf_stats_t (its own lock) and the rate limiter (its own);
  *   the rest   collector health, thresholds and the quota file, under
  *              `lock`.
@@ -31,6 +32,7 @@
 #include "wf_http.h"
 #include "wf_metrics.h"
 #include "wf_ratelimit.h"
+#include "wf_roster.h"
 #include "wf_stats.h"
 #include "wf_threshold.h"
 
@@ -74,13 +76,16 @@ struct wf_account_s {
   c_complain_t quota_complaint;
 
   /* The employee lists, shared by headcount, attendance, signins and
-   * leave: read at most once per Interval. */
-  pthread_mutex_t employees_lock;
-  cdtime_t employees_read; /* 0: never */
-  int employees_status;
-  wf_error_t employees_error;
-  int64_t headcount[WF_HR_COUNT];
-  wf_strlist_t onjob;
+   * leave: read by the roster thread, at most once per Interval, while
+   * the jobs take the ids. Under `lock`. */
+  wf_roster_t *roster;        /* the latest read, or NULL */
+  cdtime_t roster_started;    /* when it was asked for */
+  wf_roster_t *roster_wanted; /* a read the roster thread has to do */
+  wf_roster_t *user_roster;   /* UserID, when set: complete from the start */
+  pthread_t roster_thread;
+  bool roster_running;
+  wf_http_t *roster_http;
+  wf_client_t roster_client;
 
   /* Each touched by one job only. */
   wf_strlist_t reported_ids; /* Feishu ids logged as invalid/unauthorized */

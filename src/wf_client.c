@@ -446,7 +446,7 @@ static wf_call_t *batch_answer(wf_batch_t *b, wf_call_t *call,
   return batch_end(b, call, WF_VERDICT_FAIL);
 }
 
-wf_call_t *wf_batch_next(wf_batch_t *b) {
+wf_call_t *wf_batch_next_until(wf_batch_t *b, int64_t until) {
   for (;;) {
     /* Calls whose slot has come go out first, whatever answers wait: sent
      * late, they would go out in a burst. */
@@ -463,11 +463,14 @@ wf_call_t *wf_batch_next(wf_batch_t *b) {
       call->next = NULL;
       return call;
     }
-    if (b->running == 0)
+    if (b->running == 0 || (until >= 0 && client_now_ms() >= until))
       return NULL;
 
-    /* Wait for an answer, or for the slot of the next call kept back. */
+    /* Wait for an answer, for the slot of the next call kept back, or for
+     * the caller's deadline. */
     int64_t deadline = (b->scheduled != NULL) ? b->scheduled->not_before : -1;
+    if (until >= 0 && (deadline < 0 || until < deadline))
+      deadline = until;
     wf_call_t *call = NULL;
     wf_http_response_t response;
     if (wf_http_pending(b->http) > 0) {
@@ -485,6 +488,12 @@ wf_call_t *wf_batch_next(wf_batch_t *b) {
     if (batch_answer(b, call, &response) != NULL)
       return call;
   }
+}
+
+wf_call_t *wf_batch_next(wf_batch_t *b) { return wf_batch_next_until(b, -1); }
+
+bool wf_batch_idle(const wf_batch_t *b) {
+  return b->running == 0 && b->queued == NULL && b->finished == NULL;
 }
 
 void wf_batch_destroy(wf_batch_t *b) {

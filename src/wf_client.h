@@ -146,6 +146,14 @@ wf_call_t *wf_batch_add(wf_batch_t *b, int family, const char *endpoint,
  * api_errors. */
 wf_call_t *wf_batch_next(wf_batch_t *b);
 
+/* As wf_batch_next, but returns NULL also once wf_http_now_ms() reaches
+ * `until` (a negative `until`: never). */
+wf_call_t *wf_batch_next_until(wf_batch_t *b, int64_t until);
+
+/* True when the batch holds no call: none queued, under way or ended and
+ * not yet returned. */
+bool wf_batch_idle(const wf_batch_t *b);
+
 /* Releases a call wf_batch_next returned. */
 void wf_call_free(wf_call_t *call);
 

@@ -300,15 +300,33 @@ static const char *dt_first_page(const wf_endpoint_t *ep) {
 
 /* One list being read: its description and where its paging stands. */
 typedef struct {
-  const dt_list_t *list;
+  dt_list_t list;
+  void (*release)(void *ctx); /* frees list.ctx; NULL: the caller's */
   wf_pager_t pager;
 } dt_reading_t;
+
+/* Lists being read side by side through one batch: each list's pages
+ * follow each other, the lists go out together, and more lists may join
+ * while the others are read. The read callbacks run in the thread of the
+ * run, one answer at a time. */
+typedef struct {
+  wf_client_t *c;
+  wf_batch_t b;
+  dt_reading_t **readings;
+  size_t count;
+  size_t capacity;
+  /* 0; -1 once a call failed (counted by the batch); -2 once an answer
+   * or the memory failed (counted by dt_run_finish). */
+  int status;
+  const char *endpoint; /* of the failure */
+  wf_error_t *err;
+} dt_run_t;
 
 /* Adds the request for the page at `cursor` of `reading` to the batch.
  * Returns 0, or -1 with `err` filled. */
 static int dt_add_page(wf_batch_t *b, dt_reading_t *reading, const char *cursor,
                        wf_error_t *err) {
-  const dt_list_t *list = reading->list;
+  const dt_list_t *list = &reading->list;
   if (list->query != NULL) {
     char query[768];
     char path[1024];
@@ -347,14 +365,14 @@ static int dt_add_page(wf_batch_t *b, dt_reading_t *reading, const char *cursor,
   return status;
 }
 
-/* Reads what one page held and asks for the next. Returns 0, or -1 with
- * `err` filled. */
+/* Reads what one page held and asks for the next. Returns 0, -1 when the
+ * call failed (counted by the batch), or -2, all with `err` filled. */
 static int dt_take_page(wf_batch_t *b, wf_call_t *call, wf_error_t *err) {
   dt_reading_t *reading = call->ctx;
-  const dt_list_t *list = reading->list;
+  const dt_list_t *list = &reading->list;
   if (call->verdict != WF_VERDICT_OK) {
     *err = call->err;
-    return -1; /* counted by the batch */
+    return -1;
   }
   wf_page_t page = {0};
   if (list->read(call->answer, list->ctx, &page, err) != 0)
@@ -372,63 +390,182 @@ static int dt_take_page(wf_batch_t *b, wf_call_t *call, wf_error_t *err) {
   return 0;
 }
 
-/* Reads every page of `count` lists, side by side: each list's pages
- * follow each other, the lists go out together. The read callbacks run in
- * this thread, one answer at a time. Returns 0, or -1 with `err` filled
- * and the failure counted; after a failure the calls not yet sent are
- * dropped. */
-static int dt_read_lists(wf_client_t *c, const dt_list_t *lists, size_t count,
-                         wf_error_t *err) {
-  wf_batch_t b;
-  dt_reading_t *readings = calloc(count + 1, sizeof(*readings));
-  int status = 0;
-  const char *endpoint = (count > 0) ? lists[0].ep->name : "list";
-
-  if (readings == NULL || wf_batch_init(&b, c, DT_WINDOW) != 0) {
-    free(readings);
+/* Prepares a run of `c`'s lists. Returns 0, or -1 with `err` filled and
+ * counted. */
+static int dt_run_init(dt_run_t *run, wf_client_t *c, const char *endpoint,
+                       wf_error_t *err) {
+  *run = (dt_run_t){.c = c, .endpoint = endpoint, .err = err};
+  if (wf_batch_init(&run->b, c, DT_WINDOW) != 0) {
     wf_error_set(err, WF_ERR_NOMEM, endpoint, "out of memory");
     wf_stats_error(c->stats, endpoint);
     return -1;
   }
-  size_t started = 0;
-  for (; status == 0 && started < count; started++) {
-    dt_reading_t *reading = &readings[started];
-    reading->list = &lists[started];
-    if (wf_pager_start(&reading->pager, reading->list->ep->paging,
-                       c->cfg->max_pages,
-                       dt_first_page(reading->list->ep)) != WF_PAGE_MORE) {
-      wf_error_set(err, WF_ERR_NOMEM, reading->list->ep->name, "out of memory");
-      status = -2;
-    } else if (dt_add_page(&b, reading, dt_first_page(reading->list->ep),
-                           err) != 0) {
-      status = -2;
-    }
-    if (status != 0)
-      endpoint = reading->list->ep->name;
-  }
+  return 0;
+}
 
-  wf_call_t *call;
-  while (status == 0 && (call = wf_batch_next(&b)) != NULL) {
-    status = dt_take_page(&b, call, err);
-    if (status != 0)
-      endpoint = ((const dt_reading_t *)call->ctx)->list->ep->name;
-    wf_call_free(call);
+/* Starts reading `list`, a copy of which the run keeps; `release`, when
+ * not NULL, frees list->ctx once the run ends, even when this fails.
+ * Returns 0, or -1 with the run failed. */
+static int dt_run_add(dt_run_t *run, const dt_list_t *list,
+                      void (*release)(void *ctx)) {
+  dt_reading_t *reading = NULL;
+  if (run->status != 0) {
+    if (release != NULL)
+      release(list->ctx);
+    return -1;
   }
+  if (run->count == run->capacity) {
+    size_t capacity = (run->capacity > 0) ? 2 * run->capacity : 16;
+    dt_reading_t **more =
+        realloc(run->readings, capacity * sizeof(*run->readings));
+    if (more != NULL) {
+      run->readings = more;
+      run->capacity = capacity;
+    }
+  }
+  if (run->count < run->capacity)
+    reading = calloc(1, sizeof(*reading));
+  if (reading == NULL) {
+    if (release != NULL)
+      release(list->ctx);
+    wf_error_set(run->err, WF_ERR_NOMEM, list->ep->name, "out of memory");
+    run->endpoint = list->ep->name;
+    run->status = -2;
+    return -1;
+  }
+  reading->list = *list;
+  reading->release = release;
+  run->readings[run->count++] = reading;
+  const char *first = dt_first_page(list->ep);
+  if (wf_pager_start(&reading->pager, list->ep->paging, run->c->cfg->max_pages,
+                     first) != WF_PAGE_MORE) {
+    wf_error_set(run->err, WF_ERR_NOMEM, list->ep->name, "out of memory");
+    run->status = -2;
+  } else if (dt_add_page(&run->b, reading, first, run->err) != 0) {
+    run->status = -2;
+  }
+  if (run->status != 0)
+    run->endpoint = list->ep->name;
+  return (run->status == 0) ? 0 : -1;
+}
+
+/* True when no call of the run is left to answer. */
+static bool dt_run_idle(const dt_run_t *run) { return wf_batch_idle(&run->b); }
+
+/* Waits for one answer, until wf_http_now_ms() reaches `until` (negative:
+ * for as long as it takes), and reads it. */
+static void dt_run_step(dt_run_t *run, int64_t until) {
+  wf_call_t *call = wf_batch_next_until(&run->b, until);
+  if (call == NULL)
+    return;
+  run->status = dt_take_page(&run->b, call, run->err);
+  if (run->status != 0)
+    run->endpoint = ((const dt_reading_t *)call->ctx)->list.ep->name;
+  wf_call_free(call);
+}
+
+/* Ends a run: after a failure, the calls not yet sent are dropped.
+ * Returns 0, or -1 with the failure in `err` and counted. */
+static int dt_run_finish(dt_run_t *run) {
   /* A failure of the platform's was counted by the batch; one of the
-   * answer's, here. */
-  if (status == -2)
-    wf_stats_error(c->stats, endpoint);
-  wf_batch_destroy(&b);
-  for (size_t i = 0; i < started; i++)
-    wf_pager_free(&readings[i].pager);
-  free(readings);
-  return (status == 0) ? 0 : -1;
+   * answer's or of memory, here. */
+  if (run->status == -2)
+    wf_stats_error(run->c->stats, run->endpoint);
+  wf_batch_destroy(&run->b);
+  for (size_t i = 0; i < run->count; i++) {
+    dt_reading_t *reading = run->readings[i];
+    wf_pager_free(&reading->pager);
+    if (reading->release != NULL)
+      reading->release(reading->list.ctx);
+    free(reading);
+  }
+  free(run->readings);
+  return (run->status == 0) ? 0 : -1;
+}
+
+/* Reads every page of `count` lists, side by side. Returns 0, or -1 with
+ * `err` filled and the failure counted. */
+static int dt_read_lists(wf_client_t *c, const dt_list_t *lists, size_t count,
+                         wf_error_t *err) {
+  dt_run_t run;
+  if (dt_run_init(&run, c, (count > 0) ? lists[0].ep->name : "list", err) != 0)
+    return -1;
+  for (size_t i = 0; i < count && run.status == 0; i++)
+    dt_run_add(&run, &lists[i], NULL);
+  while (run.status == 0 && !dt_run_idle(&run))
+    dt_run_step(&run, -1);
+  return dt_run_finish(&run);
 }
 
 /* Reads every page of one list. */
 static int dt_read_list(wf_client_t *c, const dt_list_t *list,
                         wf_error_t *err) {
   return dt_read_lists(c, list, 1, err);
+}
+
+/* While the roster is still being read, a run waiting for answers looks
+ * for new ids this often (milliseconds). */
+#define DT_ROSTER_LOOK_MS 20
+
+/* Adds the lists of one group of users to a run; returns 0 or -1 with the
+ * run failed. */
+typedef int (*dt_group_fn)(dt_run_t *run, wf_strlist_t *group, void *ctx);
+
+/* Reads lists made of the roster's ids, `size` users a group: each group's
+ * lists start as soon as its ids arrive, while the roster is still being
+ * read. Returns 0, or -1 with `err` filled; a failed roster read was
+ * counted by its reader. */
+static int dt_read_roster(wf_client_t *c, wf_roster_t *roster, size_t size,
+                          const char *endpoint, dt_group_fn add_group,
+                          void *ctx, wf_error_t *err) {
+  dt_run_t run;
+  wf_strlist_t group = {0};
+  size_t next = 0;
+  bool more = true; /* the roster may hand out more ids */
+
+  if (dt_run_init(&run, c, endpoint, err) != 0)
+    return -1;
+  while (run.status == 0) {
+    if (more) {
+      /* With nothing under way there is nothing to do but wait for ids. */
+      long wait = dt_run_idle(&run) ? -1 : 0;
+      wf_roster_status_t got =
+          wf_roster_next(roster, &next, size, wait, &group, err);
+      if (got == WF_ROSTER_GROUP) {
+        add_group(&run, &group, ctx);
+        continue;
+      }
+      if (got == WF_ROSTER_FAILED)
+        run.status = -1;
+      more = got == WF_ROSTER_WAIT;
+    }
+    if (run.status != 0 || (dt_run_idle(&run) && !more))
+      break;
+    dt_run_step(&run, more ? wf_http_now_ms() + DT_ROSTER_LOOK_MS : -1);
+  }
+  wf_strlist_free(&group);
+  return dt_run_finish(&run);
+}
+
+/* The users of `group` joined by commas, as checkin/record/get and
+ * vacation/record/list take them: a string to free(), or NULL with `err`
+ * filled. */
+static char *dt_join_users(const wf_strlist_t *group, const char *endpoint,
+                           wf_error_t *err) {
+  size_t size = 1;
+  for (size_t i = 0; i < group->count; i++)
+    size += strlen(group->items[i]) + 1;
+  char *joined = malloc(size);
+  if (joined == NULL) {
+    wf_error_set(err, WF_ERR_NOMEM, endpoint, "out of memory");
+    return NULL;
+  }
+  size_t used = 0;
+  joined[0] = '\0';
+  for (size_t i = 0; i < group->count; i++)
+    used += (size_t)snprintf(joined + used, size - used, "%s%s",
+                             (i == 0) ? "" : ",", group->items[i]);
+  return joined;
 }
 
 /* empLeaveRecords (v1.0): cursor paging. The first request sends
@@ -498,6 +635,7 @@ typedef struct {
   const char *endpoint;
   const char *status_list; /* NULL for querypreentry */
   wf_strlist_t *ids;
+  wf_roster_t *roster; /* receives the on-job ids as they come */
 } dt_id_list_t;
 
 static int dt_id_fill(json_object *request, long long offset, void *arg) {
@@ -513,12 +651,20 @@ static int dt_id_fill(json_object *request, long long offset, void *arg) {
 static int dt_id_read(json_object *answer, void *arg, wf_page_t *page,
                       wf_error_t *err) {
   const dt_id_list_t *l = arg;
-  return dt_parse_id_page(answer, l->endpoint, l->ids, page->cursor,
-                          sizeof(page->cursor), err);
+  size_t first = l->ids->count;
+  if (dt_parse_id_page(answer, l->endpoint, l->ids, page->cursor,
+                       sizeof(page->cursor), err) != 0)
+    return -1;
+  for (size_t i = first; l->roster != NULL && i < l->ids->count; i++)
+    if (wf_roster_add(l->roster, l->ids->items[i]) != 0) {
+      wf_error_set(err, WF_ERR_NOMEM, l->endpoint, "out of memory");
+      return -1;
+    }
+  return 0;
 }
 
 int wf_dingtalk_employees(wf_client_t *c, int64_t counts[WF_HR_COUNT],
-                          wf_strlist_t *onjob, wf_error_t *err) {
+                          wf_roster_t *onjob, wf_error_t *err) {
   wf_strlist_t ids[WF_HR_COUNT] = {{0}};
   dt_id_list_t contexts[WF_HR_COUNT];
   dt_list_t lists[WF_HR_COUNT];
@@ -528,28 +674,23 @@ int wf_dingtalk_employees(wf_client_t *c, int64_t counts[WF_HR_COUNT],
     const char *code = wf_hr_status_code((wf_hr_status_t)s);
     const wf_endpoint_t *ep =
         wf_endpoint((code != NULL) ? WF_EP_QUERYONJOB : WF_EP_QUERYPREENTRY);
-    contexts[s] = (dt_id_list_t){
-        .endpoint = ep->name, .status_list = code, .ids = &ids[s]};
+    contexts[s] = (dt_id_list_t){.endpoint = ep->name,
+                                 .status_list = code,
+                                 .ids = &ids[s],
+                                 .roster = (code != NULL) ? onjob : NULL};
     lists[s] = (dt_list_t){
         .ep = ep, .body = dt_id_fill, .read = dt_id_read, .ctx = &contexts[s]};
   }
   int status = dt_read_lists(c, lists, WF_HR_COUNT, err);
 
   for (int s = 0; s < WF_HR_COUNT; s++) {
-    const char *code = wf_hr_status_code((wf_hr_status_t)s);
     /* A list that shifted while it was paged may repeat an id. */
     wf_strlist_sort_unique(&ids[s]);
     counts[s] = (int64_t)ids[s].count;
-    for (size_t i = 0;
-         status == 0 && code != NULL && onjob != NULL && i < ids[s].count; i++)
-      if (wf_strlist_add(onjob, ids[s].items[i]) != 0) {
-        wf_error_set(err, WF_ERR_NOMEM, "queryonjob", "out of memory");
-        status = -1;
-      }
     wf_strlist_free(&ids[s]);
   }
-  if (status == 0 && onjob != NULL)
-    wf_strlist_sort_unique(onjob);
+  if (onjob != NULL)
+    wf_roster_finish(onjob, (status == 0) ? NULL : err, counts);
   return status;
 }
 
@@ -593,20 +734,9 @@ UNITTEST int dt_parse_records(json_object *answer, time_t day_start,
   return 0;
 }
 
-/* Builds the JSON array of users [first, first + count). */
-static json_object *user_array(const wf_strlist_t *users, size_t first,
-                               size_t count) {
-  json_object *array = json_object_new_array();
-  for (size_t i = first; array != NULL && i < first + count; i++)
-    json_object_array_add(array, json_object_new_string(users->items[i]));
-  return array;
-}
-
 /* One batch of listRecord: not paged, one call answers for its users. */
 typedef struct {
-  const wf_strlist_t *users;
-  size_t first;
-  size_t count;
+  wf_strlist_t users;
   const char *from;
   const char *to;
   time_t day_start;
@@ -614,13 +744,21 @@ typedef struct {
   wf_checkins_t *checkins;
 } dt_attendance_batch_t;
 
+static void dt_attendance_release(void *arg) {
+  dt_attendance_batch_t *l = arg;
+  wf_strlist_free(&l->users);
+  free(l);
+}
+
 static int dt_attendance_fill(json_object *request, long long cursor,
                               void *arg) {
   const dt_attendance_batch_t *l = arg;
   (void)cursor;
-  json_object *users = user_array(l->users, l->first, l->count);
+  json_object *users = json_object_new_array();
   if (users == NULL)
     return -1;
+  for (size_t i = 0; i < l->users.count; i++)
+    json_object_array_add(users, json_object_new_string(l->users.items[i]));
   json_object_object_add(request, "userIds", users);
   json_object_object_add(request, "checkDateFrom",
                          json_object_new_string(l->from));
@@ -637,65 +775,57 @@ static int dt_attendance_read(json_object *answer, void *arg, wf_page_t *page,
   return dt_parse_records(answer, l->day_start, l->day_end, l->checkins, err);
 }
 
-int wf_dingtalk_attendance(wf_client_t *c, time_t now,
-                           const wf_strlist_t *users, wf_metrics_t *out,
-                           wf_error_t *err) {
+/* Starts the listRecord call of one group of users, taking them over;
+ * `arg` is the template of every batch. */
+static int dt_attendance_group(dt_run_t *run, wf_strlist_t *group, void *arg) {
+  dt_attendance_batch_t *l = malloc(sizeof(*l));
+  if (l == NULL) {
+    wf_error_set(run->err, WF_ERR_NOMEM, "listRecord", "out of memory");
+    run->status = -2;
+    return -1;
+  }
+  *l = *(const dt_attendance_batch_t *)arg;
+  l->users = *group;
+  *group = (wf_strlist_t){0};
+  dt_list_t list = {.ep = wf_endpoint(WF_EP_LIST_RECORD),
+                    .body = dt_attendance_fill,
+                    .read = dt_attendance_read,
+                    .ctx = l};
+  return dt_run_add(run, &list, dt_attendance_release);
+}
+
+int wf_dingtalk_attendance(wf_client_t *c, time_t now, wf_roster_t *users,
+                           wf_metrics_t *out, wf_error_t *err) {
   wf_checkins_t checkins;
   char from[32];
   char to[32];
-  dt_attendance_batch_t *contexts = NULL;
-  dt_list_t *lists = NULL;
   int status = -1;
   time_t day_start = wf_day_start(now, c->cfg->utc_offset);
-  time_t day_end = day_start + WF_SECONDS_PER_DAY;
 
   if (wf_checkins_init(&checkins, WF_CHECKINS_DINGTALK) != 0) {
     wf_error_set(err, WF_ERR_NOMEM, "listRecord", "out of memory");
-    goto out;
+    return -1;
   }
   /* The whole of today in the organisation's zone. */
   wf_local_format(day_start, c->cfg->utc_offset, "%Y-%m-%d 00:00:00", from,
                   sizeof(from));
   wf_local_format(day_start, c->cfg->utc_offset, "%Y-%m-%d 23:59:59", to,
                   sizeof(to));
-
+  dt_attendance_batch_t batch = {.from = from,
+                                 .to = to,
+                                 .day_start = day_start,
+                                 .day_end = day_start + WF_SECONDS_PER_DAY,
+                                 .checkins = &checkins};
   /* One single-page list per batch of 50 users, all side by side. */
-  size_t count = (users->count + DT_ATTENDANCE_BATCH - 1) / DT_ATTENDANCE_BATCH;
-  contexts = calloc(count + 1, sizeof(*contexts));
-  lists = calloc(count + 1, sizeof(*lists));
-  if (contexts == NULL || lists == NULL) {
-    wf_error_set(err, WF_ERR_NOMEM, "listRecord", "out of memory");
+  if (dt_read_roster(c, users, DT_ATTENDANCE_BATCH, "listRecord",
+                     dt_attendance_group, &batch, err) != 0)
     goto out;
-  }
-  for (size_t i = 0; i < count; i++) {
-    size_t first = i * DT_ATTENDANCE_BATCH;
-    contexts[i] = (dt_attendance_batch_t){
-        .users = users,
-        .first = first,
-        .count = (users->count - first < DT_ATTENDANCE_BATCH)
-                     ? users->count - first
-                     : DT_ATTENDANCE_BATCH,
-        .from = from,
-        .to = to,
-        .day_start = day_start,
-        .day_end = day_end,
-        .checkins = &checkins};
-    lists[i] = (dt_list_t){.ep = wf_endpoint(WF_EP_LIST_RECORD),
-                           .body = dt_attendance_fill,
-                           .read = dt_attendance_read,
-                           .ctx = &contexts[i]};
-  }
-  if (dt_read_lists(c, lists, count, err) != 0)
-    goto out;
-
   if (wf_checkins_metrics(&checkins, out) != 0) {
     wf_error_set(err, WF_ERR_NOMEM, "listRecord", "out of memory");
     goto out;
   }
   status = 0;
 out:
-  free(lists);
-  free(contexts);
   wf_checkins_free(&checkins);
   return status;
 }
@@ -732,11 +862,17 @@ UNITTEST int dt_parse_signins(json_object *answer, time_t from, time_t to,
  * sends cursor 0, each later one the next_cursor of the answer before; the
  * list ends with an answer without next_cursor. */
 typedef struct {
-  const char *userid_list;
+  char *userid_list;
   time_t from;
   time_t to;
   int64_t *signins;
 } dt_signin_list_t;
+
+static void dt_signin_release(void *arg) {
+  dt_signin_list_t *l = arg;
+  free(l->userid_list);
+  free(l);
+}
 
 static int dt_signin_fill(json_object *request, long long cursor, void *arg) {
   const dt_signin_list_t *l = arg;
@@ -759,70 +895,42 @@ static int dt_signin_read(json_object *answer, void *arg, wf_page_t *page,
                           sizeof(page->cursor), err);
 }
 
-/* Cuts `users` into batches of at most `max`, each one comma-separated
- * string, as checkin/record/get and vacation/record/list take them.
- * Returns 0, or -1 with `err` filled. */
-static int dt_user_batches(const wf_strlist_t *users, size_t max,
-                           const char *endpoint, wf_strlist_t *batches,
-                           wf_error_t *err) {
-  for (size_t first = 0; first < users->count; first += max) {
-    char joined[50 * (WF_NAME_LEN + 1)];
-    size_t used = 0;
-    joined[0] = '\0';
-    for (size_t i = first; i < users->count && i < first + max; i++) {
-      int n = snprintf(joined + used, sizeof(joined) - used, "%s%s",
-                       (i == first) ? "" : ",", users->items[i]);
-      if (n < 0 || (size_t)n >= sizeof(joined) - used) {
-        wf_error_set(err, WF_ERR_BAD_ANSWER, endpoint, "a user id is too long");
-        return -1;
-      }
-      used += (size_t)n;
-    }
-    if (wf_strlist_add(batches, joined) != 0) {
-      wf_error_set(err, WF_ERR_NOMEM, endpoint, "out of memory");
-      return -1;
-    }
+/* Starts the checkin/record/get list of one group of users; `arg` is the
+ * template of every list. */
+static int dt_signin_group(dt_run_t *run, wf_strlist_t *group, void *arg) {
+  dt_signin_list_t *l = malloc(sizeof(*l));
+  char *joined = dt_join_users(group, "checkinRecord", run->err);
+  if (l == NULL || joined == NULL) {
+    free(l);
+    free(joined);
+    wf_error_set(run->err, WF_ERR_NOMEM, "checkinRecord", "out of memory");
+    run->status = -2;
+    return -1;
   }
-  return 0;
+  *l = *(const dt_signin_list_t *)arg;
+  l->userid_list = joined;
+  dt_list_t list = {.ep = wf_endpoint(WF_EP_CHECKIN_RECORD),
+                    .body = dt_signin_fill,
+                    .read = dt_signin_read,
+                    .ctx = l};
+  return dt_run_add(run, &list, dt_signin_release);
 }
 
-int wf_dingtalk_signins(wf_client_t *c, time_t now, const wf_strlist_t *users,
+int wf_dingtalk_signins(wf_client_t *c, time_t now, wf_roster_t *users,
                         wf_metrics_t *out, wf_error_t *err) {
-  time_t from = wf_day_start(now, c->cfg->utc_offset);
   int64_t signins = 0;
-  wf_strlist_t batches = {0};
-  dt_signin_list_t *contexts = NULL;
-  dt_list_t *lists = NULL;
-  int status = -1;
+  dt_signin_list_t template = {.from = wf_day_start(now, c->cfg->utc_offset),
+                               .to = now,
+                               .signins = &signins};
 
-  if (dt_user_batches(users, DT_SIGNIN_BATCH, "checkinRecord", &batches, err) !=
-      0)
-    goto out;
-  contexts = calloc(batches.count + 1, sizeof(*contexts));
-  lists = calloc(batches.count + 1, sizeof(*lists));
-  if (contexts == NULL || lists == NULL) {
-    wf_error_set(err, WF_ERR_NOMEM, "checkinRecord", "out of memory");
-    goto out;
-  }
-  for (size_t i = 0; i < batches.count; i++) {
-    contexts[i] = (dt_signin_list_t){batches.items[i], from, now, &signins};
-    lists[i] = (dt_list_t){.ep = wf_endpoint(WF_EP_CHECKIN_RECORD),
-                           .body = dt_signin_fill,
-                           .read = dt_signin_read,
-                           .ctx = &contexts[i]};
-  }
-  if (dt_read_lists(c, lists, batches.count, err) != 0)
-    goto out;
+  if (dt_read_roster(c, users, DT_SIGNIN_BATCH, "checkinRecord",
+                     dt_signin_group, &template, err) != 0)
+    return -1;
   if (wf_metrics_add_gauge(out, "signins_today", NULL, (double)signins) != 0) {
     wf_error_set(err, WF_ERR_NOMEM, "checkinRecord", "out of memory");
-    goto out;
+    return -1;
   }
-  status = 0;
-out:
-  free(lists);
-  free(contexts);
-  wf_strlist_free(&batches);
-  return status;
+  return 0;
 }
 
 /* vacation/record/list takes at most 50 users a call and a `size` of at
@@ -937,10 +1045,16 @@ UNITTEST int dt_parse_leave_page(json_object *answer, time_t now,
 typedef struct {
   const char *operator_user_id;
   const char *leave_code;
-  const char *userids;
+  char *userids;
   time_t now;
   wf_leave_t *leave;
 } dt_leave_list_t;
+
+static void dt_leave_release(void *arg) {
+  dt_leave_list_t *l = arg;
+  free(l->userids);
+  free(l);
+}
 
 static int dt_leave_fill(json_object *request, long long offset, void *arg) {
   const dt_leave_list_t *l = arg;
@@ -963,44 +1077,52 @@ static int dt_leave_read(json_object *answer, void *arg, wf_page_t *page,
                              &page->more, err);
 }
 
+/* What every leave list of one poll shares. */
+typedef struct {
+  const char *operator_user_id;
+  const wf_pairs_t *types;
+  time_t now;
+  wf_leave_t *leaves; /* one per type */
+} dt_leave_poll_t;
+
+/* Starts one list per leave type for one group of users. */
+static int dt_leave_group(dt_run_t *run, wf_strlist_t *group, void *arg) {
+  const dt_leave_poll_t *poll = arg;
+  for (size_t t = 0; t < poll->types->count; t++) {
+    dt_leave_list_t *l = malloc(sizeof(*l));
+    char *joined = dt_join_users(group, "vacationRecords", run->err);
+    if (l == NULL || joined == NULL) {
+      free(l);
+      free(joined);
+      wf_error_set(run->err, WF_ERR_NOMEM, "vacationRecords", "out of memory");
+      run->status = -2;
+      return -1;
+    }
+    *l = (dt_leave_list_t){poll->operator_user_id, poll->types->items[t].code,
+                           joined, poll->now, &poll->leaves[t]};
+    dt_list_t list = {.ep = wf_endpoint(WF_EP_VACATION_RECORDS),
+                      .body = dt_leave_fill,
+                      .read = dt_leave_read,
+                      .ctx = l};
+    if (dt_run_add(run, &list, dt_leave_release) != 0)
+      return -1;
+  }
+  return 0;
+}
+
 int wf_dingtalk_leave(wf_client_t *c, time_t now, const wf_pairs_t *types,
-                      const wf_strlist_t *users, wf_metrics_t *out,
-                      wf_error_t *err) {
-  wf_strlist_t batches = {0};
+                      wf_roster_t *users, wf_metrics_t *out, wf_error_t *err) {
   wf_leave_t *leaves = calloc(types->count + 1, sizeof(*leaves));
-  size_t count = 0;
-  dt_leave_list_t *contexts = NULL;
-  dt_list_t *lists = NULL;
   int status = -1;
 
   if (leaves == NULL) {
     wf_error_set(err, WF_ERR_NOMEM, "vacationRecords", "out of memory");
-    goto out;
+    return -1;
   }
-  if (dt_user_batches(users, DT_LEAVE_BATCH, "vacationRecords", &batches,
-                      err) != 0)
-    goto out;
   /* One list per leave type and batch of users, all read side by side. */
-  count = types->count * batches.count;
-  contexts = calloc(count + 1, sizeof(*contexts));
-  lists = calloc(count + 1, sizeof(*lists));
-  if (contexts == NULL || lists == NULL) {
-    wf_error_set(err, WF_ERR_NOMEM, "vacationRecords", "out of memory");
-    goto out;
-  }
-  for (size_t t = 0; t < types->count; t++) {
-    for (size_t i = 0; i < batches.count; i++) {
-      size_t k = t * batches.count + i;
-      contexts[k] =
-          (dt_leave_list_t){c->cfg->operator_user_id, types->items[t].code,
-                            batches.items[i], now, &leaves[t]};
-      lists[k] = (dt_list_t){.ep = wf_endpoint(WF_EP_VACATION_RECORDS),
-                             .body = dt_leave_fill,
-                             .read = dt_leave_read,
-                             .ctx = &contexts[k]};
-    }
-  }
-  if (dt_read_lists(c, lists, count, err) != 0)
+  dt_leave_poll_t poll = {c->cfg->operator_user_id, types, now, leaves};
+  if (dt_read_roster(c, users, DT_LEAVE_BATCH, "vacationRecords",
+                     dt_leave_group, &poll, err) != 0)
     goto out;
 
   /* All types or nothing: a partial set would read as zeros. */
@@ -1020,12 +1142,9 @@ int wf_dingtalk_leave(wf_client_t *c, time_t now, const wf_pairs_t *types,
     wf_error_set(err, WF_ERR_NOMEM, "vacationRecords", "out of memory");
   wf_metrics_free(&rows);
 out:
-  for (size_t t = 0; leaves != NULL && t < types->count; t++)
+  for (size_t t = 0; t < types->count; t++)
     wf_leave_free(&leaves[t]);
   free(leaves);
-  free(lists);
-  free(contexts);
-  wf_strlist_free(&batches);
   return status;
 }
 

@@ -14,6 +14,7 @@
 #include "wf_client.h"
 #include "wf_error.h"
 #include "wf_metrics.h"
+#include "wf_roster.h"
 #include "wf_strlist.h"
 
 #include <time.h>
@@ -28,23 +29,24 @@ int wf_dingtalk_departures(wf_client_t *c, time_t now, wf_metrics_t *out,
                            wf_error_t *err);
 
 /* Reads the employee lists: on-job employees by status (queryonjob 2, 3, 5,
- * -1) and pre-entry employees (querypreentry). Fills `counts` and, when
- * `onjob` is not NULL, the sorted on-job user ids. Returns 0 or -1 with
- * `err` filled. */
+ * -1) and pre-entry employees (querypreentry), and fills `counts`. When
+ * `onjob` is not NULL, it receives the on-job user ids page by page, and
+ * is finished with the counts or the failure. Returns 0 or -1 with `err`
+ * filled. */
 int wf_dingtalk_employees(wf_client_t *c, int64_t counts[WF_HR_COUNT],
-                          wf_strlist_t *onjob, wf_error_t *err);
+                          wf_roster_t *onjob, wf_error_t *err);
 
-/* attendance: reads today's check records of `users` with listRecord, 50
- * users a call, and appends checkins, checkin_locations, abnormal_checkins
+/* attendance: reads today's check records of the users of `users` with
+ * listRecord, 50 users a call, each call going out as soon as its users
+ * are known, and appends checkins, checkin_locations, abnormal_checkins
  * and abnormal_employees. Returns 0 or -1 with `err` filled. */
-int wf_dingtalk_attendance(wf_client_t *c, time_t now,
-                           const wf_strlist_t *users, wf_metrics_t *out,
-                           wf_error_t *err);
+int wf_dingtalk_attendance(wf_client_t *c, time_t now, wf_roster_t *users,
+                           wf_metrics_t *out, wf_error_t *err);
 
-/* signins: counts today's field sign-ins of `users` with
+/* signins: counts today's field sign-ins of the users of `users` with
  * checkin/record/get, 10 users a call, every page, and appends
  * signins_today. Returns 0 or -1 with `err` filled. */
-int wf_dingtalk_signins(wf_client_t *c, time_t now, const wf_strlist_t *users,
+int wf_dingtalk_signins(wf_client_t *c, time_t now, wf_roster_t *users,
                         wf_metrics_t *out, wf_error_t *err);
 
 /* Reads the organisation's leave types with vacation/type/list (as
@@ -52,13 +54,12 @@ int wf_dingtalk_signins(wf_client_t *c, time_t now, const wf_strlist_t *users,
  * or -1 with `err` filled. */
 int wf_dingtalk_leave_types(wf_client_t *c, wf_pairs_t *types, wf_error_t *err);
 
-/* leave: reads the vacation records of `users` for every leave type of
- * `types` (50 users a call, every page) and appends on_leave and
- * leave_pending per type name. Returns 0, or -1 with `err` filled and
+/* leave: reads the vacation records of the users of `users` for every
+ * leave type of `types` (50 users a call, every page) and appends on_leave
+ * and leave_pending per type name. Returns 0, or -1 with `err` filled and
  * nothing appended. */
 int wf_dingtalk_leave(wf_client_t *c, time_t now, const wf_pairs_t *types,
-                      const wf_strlist_t *users, wf_metrics_t *out,
-                      wf_error_t *err);
+                      wf_roster_t *users, wf_metrics_t *out, wf_error_t *err);
 
 /* Appends unread_reports for each (userid, name) of `readers`. */
 int wf_dingtalk_unread_reports(wf_client_t *c, const wf_pairs_t *readers,
