@@ -54,6 +54,7 @@ unit_test_programs += \
 	tests/unit/test_token \
 	tests/unit/test_pager \
 	tests/unit/test_ratelimit \
+	tests/unit/test_planner \
 	tests/unit/test_roster \
 	tests/unit/test_agg \
 	tests/unit/test_dingtalk \
@@ -101,6 +102,13 @@ tests_unit_test_ratelimit_SOURCES = tests/unit/test_ratelimit.c \
 tests_unit_test_ratelimit_CPPFLAGS = $(unit_cppflags)
 tests_unit_test_ratelimit_CFLAGS = $(unit_cflags)
 tests_unit_test_ratelimit_LDADD = $(CMOCKA_LIBS) -lpthread
+
+# The monthly quota planner, over whole months of a fake clock.
+tests_unit_test_planner_SOURCES = tests/unit/test_planner.c \
+	$(unit_test_headers) $(pure_sources)
+tests_unit_test_planner_CPPFLAGS = $(unit_cppflags)
+tests_unit_test_planner_CFLAGS = $(unit_cflags)
+tests_unit_test_planner_LDADD = $(CMOCKA_LIBS) -lpthread
 
 # The employee ids handed out while they are read.
 tests_unit_test_roster_SOURCES = tests/unit/test_roster.c \
