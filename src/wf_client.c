@@ -32,16 +32,18 @@ static void client_hosts_create(void) { client_hosts = wf_limiter_create(); }
 /* Milliseconds of the monotonic clock: the limiter's and the engine's. */
 static int64_t client_now_ms(void) { return wf_http_now_ms(); }
 
-/* The per-IP bucket of the DingTalk host behind API family `family`
- * ("ip oapi.dingtalk.com"), or "" on Feishu, which documents no such
- * limit. */
+/* The per-IP bucket of a DingTalk deployment ("ip oapi.dingtalk.com"),
+ * or "" on Feishu, which documents no such limit. The limit counts every
+ * call from this address, to oapi and to the v1.0 API alike (api/NOTES:
+ * "shared by everything"), so both families go into the bucket named
+ * after the oapi host. */
 static void client_host_key(const wf_client_t *c, int family, char *key,
                             size_t size) {
+  (void)family;
   key[0] = '\0';
   if (c->cfg->platform != WF_PLATFORM_DINGTALK)
     return;
-  /* Family 0 is oapi (DT_OAPI), 1 the v1.0 API (DT_API). */
-  const char *url = (family == 0) ? c->cfg->oapi_url : c->cfg->api_url;
+  const char *url = c->cfg->oapi_url;
   const char *host = (url != NULL) ? strstr(url, "://") : NULL;
   host = (host != NULL) ? host + 3 : "";
   size_t length = strcspn(host, "/");

@@ -77,7 +77,18 @@ int wf_http_global_init(void) {
   return (curl_global_init(CURL_GLOBAL_ALL) == CURLE_OK) ? 0 : -1;
 }
 
+#ifdef WF_UNIT_TEST
+/* A test's clock in place of the monotonic one; NULL: the monotonic. */
+static wf_http_clock_fn http_test_clock;
+
+void wf_http_set_clock(wf_http_clock_fn now_ms) { http_test_clock = now_ms; }
+#endif
+
 int64_t wf_http_now_ms(void) {
+#ifdef WF_UNIT_TEST
+  if (http_test_clock != NULL)
+    return http_test_clock();
+#endif
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
@@ -89,6 +100,8 @@ static char *http_dup_optional(const char *s) {
 }
 
 wf_http_t *wf_http_create(const wf_http_options_t *options) {
+  if (options->engine != NULL && options->transport != NULL)
+    return NULL;
   wf_http_t *http = calloc(1, sizeof(*http));
   if (http == NULL)
     return NULL;
@@ -105,9 +118,11 @@ wf_http_t *wf_http_create(const wf_http_options_t *options) {
   http->options.proxy = http->proxy;
   pthread_mutex_init(&http->lock, NULL);
   pthread_cond_init(&http->answered, NULL);
-  if (options->engine == NULL)
+  /* A client with a transport of its own never touches libcurl. */
+  bool easy = options->engine == NULL && options->transport == NULL;
+  if (easy)
     http->curl = curl_easy_init();
-  if ((options->engine == NULL && http->curl == NULL) ||
+  if ((easy && http->curl == NULL) ||
       (options->ca_file != NULL && options->ca_file[0] != '\0' &&
        http->ca_file == NULL) ||
       (options->proxy != NULL && options->proxy[0] != '\0' &&
@@ -385,10 +400,67 @@ static void engine_submit(wf_engine_t *engine, wf_http_call_t *call) {
     curl_multi_wakeup(engine->multi);
 }
 
-/* Sends `call` in the calling thread on the client's easy handle, at its
- * time, and files its answer. */
+/* Sends `call` through the client's transport and reads its answer as
+ * http_finish reads libcurl's: the same size cap, the same results. */
+static void http_transport_send(wf_http_t *http, wf_http_call_t *call) {
+  wf_http_response_t *r = &call->response;
+  size_t count = 0;
+  for (struct curl_slist *h = call->headers; h != NULL; h = h->next)
+    count++;
+  const char **headers = calloc(count + 1, sizeof(*headers));
+  if (headers == NULL) {
+    r->result = WF_HTTP_NOMEM;
+    snprintf(r->error, sizeof(r->error), "out of memory");
+    return;
+  }
+  count = 0;
+  for (struct curl_slist *h = call->headers; h != NULL; h = h->next)
+    headers[count++] = h->data;
+
+  wf_http_response_t answer = {.retry_after = -1};
+  answer.result =
+      http->options.transport(http->options.transport_arg, call->method,
+                              call->url, headers, call->body, &answer);
+  free(headers);
+  if (answer.body == NULL)
+    answer.size = 0;
+  if (answer.result == WF_HTTP_OK &&
+      answer.size > http->options.max_response_size) {
+    /* Dropped whole: libcurl may keep the part before the cap, which no
+     * caller reads either. */
+    answer.size = 0;
+    answer.result = WF_HTTP_TOO_LARGE;
+    snprintf(answer.error, sizeof(answer.error), "answer larger than %zu bytes",
+             http->options.max_response_size);
+  }
+  if (answer.result != WF_HTTP_OK) {
+    answer.status = 0;
+    if (answer.error[0] == '\0')
+      snprintf(answer.error, sizeof(answer.error), "%s",
+               wf_http_result_text(answer.result));
+  }
+  /* The body stays the empty one http_call_new made unless one came. */
+  if (answer.body != NULL) {
+    answer.body[answer.size] = '\0';
+    free(r->body);
+    r->body = answer.body;
+    r->size = answer.size;
+  }
+  r->result = answer.result;
+  r->status = answer.status;
+  r->retry_after = answer.retry_after;
+  memcpy(r->error, answer.error, sizeof(r->error));
+}
+
+/* Sends `call` in the calling thread, on the client's easy handle or
+ * through its transport, at its time, and files its answer. */
 static void http_perform_now(wf_http_t *http, wf_http_call_t *call) {
   http_sleep_until(call->not_before);
+  if (http->options.transport != NULL) {
+    http_transport_send(http, call);
+    http_complete(call);
+    return;
+  }
   /* curl_easy_reset keeps the connection cache, so keep-alive survives. */
   curl_easy_reset(http->curl);
   http_setup(http->curl, call);

@@ -15,6 +15,10 @@
  * reused across them, and stopping the engine cancels them all at once.
  * The calling thread only waits for answers, and may start several
  * requests before it waits (wf_http_start, wf_http_next).
+ *
+ * A client without an engine may be given a transport of its own instead
+ * of libcurl (wf_http_transport_fn): the unit tests play scripted answers
+ * through it to the real retry, token, throttling and paging logic.
  **/
 #ifndef WF_HTTP_H
 #define WF_HTTP_H
@@ -24,17 +28,6 @@
 #include <stdint.h>
 
 #define WF_HTTP_DEFAULT_MAX_RESPONSE (8 * 1024 * 1024)
-
-typedef struct {
-  long timeout_ms;          /* whole request, connect included */
-  size_t max_response_size; /* bytes of body kept at most */
-  const char *ca_file;      /* NULL: the system's CA store */
-  bool verify_peer;
-  bool verify_host;
-  const char *proxy;          /* NULL: libcurl's default (environment) */
-  long min_interval_ms;       /* pause between two requests, 0 for none */
-  struct wf_engine_s *engine; /* NULL: requests in the calling thread */
-} wf_http_options_t;
 
 typedef enum {
   WF_HTTP_OK,        /* an answer arrived; see status */
@@ -54,6 +47,37 @@ typedef struct {
                      */
   char error[256];  /* libcurl's description of a failure; never holds a URL */
 } wf_http_response_t;
+
+/* Sends one request instead of libcurl: a seam for tests that play
+ * scripted answers. It gets the request as wf_http_start did (`headers`
+ * NULL-terminated or NULL, `body` NULL without one) and fills `response`
+ * as libcurl would have: status, body (malloc'd and NUL-terminated, or
+ * NULL for none), size, retry_after and, on a failure, error. `response`
+ * comes zeroed but for retry_after, -1. It returns the result, which
+ * the client also stores in `response`; without an answer, status is 0.
+ * The size cap is the client's: an answer longer than max_response_size
+ * becomes WF_HTTP_TOO_LARGE, as it does from libcurl. */
+typedef wf_http_result_t (*wf_http_transport_fn)(void *arg, const char *method,
+                                                 const char *url,
+                                                 const char *const *headers,
+                                                 const char *body,
+                                                 wf_http_response_t *response);
+
+typedef struct {
+  long timeout_ms;          /* whole request, connect included */
+  size_t max_response_size; /* bytes of body kept at most */
+  const char *ca_file;      /* NULL: the system's CA store */
+  bool verify_peer;
+  bool verify_host;
+  const char *proxy;          /* NULL: libcurl's default (environment) */
+  long min_interval_ms;       /* pause between two requests, 0 for none */
+  struct wf_engine_s *engine; /* NULL: requests in the calling thread */
+  /* NULL: requests go out through libcurl. Otherwise through `transport`
+   * (called with `transport_arg`), in the calling thread; a client cannot
+   * have both a transport and an engine. */
+  wf_http_transport_fn transport;
+  void *transport_arg;
+} wf_http_options_t;
 
 typedef struct wf_http_s wf_http_t;
 typedef struct wf_engine_s wf_engine_t;
@@ -79,7 +103,8 @@ void wf_engine_free(wf_engine_t *engine);
  * after anyway. */
 int wf_http_global_init(void);
 
-/* Creates a client; the options are copied. Returns NULL without memory. */
+/* Creates a client; the options are copied. Returns NULL without memory,
+ * or when the options name both an engine and a transport. */
 wf_http_t *wf_http_create(const wf_http_options_t *options);
 void wf_http_destroy(wf_http_t *http);
 
@@ -124,6 +149,15 @@ size_t wf_http_pending(const wf_http_t *http);
 
 /* Milliseconds of the monotonic clock, the clock of `not_before`. */
 int64_t wf_http_now_ms(void);
+
+#ifdef WF_UNIT_TEST
+/* Replaces the clock of wf_http_now_ms, for tests that move time by hand
+ * (and with it the client's pauses and rate limits); NULL restores the
+ * monotonic clock. Set it while no request is under way and no engine
+ * runs. */
+typedef int64_t (*wf_http_clock_fn)(void);
+void wf_http_set_clock(wf_http_clock_fn now_ms);
+#endif
 
 /* Percent-encodes `text` for a URL query. Returns a string to free(), or
  * NULL without memory. */

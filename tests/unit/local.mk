@@ -45,6 +45,56 @@ unit_test_data = \
 	tests/data/leaveExpiry-bad-unit.json \
 	tests/data/leaveExpiry-bad-quantity.json \
 	tests/data/leaveExpiry-no-data.json
+# The scripted exchanges of test_client (tests/data/scripts/README).
+unit_test_data += \
+	tests/data/scripts/README \
+	tests/data/scripts/announcements-page-numbers.txt \
+	tests/data/scripts/departures-endless-cursor.txt \
+	tests/data/scripts/departures-pages.txt \
+	tests/data/scripts/departures-repeat-cursor-first.txt \
+	tests/data/scripts/departures-repeat-cursor.txt \
+	tests/data/scripts/departures-throttled-page.txt \
+	tests/data/scripts/dingtalk-busy-gives-up.txt \
+	tests/data/scripts/dingtalk-busy-retried.txt \
+	tests/data/scripts/dingtalk-credentials-refused.txt \
+	tests/data/scripts/dingtalk-delay-retried.txt \
+	tests/data/scripts/dingtalk-drop-gives-up.txt \
+	tests/data/scripts/dingtalk-drop-retried.txt \
+	tests/data/scripts/dingtalk-garbage.txt \
+	tests/data/scripts/dingtalk-huge.txt \
+	tests/data/scripts/dingtalk-ip-block-every-host.txt \
+	tests/data/scripts/dingtalk-ip-block-html.txt \
+	tests/data/scripts/dingtalk-ip-block.txt \
+	tests/data/scripts/dingtalk-platform-error.txt \
+	tests/data/scripts/dingtalk-quota-v1.txt \
+	tests/data/scripts/dingtalk-quota.txt \
+	tests/data/scripts/dingtalk-server-error-retried.txt \
+	tests/data/scripts/dingtalk-throttle-gives-up.txt \
+	tests/data/scripts/dingtalk-throttle-retried.txt \
+	tests/data/scripts/dingtalk-throttle-v1-retried.txt \
+	tests/data/scripts/dingtalk-timeout-gives-up.txt \
+	tests/data/scripts/dingtalk-token-cached.txt \
+	tests/data/scripts/dingtalk-token-fetch-dropped.txt \
+	tests/data/scripts/dingtalk-token-refused-once.txt \
+	tests/data/scripts/dingtalk-token-refused-twice.txt \
+	tests/data/scripts/dingtalk-truncated.txt \
+	tests/data/scripts/dingtalk-v1-token-refused-once.txt \
+	tests/data/scripts/dingtalk-v1-token-refused-twice.txt \
+	tests/data/scripts/dingtalk-v1-truncated.txt \
+	tests/data/scripts/feishu-credentials-refused.txt \
+	tests/data/scripts/feishu-garbage.txt \
+	tests/data/scripts/feishu-platform-error.txt \
+	tests/data/scripts/feishu-server-error-gives-up.txt \
+	tests/data/scripts/feishu-throttle-long-reset.txt \
+	tests/data/scripts/feishu-throttle-reset.txt \
+	tests/data/scripts/feishu-throttle-without-reset.txt \
+	tests/data/scripts/feishu-token-cached.txt \
+	tests/data/scripts/feishu-token-refused-once.txt \
+	tests/data/scripts/feishu-token-refused-twice.txt \
+	tests/data/scripts/http-size-cap.txt \
+	tests/data/scripts/http-transport.txt \
+	tests/data/scripts/leave-offset-empty-page.txt \
+	tests/data/scripts/leave-offset-pages.txt
 EXTRA_DIST += $(unit_test_data)
 
 if HAVE_CMOCKA
@@ -59,6 +109,7 @@ unit_test_programs += \
 	tests/unit/test_agg \
 	tests/unit/test_dingtalk \
 	tests/unit/test_feishu \
+	tests/unit/test_client \
 	tests/unit/test_config \
 	tests/unit/test_threshold \
 	tests/unit/test_robot \
@@ -156,6 +207,19 @@ tests_unit_test_feishu_CPPFLAGS = $(unit_cppflags) \
 tests_unit_test_feishu_CFLAGS = $(unit_cflags) $(CURL_CFLAGS) \
 	$(JSONC_CFLAGS)
 tests_unit_test_feishu_LDADD = $(CMOCKA_LIBS) $(CURL_LIBS) $(JSONC_LIBS)
+
+# The retry, token, throttling and paging logic of the real client with the
+# real DingTalk and Feishu operations, against scripted answers
+# (tests/data/scripts/) played by a transport in place of libcurl.
+tests_unit_test_client_SOURCES = tests/unit/test_client.c \
+	tests/unit/script.c tests/unit/script.h \
+	$(unit_test_headers) $(pure_sources) $(client_sources)
+tests_unit_test_client_CPPFLAGS = $(unit_cppflags) \
+	-DWF_TEST_DATA_DIR='"$(abs_top_srcdir)/tests/data"'
+tests_unit_test_client_CFLAGS = $(unit_cflags) $(CURL_CFLAGS) \
+	$(JSONC_CFLAGS)
+tests_unit_test_client_LDADD = $(CMOCKA_LIBS) $(CURL_LIBS) $(JSONC_LIBS) \
+	-lm -lpthread
 
 # The configuration parser, on hand-built oconfig trees, with collectd's
 # functions replaced by tests/unit/collectd_stubs.c.
