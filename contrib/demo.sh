@@ -99,6 +99,10 @@ LoadPlugin workforce
     UTCOffset "+08:00"
     Timeout 10
     Collect "departures" "headcount" "attendance" "signins" "leave" "reports" "announcements"
+    # The simulated organisation has no monthly call quota (a paid
+    # edition): nothing to plan. On the standard edition leave this out,
+    # and the planner fits the counted collectors into 5,000 calls a month.
+    MonthlyQuota 0
     OperatorUserID "manager01"
     ReportReader "manager01" "manager"
     # The simulated organisation has several departures today: this fires.

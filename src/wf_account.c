@@ -15,6 +15,7 @@
 #include "wf_account.h"
 
 #include "wf_common.h"
+#include "wf_cost.h"
 #include "wf_dingtalk.h"
 #include "wf_dispatch.h"
 #include "wf_feishu.h"
@@ -68,6 +69,7 @@ wf_account_t *wf_account_create(wf_account_config_t *cfg) {
   a->cfg = *cfg;
   memset(cfg, 0, sizeof(*cfg));
   a->started = cdtime();
+  a->onjob_count = -1;
   pthread_mutex_init(&a->lock, NULL);
   pthread_mutex_init(&a->tokens.lock, NULL);
   pthread_cond_init(&a->wake, NULL);
@@ -101,6 +103,7 @@ wf_account_t *wf_account_create(wf_account_config_t *cfg) {
     wf_job_t *job = &a->jobs[a->job_count++];
     job->account = a;
     job->collector = (wf_collector_t)(1u << i);
+    job->plan = -1;
     C_COMPLAIN_INIT(&job->complaint);
   }
   return a;
@@ -167,9 +170,14 @@ static void *account_roster_main(void *arg) {
     int64_t counts[WF_HR_COUNT];
     wf_error_t err;
     wf_error_clear(&err);
-    wf_dingtalk_employees(&a->roster_client, counts, roster, &err);
+    size_t ids = 0;
+    bool read =
+        wf_dingtalk_employees(&a->roster_client, counts, roster, &err) == 0 &&
+        wf_roster_wait(roster, NULL, &ids, &err) == 0;
     wf_roster_unref(roster);
     pthread_mutex_lock(&a->lock);
+    if (read)
+      a->onjob_count = (long long)ids;
   }
   pthread_mutex_unlock(&a->lock);
   return NULL;
@@ -320,6 +328,202 @@ static void account_quota_save(wf_account_t *a) {
     unlink(tmp);
   }
   free(tmp);
+}
+
+/* The weight of a collector's share of MonthlyQuota, or 0 when its calls
+ * are not counted. */
+static double account_plan_weight(const wf_account_t *a,
+                                  wf_collector_t collector) {
+  if (a->cfg.platform != WF_PLATFORM_DINGTALK)
+    return 0;
+  switch (collector) {
+  case WF_COLLECT_ATTENDANCE:
+    return WF_PLAN_WEIGHT_ATTENDANCE;
+  case WF_COLLECT_REPORTS:
+    return WF_PLAN_WEIGHT_REPORTS;
+  case WF_COLLECT_LEAVE:
+    return WF_PLAN_WEIGHT_LEAVE;
+  case WF_COLLECT_SIGNINS:
+    return WF_PLAN_WEIGHT_SIGNINS;
+  case WF_COLLECT_ANNOUNCEMENTS:
+    return WF_PLAN_WEIGHT_ANNOUNCEMENTS;
+  default:
+    return 0;
+  }
+}
+
+/* The client's question before each counted call: does the budget line
+ * allow it now? */
+static bool account_spend(void *arg) {
+  wf_job_t *job = arg;
+  wf_account_t *a = job->account;
+  pthread_mutex_lock(&a->lock);
+  bool ok = wf_planner_spend(&a->planner, job->plan, account_wall_clock());
+  pthread_mutex_unlock(&a->lock);
+  return ok;
+}
+
+/* The users whose attendance, sign-ins or leave a job reads: the UserID
+ * list, or the on-job employees of the last complete read, waiting for a
+ * first read when there was none. -1 when unknown. */
+static long long account_plan_users(wf_account_t *a) {
+  if (a->user_roster != NULL)
+    return (long long)a->cfg.user_ids.count;
+  pthread_mutex_lock(&a->lock);
+  long long users = a->onjob_count;
+  pthread_mutex_unlock(&a->lock);
+  if (users >= 0)
+    return users;
+  wf_error_t err;
+  wf_roster_t *roster = account_roster(a, &err);
+  size_t ids = 0;
+  if (roster != NULL && wf_roster_wait(roster, NULL, &ids, &err) == 0)
+    users = (long long)ids;
+  wf_roster_unref(roster);
+  return users;
+}
+
+/* The counted calls the next poll of `job` should cost: its last poll's,
+ * scaled to the users it reads now, or before its first poll the cost
+ * model's (wf_cost) for those users. */
+static int64_t account_plan_cost(wf_account_t *a, wf_job_t *job) {
+  long long users = 0;
+  /* Leave costs as many lists as there are leave types: know them first
+   * (one counted call a day, as a poll of leave reads them anyway). */
+  if (job->collector == WF_COLLECT_LEAVE && a->cfg.leave_types.count == 0) {
+    wf_error_t err;
+    account_leave_types(a, &job->client, account_wall_clock(), &err);
+  }
+  unsigned per_user =
+      WF_COLLECT_ATTENDANCE | WF_COLLECT_SIGNINS | WF_COLLECT_LEAVE;
+  if (job->collector & per_user)
+    users = account_plan_users(a);
+  if (job->plan_calls > 0) {
+    if (users <= 0 || job->plan_users <= 0 || users == job->plan_users)
+      return job->plan_calls;
+    return (job->plan_calls * users + job->plan_users - 1) / job->plan_users;
+  }
+  wf_cost_input_t in = {
+      .platform = a->cfg.platform,
+      .collect = job->collector,
+      .interval = a->cfg.interval,
+      .user_ids = (long long)a->cfg.user_ids.count,
+      .leave_types = (a->cfg.leave_types.count > 0) ? a->cfg.leave_types.count
+                                                    : a->leave_types.count,
+      .report_readers = a->cfg.report_readers.count,
+  };
+  for (int s = 0; s < WF_HR_COUNT; s++)
+    in.employees[s] = 0;
+  in.employees[0] = (users > 0) ? users : 0;
+  wf_cost_report_t report;
+  wf_cost_compute(&in, &report);
+  return (report.count > 0 && report.items[0].per_poll > 0)
+             ? report.items[0].per_poll
+             : 1;
+}
+
+/* Logs what MonthlyQuota buys, once at start and again whenever the costs
+ * of the collectors changed by a tenth since the last time. Called with
+ * the lock. */
+static void account_plan_describe(wf_account_t *a, time_t now) {
+  for (size_t i = 0; i < a->job_count; i++)
+    if (a->jobs[i].plan >= 0 && !a->jobs[i].plan_estimated)
+      return; /* not every cost is known yet */
+  int64_t total = 0;
+  for (size_t i = 0; i < a->planner.count; i++)
+    total += a->planner.collectors[i].cost;
+  int64_t change = total - a->described_cost;
+  if (a->described_cost > 0 && 10 * llabs(change) < a->described_cost)
+    return;
+  a->described_cost = total;
+  char line[1024];
+  wf_planner_describe(&a->planner, now, line, sizeof(line));
+  INFO(WF_LOG_PREFIX "%s: %s", a->cfg.name, line);
+}
+
+/* Sets up MonthlyQuota's planner, once the quota count is loaded. */
+static void account_plan_start(wf_account_t *a) {
+  if (a->cfg.platform != WF_PLATFORM_DINGTALK || a->cfg.monthly_quota <= 0)
+    return;
+  time_t now = account_wall_clock();
+  wf_plan_config_t plan = {.quota = a->cfg.monthly_quota,
+                           .utc_offset = a->cfg.utc_offset,
+                           .work_start = a->cfg.work_start,
+                           .work_end = a->cfg.work_end};
+  wf_planner_init(&a->planner, &plan, now);
+  time_t month;
+  int64_t used;
+  wf_stats_quota(&a->stats, &month, &used);
+  wf_planner_set_used(&a->planner, now, month, used);
+  for (size_t i = 0; i < a->job_count; i++) {
+    wf_job_t *job = &a->jobs[i];
+    double weight = account_plan_weight(a, job->collector);
+    if (weight > 0)
+      job->plan = wf_planner_add(&a->planner, wf_collector_name(job->collector),
+                                 weight, a->cfg.interval, 1);
+  }
+  a->planning = true;
+}
+
+/* Asks the planner whether `job` may poll now. Returns 0 when it may, or
+ * the time to ask again. */
+static cdtime_t account_plan_admit(wf_account_t *a, wf_job_t *job) {
+  if (!a->planning || job->plan < 0)
+    return 0;
+  int64_t cost = account_plan_cost(a, job);
+  time_t now = account_wall_clock();
+  const char *name = wf_collector_name(job->collector);
+
+  if (cost > a->cfg.monthly_quota) {
+    if (!job->plan_refused)
+      ERROR(WF_LOG_PREFIX "%s: collector %s costs %lld counted calls a poll, "
+                          "more than MonthlyQuota %lld allows a month: it "
+                          "does not run",
+            a->cfg.name, name, (long long)cost, a->cfg.monthly_quota);
+    job->plan_refused = true;
+    return cdtime() + DOUBLE_TO_CDTIME_T(a->cfg.interval);
+  }
+  if (job->plan_refused)
+    INFO(WF_LOG_PREFIX "%s: collector %s costs %lld counted calls a poll "
+                       "now, within MonthlyQuota %lld: it runs again",
+         a->cfg.name, name, (long long)cost, a->cfg.monthly_quota);
+  job->plan_refused = false;
+
+  pthread_mutex_lock(&a->lock);
+  /* Without a complete poll to go by, the planner's own estimate, which
+   * grows after a poll the line cut short, is kept when it is higher. */
+  int64_t known = a->planner.collectors[job->plan].cost;
+  if (job->plan_calls == 0 && job->plan_estimated && known > cost)
+    cost = known;
+  wf_planner_set_cost(&a->planner, job->plan, cost);
+  job->plan_estimated = true;
+  account_plan_describe(a, now);
+  time_t at = wf_planner_next(&a->planner, job->plan, now);
+  bool admitted = at <= now && wf_planner_admit(&a->planner, job->plan, now);
+  pthread_mutex_unlock(&a->lock);
+  if (admitted)
+    return 0;
+  return TIME_T_TO_CDTIME_T((at > now) ? at : now + 1);
+}
+
+/* Tells the planner how the poll of `job` went: `calls` counted calls. */
+static void account_plan_done(wf_account_t *a, wf_job_t *job, bool ok,
+                              int64_t calls) {
+  if (!a->planning || job->plan < 0)
+    return;
+  pthread_mutex_lock(&a->lock);
+  wf_planner_done(&a->planner, job->plan, account_wall_clock(), ok, calls);
+  pthread_mutex_unlock(&a->lock);
+  if (ok && calls > 0) {
+    unsigned per_user =
+        WF_COLLECT_ATTENDANCE | WF_COLLECT_SIGNINS | WF_COLLECT_LEAVE;
+    job->plan_calls = calls;
+    job->plan_users = (job->collector & per_user) ? account_plan_users(a) : 0;
+  } else if (!ok && calls > 0) {
+    /* A poll that failed after spending says nothing certain of the
+     * cost; the planner's estimate goes on from here. */
+    job->plan_calls = 0;
+  }
 }
 
 /* Runs one DingTalk collector, appending its rows to `out`. */
@@ -488,13 +692,14 @@ static bool account_stopping(wf_account_t *a) {
   return stopping;
 }
 
-/* One poll of a job's collector: its values, or its failure. */
-static void account_poll(wf_account_t *a, wf_job_t *job) {
+/* One poll of a job's collector: its values, or its failure. Returns
+ * true when it succeeded. */
+static bool account_poll(wf_account_t *a, wf_job_t *job) {
   const char *name = wf_collector_name(job->collector);
   cdtime_t begin = cdtime();
   time_t now = CDTIME_T_TO_TIME_T(begin);
   if (job->paused_until > now)
-    return;
+    return false;
 
   wf_metrics_t rows = {0};
   wf_error_t err;
@@ -507,7 +712,16 @@ static void account_poll(wf_account_t *a, wf_job_t *job) {
   /* A poll cut short because collectd stops is no failure to report. */
   if (status != 0 && account_stopping(a)) {
     wf_metrics_free(&rows);
-    return;
+    return false;
+  }
+  /* A poll the budget line cut short waits for the line, as one that was
+   * never admitted does: no failure either. */
+  if (status != 0 && err.kind == WF_ERR_BUDGET) {
+    INFO(WF_LOG_PREFIX "%s: collector %s stopped at MonthlyQuota's budget "
+                       "line; it polls again when the line allows",
+         a->cfg.name, name);
+    wf_metrics_free(&rows);
+    return false;
   }
   if (status == 0) {
     wf_metrics_add_gauge(&rows, "poll_duration", name,
@@ -539,6 +753,7 @@ static void account_poll(wf_account_t *a, wf_job_t *job) {
   account_quota_save(a);
   pthread_mutex_unlock(&a->lock);
   wf_metrics_free(&rows);
+  return status == 0;
 }
 
 /* A job's thread: polls at once, then every Interval, until the account
@@ -552,7 +767,15 @@ static void *account_job_main(void *arg) {
 
   account_of_thread = a;
   while (!account_wait_until(a, next)) {
-    account_poll(a, job);
+    /* MonthlyQuota: a counted collector polls when its budget allows. */
+    cdtime_t later = account_plan_admit(a, job);
+    if (later != 0) {
+      next = later;
+      continue;
+    }
+    int64_t counted = job->client.counted;
+    bool ok = account_poll(a, job);
+    account_plan_done(a, job, ok, job->client.counted - counted);
     next += interval;
     cdtime_t now = cdtime();
     if (next < now)
@@ -605,6 +828,7 @@ static bool account_needs_roster(const wf_account_t *a) {
 int wf_account_start(wf_account_t *a, wf_engine_t *engine) {
   if (a->cfg.platform == WF_PLATFORM_DINGTALK)
     account_quota_load(a);
+  account_plan_start(a);
   if (account_needs_roster(a)) {
     if (account_client(a, engine, &a->roster_http, &a->roster_client) != 0)
       ERROR(WF_LOG_PREFIX "%s: cannot create an HTTP client for the "
@@ -625,6 +849,10 @@ int wf_account_start(wf_account_t *a, wf_engine_t *engine) {
       ERROR(WF_LOG_PREFIX "%s: cannot create an HTTP client for %s",
             a->cfg.name, name);
       continue;
+    }
+    if (job->plan >= 0) {
+      job->client.spend = account_spend;
+      job->client.spend_arg = job;
     }
     char thread_name[16]; /* what Linux keeps of a thread name */
     snprintf(thread_name, sizeof(thread_name), "wf %s", name);
@@ -674,6 +902,14 @@ int wf_account_read(wf_account_t *a) {
     time_t month = wf_month_start(CDTIME_T_TO_TIME_T(now), a->cfg.utc_offset);
     wf_metrics_add_gauge(&rows, "api_quota_used", NULL,
                          (double)wf_stats_quota_used(&a->stats, month));
+  }
+  if (a->planning) {
+    pthread_mutex_lock(&a->lock);
+    int64_t line = wf_planner_line(&a->planner, CDTIME_T_TO_TIME_T(now));
+    pthread_mutex_unlock(&a->lock);
+    wf_metrics_add_gauge(&rows, "api_quota_budget", NULL, (double)line);
+    wf_metrics_add_gauge(&rows, "api_quota_limit", NULL,
+                         (double)a->cfg.monthly_quota);
   }
   pthread_mutex_lock(&a->lock);
   for (size_t i = 0; i < a->job_count; i++) {

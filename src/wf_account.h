@@ -31,6 +31,7 @@
 #include "wf_config.h"
 #include "wf_http.h"
 #include "wf_metrics.h"
+#include "wf_planner.h"
 #include "wf_ratelimit.h"
 #include "wf_roster.h"
 #include "wf_stats.h"
@@ -53,6 +54,14 @@ typedef struct {
   time_t paused_until; /* the platform asked for a pause until then */
   int failures;        /* polls failed in a row */
   bool notified;       /* a WARNING about this collector went out */
+  /* MonthlyQuota: the collector's place in the account's planner (-1: its
+   * calls are not counted, or there is no quota), the users its last
+   * poll read, and the counted calls that poll made. */
+  int plan;
+  long long plan_users;
+  int64_t plan_calls;
+  bool plan_refused;   /* one poll costs more than the month allows */
+  bool plan_estimated; /* its cost was estimated once; under `lock` */
   /* Read by wf_account_read, under the account's lock. */
   cdtime_t last_success; /* 0: never */
 } wf_job_t;
@@ -71,6 +80,9 @@ struct wf_account_s {
   pthread_cond_t wake; /* signalled when the account stops */
   bool stopping;
   wf_threshold_t *thresholds; /* one per <Threshold>, with its state */
+  wf_planner_t planner;       /* MonthlyQuota; unused when 0 */
+  bool planning;
+  int64_t described_cost; /* the costs of the last "what it buys" line */
   char *quota_file;
   int64_t quota_saved;
   c_complain_t quota_complaint;
@@ -86,6 +98,7 @@ struct wf_account_s {
   bool roster_running;
   wf_http_t *roster_http;
   wf_client_t roster_client;
+  long long onjob_count; /* on-job ids of the last complete read; -1 */
 
   /* Each touched by one job only. */
   wf_strlist_t reported_ids; /* Feishu ids logged as invalid/unauthorized */

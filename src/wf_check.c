@@ -19,11 +19,11 @@
 #include "wf_collectd.h"
 
 #include "wf_check.h"
-#include "wf_check_cost.h"
 #include "wf_check_probe.h"
 #include "wf_common.h"
 #include "wf_conffile.h"
 #include "wf_config_block.h"
+#include "wf_cost.h"
 #include "wf_http.h"
 
 #include <errno.h>
@@ -317,21 +317,34 @@ static void check_print_cost(const wf_account_config_t *cfg,
     return;
   }
 
-  /* The quota a month of counted calls must fit in. */
-  long long quota = WF_COST_STANDARD_QUOTA;
+  /* MonthlyQuota: the planner fits a month of counted calls into it, but
+   * cannot run a collector one poll of which costs more. */
+  long long quota = cfg->monthly_quota;
   const char *floor = r.counted_at_least ? "at least " : "";
   printf("  counted calls a month: %s%lld (%lld polls of a %d-day month, "
-         "every %.0f s), of a quota of %lld\n",
+         "every %.0f s), ",
          floor, r.counted_per_month, r.polls_per_month, WF_COST_MONTH_DAYS,
-         cfg->interval, quota);
+         cfg->interval);
+  if (quota <= 0) {
+    printf("no MonthlyQuota to keep\n");
+    return;
+  }
+  printf("of MonthlyQuota %lld\n", quota);
   if (!wf_cost_within(&r, quota))
-    wf_check_problem(
-        LOG_ERR,
-        "\"%s\": a %d-day month of polls every %.0f s costs %s%lld "
-        "counted calls, over the monthly quota of %lld; lengthen "
-        "Interval, narrow UserID or collect less",
-        cfg->name, WF_COST_MONTH_DAYS, cfg->interval, floor,
-        r.counted_per_month, quota);
+    printf("  the quota planner polls the counted collectors less often than "
+           "every %.0f s, so that the month fits in %lld calls\n",
+           cfg->interval, quota);
+  for (size_t i = 0; i < r.count; i++) {
+    const wf_cost_t *cost = &r.items[i];
+    if (cost->counted && cost->per_poll > quota)
+      wf_check_problem(LOG_ERR,
+                       "\"%s\": collector %s costs %s%lld counted calls a "
+                       "poll, more than MonthlyQuota %lld allows a month: it "
+                       "would never run",
+                       cfg->name, wf_collector_name(cost->collector),
+                       cost->at_least ? "at least " : "", cost->per_poll,
+                       quota);
+  }
 }
 
 /* Probes every account that loaded and prints its costs. */

@@ -127,12 +127,20 @@ char *wf_client_join(const char *base, const char *a, const char *b) {
   return s;
 }
 
+/* True when a call of `endpoint` counts against the monthly quota. */
+static bool client_counted(const wf_client_t *c, const char *endpoint) {
+  return c->cfg->platform == WF_PLATFORM_DINGTALK &&
+         wf_endpoint_counted(endpoint);
+}
+
 /* Counts one request sent, and its quota call when the endpoint has one. */
 static void count_request(wf_client_t *c, const char *endpoint) {
   wf_stats_request(c->stats, endpoint);
-  if (c->cfg->platform == WF_PLATFORM_DINGTALK && wf_endpoint_counted(endpoint))
+  if (client_counted(c, endpoint)) {
+    c->counted++;
     wf_stats_quota_call(c->stats,
                         wf_month_start(c->clock(), c->cfg->utc_offset));
+  }
 }
 
 /* Makes sure the account has a usable token, fetching one when it has
@@ -299,6 +307,17 @@ static void batch_send(wf_batch_t *b, wf_call_t *call) {
       batch_finished(b, batch_end(b, call, WF_VERDICT_FAIL));
       return;
     }
+  }
+  if (c->spend != NULL && client_counted(c, call->endpoint) &&
+      !c->spend(c->spend_arg)) {
+    client_wipe(url);
+    client_wipe(token_header);
+    wf_error_set(&call->err, WF_ERR_BUDGET, call->endpoint,
+                 "the month's budget line allows no more calls yet");
+    call->count_failure = false;
+    b->running--;
+    batch_finished(b, batch_end(b, call, WF_VERDICT_FAIL));
+    return;
   }
   const char *headers[] = {"Content-Type: application/json; charset=utf-8",
                            token_header, NULL};

@@ -77,6 +77,12 @@ struct wf_client_s {
   wf_sleep_fn sleep;
   /* The account's per-API limits; NULL: calls are not paced. */
   wf_limiter_t *limiter;
+  /* Asked before each call counted against the monthly quota goes out:
+   * false holds it back, and it fails with WF_ERR_BUDGET. NULL: no
+   * budget. */
+  bool (*spend)(void *arg);
+  void *spend_arg;
+  int64_t counted; /* calls counted against the quota this client sent */
 };
 
 /* Prepares a client; everything passed in stays owned by the caller and

@@ -12,6 +12,7 @@
 #include "wf_config.h"
 #include "wf_config_parse.h"
 #include "wf_metrics.h"
+#include "wf_planner.h"
 #include "wf_time.h"
 
 #include <errno.h>
@@ -239,13 +240,15 @@ static void trim_slashes(char *url) {
 }
 
 /* Collectors each platform offers in this version, and the ones polled
- * when Collect is absent: those that do not count against DingTalk's
- * monthly call quota. */
+ * when Collect is absent: on DingTalk those that do not count against the
+ * monthly call quota, and attendance, which the quota planner paces to
+ * fit MonthlyQuota. */
 #define WF_DINGTALK_AVAILABLE                                                  \
   (WF_COLLECT_DEPARTURES | WF_COLLECT_HEADCOUNT | WF_COLLECT_ATTENDANCE |      \
    WF_COLLECT_SIGNINS | WF_COLLECT_LEAVE | WF_COLLECT_REPORTS |                \
    WF_COLLECT_ANNOUNCEMENTS)
-#define WF_DINGTALK_DEFAULT (WF_COLLECT_DEPARTURES | WF_COLLECT_HEADCOUNT)
+#define WF_DINGTALK_DEFAULT                                                    \
+  (WF_COLLECT_DEPARTURES | WF_COLLECT_HEADCOUNT | WF_COLLECT_ATTENDANCE)
 #define WF_FEISHU_AVAILABLE (WF_COLLECT_ATTENDANCE | WF_COLLECT_LEAVE_EXPIRY)
 #define WF_FEISHU_DEFAULT (WF_COLLECT_ATTENDANCE)
 
@@ -267,6 +270,8 @@ static int set_defaults(wf_account_config_t *cfg, wf_platform_t platform) {
   cfg->max_pages = WF_DEFAULT_MAX_PAGES;
   cfg->max_requests_per_second = WF_DEFAULT_REQUESTS_PER_SECOND;
   cfg->expiry_window_days = WF_DEFAULT_EXPIRY_WINDOW_DAYS;
+  cfg->monthly_quota =
+      (platform == WF_PLATFORM_DINGTALK) ? WF_DEFAULT_MONTHLY_QUOTA : 0;
   return (cfg->oapi_url != NULL && cfg->api_url != NULL) ? 0 : -1;
 }
 
@@ -283,12 +288,12 @@ static int get_size(const oconfig_item_t *block, const oconfig_item_t *ci,
 /* The types this plugin dispatches (workforce.types.db). */
 static const char *const known_types[] = {
     "abnormal_checkins", "abnormal_employees", "announcement_unread",
-    "api_errors",        "api_quota_used",     "api_requests",
-    "checkin_locations", "checkins",           "data_age",
-    "departures_30d",    "departures_today",   "headcount",
-    "leave_expiring",    "leave_pending",      "on_leave",
-    "poll_duration",     "reports_today",      "signins_today",
-    "unread_reports"};
+    "api_errors",        "api_quota_budget",   "api_quota_limit",
+    "api_quota_used",    "api_requests",       "checkin_locations",
+    "checkins",          "data_age",           "departures_30d",
+    "departures_today",  "headcount",          "leave_expiring",
+    "leave_pending",     "on_leave",           "poll_duration",
+    "reports_today",     "signins_today",      "unread_reports"};
 
 /* Reads a <Threshold "type"> block of an account. */
 static int get_threshold(const oconfig_item_t *block, const oconfig_item_t *ci,
@@ -441,6 +446,31 @@ static int dingtalk_option(const oconfig_item_t *block,
     return get_string(block, ci, &cfg->operator_user_id);
   if (strcasecmp("ReportReader", ci->key) == 0)
     return get_pair(block, ci, &cfg->report_readers);
+  if (strcasecmp("MonthlyQuota", ci->key) == 0) {
+    double number;
+    if (get_number(block, ci, 0, WF_PLAN_QUOTA_MAX, &number) != 0)
+      return -1;
+    if (number != (double)(long long)number) {
+      wf_config_error(block, ci, "takes a whole number of calls");
+      return -1;
+    }
+    cfg->monthly_quota = (long long)number;
+    return 0;
+  }
+  if (strcasecmp("WorkHours", ci->key) == 0) {
+    char *text = NULL;
+    if (get_string(block, ci, &text) != 0)
+      return -1;
+    int status =
+        wf_planner_parse_work_hours(text, &cfg->work_start, &cfg->work_end);
+    if (status != 0)
+      wf_config_error(block, ci,
+                      "\"%s\" is not a span of local time such as "
+                      "\"08:00-20:00\"",
+                      text);
+    free(text);
+    return status;
+  }
   wf_config_error(block, ci, "unknown option");
   return -1;
 }

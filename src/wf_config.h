@@ -55,6 +55,13 @@ typedef struct {
   wf_pairs_t report_readers;
   int expiry_window_days;
 
+  /* DingTalk's monthly call quota: MonthlyQuota, the counted calls this
+   * account may spend a calendar month (0: no planning), and WorkHours,
+   * in minutes after local midnight (equal: all day). */
+  long long monthly_quota;
+  int work_start;
+  int work_end;
+
   wf_threshold_config_t *thresholds;
   size_t threshold_count;
 
@@ -76,6 +83,8 @@ typedef struct {
 /* No cap of the user's: the platforms' own per-API limits alone. */
 #define WF_DEFAULT_REQUESTS_PER_SECOND 0.0
 #define WF_DEFAULT_EXPIRY_WINDOW_DAYS 30
+/* The counted calls of DingTalk's standard edition a month. */
+#define WF_DEFAULT_MONTHLY_QUOTA 5000LL
 
 /* The name of a collector ("departures"), or NULL. */
 const char *wf_collector_name(wf_collector_t collector);

@@ -41,6 +41,8 @@ const char *wf_error_kind_text(wf_error_kind_t kind) {
     return "unusable answer";
   case WF_ERR_PAGING:
     return "paging error";
+  case WF_ERR_BUDGET:
+    return "monthly budget reached for now";
   case WF_ERR_NOMEM:
     return "out of memory";
   }

@@ -21,6 +21,7 @@ typedef enum {
   WF_ERR_PLATFORM,   /* the platform answered with an error code */
   WF_ERR_BAD_ANSWER, /* the answer could not be understood or was too big */
   WF_ERR_PAGING,     /* a cursor repeated or the list never ended */
+  WF_ERR_BUDGET,     /* MonthlyQuota's budget line holds the call back */
   WF_ERR_NOMEM,
 } wf_error_kind_t;
 

@@ -418,8 +418,10 @@ void wf_planner_done(wf_planner_t *p, int idx, time_t now, bool ok,
     planner_store_cost(c, calls);
   else if (!ok && calls >= c->cost)
     /* A poll cut short after making all the calls it was expected to
-     * make needed more: the next one waits for room for at least one. */
-    planner_store_cost(c, calls + 1);
+     * make needed more, how many more is unknown: the next one waits for
+     * room for twice as many, so that a cost far above its estimate is
+     * found in a few polls, not one call at a time. */
+    planner_store_cost(c, (calls + 1 > 2 * c->cost) ? calls + 1 : 2 * c->cost);
 }
 
 time_t wf_planner_next(const wf_planner_t *p, int idx, time_t now) {
@@ -515,9 +517,9 @@ int wf_planner_describe(const wf_planner_t *p, time_t now, char *buffer,
                  "MonthlyQuota %lld:", (long long)planner_quota(&p->cfg));
   for (size_t i = 0; i < p->count; i++) {
     const wf_plan_collector_t *c = &p->collectors[i];
-    planner_append(buffer, size, &length, "%s %s (%lld calls%s)",
+    planner_append(buffer, size, &length, "%s %s (%lld call%s%s)",
                    i == 0 ? "" : ",", c->name, (long long)c->cost,
-                   i == 0 ? " a poll" : "");
+                   c->cost == 1 ? "" : "s", i == 0 ? " a poll" : "");
     /* A share below one poll's cost buys no poll before the month ends. */
     double period = share[i].budget > 0
                         ? planner_period(c, &share[i], weighted_left)

@@ -132,7 +132,8 @@ bool wf_planner_admit(wf_planner_t *p, int idx, time_t now);
 /* Ends the poll of collector `idx`, which made `calls` counted calls: its
  * reservation is released. When it succeeded, `calls` is its new cost
  * estimate; when it failed after making at least as many calls as the
- * estimate (the line refused one more), the estimate becomes `calls` + 1. */
+ * estimate (the line refused one more), the estimate becomes twice the
+ * old one, or `calls` + 1 when that is more. */
 void wf_planner_done(wf_planner_t *p, int idx, time_t now, bool ok,
                      int64_t calls);
 

@@ -136,6 +136,9 @@ static const struct {
     {"announcement_unread", "unread announcement receipts", NULL},
     {"signins_today", "field sign-ins today", NULL},
     {"api_quota_used", "API calls counted against the monthly quota", NULL},
+    {"api_quota_budget", "counted API calls the budget line allows by now",
+     NULL},
+    {"api_quota_limit", "counted API calls allowed a month", NULL},
     {"data_age", "seconds since the last successful poll", "collectors"},
     {"poll_duration", "seconds for the last poll", "collectors"},
 };

@@ -185,7 +185,8 @@ class CollectorHealth(unittest.TestCase):
     def test_failing_collector_warns_once_and_recovers(self):
         sim = Simulator("--employees", "40", "--seed", "22")
         sinks = NotificationSinks()
-        cd = Collectd(dingtalk_block("acme", sim) + robot_blocks(sim), extra=sinks.config)
+        cd = Collectd(dingtalk_block("acme", sim, extra='    Collect "departures" "headcount"')
+                      + robot_blocks(sim), extra=sinks.config)
         try:
             wait_for(lambda: cd.values("acme", "headcount"), what="first values")
             sim.post("/_sim/fault", {"endpoint": "gettoken", "kind": "errcode",

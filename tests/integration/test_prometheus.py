@@ -7,18 +7,20 @@ contrib/prometheus/workforce.rules.yml loaded.
 
 - Every target of contrib/grafana/workforce.json is evaluated, with $account
   replaced by all accounts and $__rate_interval by 1m, and must return data:
-  the accounts below make the plugin produce every type it has.
+  the accounts below make the plugin produce every type it has. The
+  monthly quota's series are also checked against acme's MonthlyQuota.
 - Every rule's expression is evaluated, and every rule must be healthy.
 - Alerts wait 5 minutes to an hour (`for:`), so the firing checks use a
   second rule file, generated in the temporary directory: a copy of every
   shipped alert with `for: 0s` and the extra label wf_copy="for-0s", two of
   them with a bound lowered so that a minute can reach it
-  (WorkforceDataStale: 900 s -> 8 s; WorkforceApiQuotaNearlyUsed: 5000
-  calls -> 10). The copies read the shipped recording rules. The simulator
-  is then steered (/_sim/mutate, /_sim/fault) so that the rules fire, and
-  the ALERTS series must show it; the shipped rules themselves must go
-  pending. A <Robot> posting to a closed port loses the WARNING of a
-  <Threshold>, which WorkforceRobotMessagesDropped must report.
+  (WorkforceDataStale: 900 s -> 8 s; WorkforceApiQuotaNearlyUsed: 80 % of
+  MonthlyQuota -> any call). The copies read the shipped recording rules.
+  The simulator is then steered (/_sim/mutate, /_sim/fault) so that the
+  rules fire, and the ALERTS series must show it; the shipped rules
+  themselves must go pending. A <Robot> posting to a closed port loses the
+  WARNING of a <Threshold>, which WorkforceRobotMessagesDropped must
+  report.
 - Departures and turnover are also checked not to fire before the
   simulator is steered, as its truth says they should not; the other
   alerts' quiet cases are promtool's (contrib/prometheus/
@@ -56,10 +58,16 @@ WRITE_PROMETHEUS = os.path.join(harness.COLLECTD_PLUGINDIR, "write_prometheus.so
 # the simulator has long served; "acme-hr" and "intl-hr", on apps of their
 # own, run the leave, reports, announcements and leave_expiry collectors,
 # so that a simulator without them fails those accounts alone.
+# "acme" plans a MonthlyQuota, so that api_quota_budget and api_quota_limit
+# exist; it is so large that the budget line stays far above what polls
+# every second spend, even in a month's first minute (100000000 calls a
+# month: over 37 a second). The other DingTalk accounts have MonthlyQuota 0
+# (the harness's default): no planning, no limit.
 # "acme-watch" has a <Threshold> that its departures cross at once; the
 # robot "ops" posts that WARNING to a closed port, and so drops it.
 ACCOUNTS = ["acme", "intl", "acme-hr", "intl-hr", "acme-watch"]
 ROBOTS = ["ops"]
+ACME_QUOTA = 100000000
 WATCHED = ["u%05d" % i for i in range(1, 51)]
 FEISHU_WATCHED = ["fe%05d" % i for i in range(1, 61)]
 
@@ -69,7 +77,7 @@ FEISHU_WATCHED = ["fe%05d" % i for i in range(1, 61)]
 COPY_LABEL = ("wf_copy", "for-0s")
 BOUND_OVERRIDES = {
     "WorkforceDataStale": ("> 900", "> 8"),
-    "WorkforceApiQuotaNearlyUsed": ("/ 5000", "/ 10"),
+    "WorkforceApiQuotaNearlyUsed": ("> 0.8", "> 0"),
 }
 DEPARTURES_BOUND = 5
 TURNOVER_BOUND = 0.05
@@ -268,7 +276,8 @@ class DashboardAndRules(unittest.TestCase):
         block = (
             dingtalk_block("acme", cls.sim, extra=(
                 '    Collect "departures" "headcount" "attendance" "signins"\n'
-                '    UserID %s' % users))
+                '    MonthlyQuota %d\n'
+                '    UserID %s' % (ACME_QUOTA, users)))
             + dingtalk_block("acme-hr", cls.sim, key="hrkey", secret="hrsecret", extra=(
                 '    Collect "leave" "reports" "announcements"\n'
                 '    OperatorUserID "manager01"\n'
@@ -467,6 +476,30 @@ class DashboardAndRules(unittest.TestCase):
                           what="日报 through Prometheus's API, equal to the truth")
         self.assertEqual(result[0]["metric"]["type"], "日报")
 
+    def test_a4_quota_series(self):
+        """api_quota_limit is the account's MonthlyQuota and api_quota_used
+        stays under api_quota_budget; an account with MonthlyQuota 0 has
+        api_quota_used alone."""
+        def series(name, workforce):
+            _, result, _ = self.prom.query(
+                'collectd_workforce_%s{workforce="%s"}' % (name, workforce))
+            return {r["metric"].get("instance"): float(r["value"][1]) for r in result}
+        limit = wait_for(lambda: series("api_quota_limit", "acme"),
+                         what="api_quota_limit of acme")
+        self.assertEqual(list(limit.values()), [float(ACME_QUOTA)])
+        self.assertNotIn("type", self.prom.query(
+            'collectd_workforce_api_quota_limit{workforce="acme"}')[1][0]["metric"])
+        used = wait_for(lambda: series("api_quota_used", "acme"), what="api_quota_used of acme")
+        budget = series("api_quota_budget", "acme")
+        self.assertEqual(budget.keys(), used.keys())
+        for instance, value in used.items():
+            self.assertGreater(value, 0, instance)
+            self.assertLessEqual(value, budget[instance], instance)
+            self.assertLessEqual(budget[instance], ACME_QUOTA, instance)
+        self.assertTrue(series("api_quota_used", "acme-hr"))
+        self.assertEqual(series("api_quota_budget", "acme-hr"), {})
+        self.assertEqual(series("api_quota_limit", "acme-hr"), {})
+
     def test_b_rule_expressions_evaluate(self):
         rules = self.shipped_rules()
         with open(RULES, encoding="utf-8") as f:
@@ -617,10 +650,16 @@ class DashboardAndRules(unittest.TestCase):
         wait_for(lambda: self.fired("WorkforceRobotMessagesDropped", "ops"),
                  timeout=30, what="WorkforceRobotMessagesDropped for the robot ops")
 
-        # The quota copy (lowered to 10 calls): acme spends counted calls on
-        # attendance; the Feishu account has no quota.
+        # The quota copy (lowered to any call): acme spends counted calls
+        # on attendance against its MonthlyQuota. acme-hr spends counted
+        # calls too, but with MonthlyQuota 0 it has no limit, so no quota
+        # alert; the Feishu account has no quota at all.
         wait_for(lambda: self.fired("WorkforceApiQuotaNearlyUsed", "acme"),
-                 what="WorkforceApiQuotaNearlyUsed (bound lowered to 10 calls)")
+                 what="WorkforceApiQuotaNearlyUsed (bound lowered to any call)")
+        self.assertTrue(self.prom.query(
+            'collectd_workforce_api_quota_used{workforce="acme-hr"} > 0')[1],
+            "acme-hr spends counted calls")
+        self.assertFalse(self.fired("WorkforceApiQuotaNearlyUsed", "acme-hr"))
         self.assertFalse(self.fired("WorkforceApiQuotaNearlyUsed", "intl"))
 
         # Leave that expires: the simulator's employments of intl-hr have

@@ -230,6 +230,7 @@ tests_unit_test_config_SOURCES = tests/unit/test_config.c \
 	src/wf_collectd.h \
 	src/wf_config.c src/wf_config.h src/wf_config_parse.h \
 	src/wf_metrics.c src/wf_metrics.h \
+	src/wf_planner.c src/wf_planner.h \
 	src/wf_strlist.c src/wf_strlist.h \
 	src/wf_threshold.c src/wf_threshold.h \
 	src/wf_time.c src/wf_time.h
@@ -245,9 +246,10 @@ tests_unit_test_conffile_CPPFLAGS = $(unit_cppflags) $(COLLECTD_CPPFLAGS)
 tests_unit_test_conffile_CFLAGS = $(unit_cflags)
 tests_unit_test_conffile_LDADD = $(CMOCKA_LIBS)
 
-# The cost arithmetic of collectd-workforce-check --probe.
+# The cost arithmetic of collectd-workforce-check --probe and of the
+# quota planner's first estimates.
 tests_unit_test_check_cost_SOURCES = tests/unit/test_check_cost.c \
-	$(unit_test_headers) src/wf_check_cost.c src/wf_check_cost.h
+	$(unit_test_headers) $(pure_sources)
 tests_unit_test_check_cost_CPPFLAGS = $(unit_cppflags)
 tests_unit_test_check_cost_CFLAGS = $(unit_cflags)
 tests_unit_test_check_cost_LDADD = $(CMOCKA_LIBS) -lm

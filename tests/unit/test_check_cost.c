@@ -3,12 +3,12 @@
  * SPDX-License-Identifier: MIT
  *
  * The cost arithmetic of collectd-workforce-check --probe
- * (src/wf_check_cost.c): calls a poll and a month per collector, what
+ * (src/wf_cost.c): calls a poll and a month per collector, what
  * counts against DingTalk's monthly quota, and the quota comparison.
  **/
 #include "unittest.h"
 
-#include "wf_check_cost.h"
+#include "wf_cost.h"
 
 #include <string.h>
 
@@ -56,7 +56,7 @@ static void test_default_collectors_cost_no_quota(void **state) {
 
   assert_int_equal(r.counted_per_month, 0);
   assert_int_equal(r.employee_list_per_poll, 0);
-  assert_true(wf_cost_within(&r, WF_COST_STANDARD_QUOTA));
+  assert_true(wf_cost_within(&r, WF_DEFAULT_MONTHLY_QUOTA));
 }
 
 static void test_counted_collectors_over_every_employee(void **state) {
@@ -88,7 +88,7 @@ static void test_counted_collectors_over_every_employee(void **state) {
   assert_int_equal(r.employee_list_per_poll, 9);
   assert_int_equal(r.counted_per_month, (7 + 32 + 14) * POLLS_300);
   assert_true(r.counted_at_least);
-  assert_false(wf_cost_within(&r, WF_COST_STANDARD_QUOTA));
+  assert_false(wf_cost_within(&r, WF_DEFAULT_MONTHLY_QUOTA));
   assert_true(wf_cost_within(&r, 0)); /* no limit */
 }
 
@@ -135,7 +135,7 @@ static void test_reports_and_announcements(void **state) {
   assert_int_equal(announcements->per_poll, 1);
   assert_true(announcements->at_least);
   assert_int_equal(r.counted_per_month, (3 + 1) * 31 * 24 + 31);
-  assert_true(wf_cost_within(&r, WF_COST_STANDARD_QUOTA));
+  assert_true(wf_cost_within(&r, WF_DEFAULT_MONTHLY_QUOTA));
 }
 
 static void test_feishu_never_counted(void **state) {

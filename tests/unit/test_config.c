@@ -283,7 +283,10 @@ static void test_minimal_block_gets_defaults(void **state) {
   assert_float_equal(cfg->interval, WF_DEFAULT_INTERVAL, 0.0);
   assert_int_equal(cfg->utc_offset, 8 * 3600);
   assert_int_equal(cfg->timeout_ms, WF_DEFAULT_TIMEOUT_MS);
-  assert_int_equal(cfg->collect, WF_COLLECT_DEPARTURES | WF_COLLECT_HEADCOUNT);
+  assert_int_equal(cfg->collect, WF_COLLECT_DEPARTURES | WF_COLLECT_HEADCOUNT |
+                                     WF_COLLECT_ATTENDANCE);
+  assert_int_equal(cfg->monthly_quota, 5000);
+  assert_int_equal(cfg->work_start, cfg->work_end);
   assert_int_equal(cfg->user_ids.count, 0);
   assert_null(cfg->operator_user_id);
   assert_int_equal(cfg->leave_types.count, 0);
@@ -825,14 +828,70 @@ static void test_dingtalk_collect_attendance_and_signins(void **state) {
   assert_int_equal(f->cfg.user_ids.count, 0);
 }
 
-/* Without Collect, DingTalk polls only what its monthly call quota does
- * not count: departures and headcount, never attendance or sign-ins. */
-static void test_dingtalk_default_collect_spares_quota(void **state) {
+/* Without Collect, DingTalk polls departures and headcount, which its
+ * monthly call quota does not count, and attendance, which the quota
+ * planner fits into MonthlyQuota; never sign-ins, leave or reports. */
+static void test_dingtalk_default_collect_adds_attendance(void **state) {
   fixture_t *f = *state;
   minimal_block(f);
   assert_accepted(f);
-  assert_int_equal(f->cfg.collect,
-                   WF_COLLECT_DEPARTURES | WF_COLLECT_HEADCOUNT);
+  assert_int_equal(f->cfg.collect, WF_COLLECT_DEPARTURES |
+                                       WF_COLLECT_HEADCOUNT |
+                                       WF_COLLECT_ATTENDANCE);
+}
+
+static void test_monthly_quota_and_work_hours(void **state) {
+  fixture_t *f = *state;
+  minimal_block(f);
+  set_number(f, "MonthlyQuota", 1200);
+  set_string(f, "WorkHours", "08:30-20:00");
+  assert_accepted(f);
+  assert_int_equal(f->cfg.monthly_quota, 1200);
+  assert_int_equal(f->cfg.work_start, 8 * 60 + 30);
+  assert_int_equal(f->cfg.work_end, 20 * 60);
+}
+
+static void test_monthly_quota_zero_turns_planning_off(void **state) {
+  fixture_t *f = *state;
+  minimal_block(f);
+  set_number(f, "MonthlyQuota", 0);
+  assert_accepted(f);
+  assert_int_equal(f->cfg.monthly_quota, 0);
+}
+
+static void test_monthly_quota_negative_refused(void **state) {
+  fixture_t *f = *state;
+  minimal_block(f);
+  set_number(f, "MonthlyQuota", -1);
+  assert_refused(f, "\"MonthlyQuota\"", NULL);
+}
+
+static void test_monthly_quota_fraction_refused(void **state) {
+  fixture_t *f = *state;
+  minimal_block(f);
+  set_number(f, "MonthlyQuota", 10.5);
+  assert_refused(f, "\"MonthlyQuota\"", "whole number");
+}
+
+static void test_work_hours_shape_refused(void **state) {
+  fixture_t *f = *state;
+  minimal_block(f);
+  set_string(f, "WorkHours", "8-20");
+  assert_refused(f, "\"WorkHours\"", "\"8-20\" is not a span");
+}
+
+static void test_work_hours_out_of_range_refused(void **state) {
+  fixture_t *f = *state;
+  minimal_block(f);
+  set_string(f, "WorkHours", "08:00-25:00");
+  assert_refused(f, "\"WorkHours\"", "08:00-25:00");
+}
+
+static void test_monthly_quota_is_dingtalk_only(void **state) {
+  fixture_t *f = *state;
+  minimal_feishu_block(f);
+  set_number(f, "MonthlyQuota", 100);
+  assert_refused(f, "\"MonthlyQuota\"", "unknown option");
 }
 
 /* ---------------------------------------------------------------------
@@ -1233,7 +1292,14 @@ int main(void) {
       CONFIG_TEST(test_feishu_collect_departures_refused),
       CONFIG_TEST(test_feishu_bad_url_refused),
       CONFIG_TEST(test_dingtalk_collect_attendance_and_signins),
-      CONFIG_TEST(test_dingtalk_default_collect_spares_quota),
+      CONFIG_TEST(test_dingtalk_default_collect_adds_attendance),
+      CONFIG_TEST(test_monthly_quota_and_work_hours),
+      CONFIG_TEST(test_monthly_quota_zero_turns_planning_off),
+      CONFIG_TEST(test_monthly_quota_negative_refused),
+      CONFIG_TEST(test_monthly_quota_fraction_refused),
+      CONFIG_TEST(test_work_hours_shape_refused),
+      CONFIG_TEST(test_work_hours_out_of_range_refused),
+      CONFIG_TEST(test_monthly_quota_is_dingtalk_only),
       CONFIG_TEST(test_threshold_every_option),
       CONFIG_TEST(test_threshold_defaults),
       CONFIG_TEST(test_threshold_several_in_order),

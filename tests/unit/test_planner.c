@@ -254,12 +254,18 @@ static void test_cut_short_poll_raises_the_estimate(void **state) {
     assert_true(wf_planner_spend(&p, idx, start));
   assert_false(wf_planner_spend(&p, idx, start));
   wf_planner_done(&p, idx, start, false, 10);
-  assert_int_equal(p.collectors[idx].cost, 11);
+  /* How many more it needed is unknown: twice as many next time. */
+  assert_int_equal(p.collectors[idx].cost, 20);
 
   /* A failure before the estimate was reached says nothing of it. */
   assert_true(wf_planner_admit(&p, idx, start + DAY));
   wf_planner_done(&p, idx, start + DAY, false, 3);
-  assert_int_equal(p.collectors[idx].cost, 11);
+  assert_int_equal(p.collectors[idx].cost, 20);
+
+  /* A poll that went far past its estimate before the line stopped it. */
+  assert_true(wf_planner_admit(&p, idx, start + 2 * DAY));
+  wf_planner_done(&p, idx, start + 2 * DAY, false, 55);
+  assert_int_equal(p.collectors[idx].cost, 56);
   assert_int_equal(p.collectors[idx].reserved, 0);
 }
 

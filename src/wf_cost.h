@@ -1,11 +1,12 @@
 /**
- * collectd-workforce - src/wf_check_cost.h
+ * collectd-workforce - src/wf_cost.h
  * SPDX-License-Identifier: MIT
  *
  * What the collectors of one account cost: calls a poll and a month, and
  * which of them count against DingTalk's monthly call quota. Pure
- * arithmetic for collectd-workforce-check --probe, from the configuration
- * and the employee counts the probe read (no collectd, libcurl or json-c).
+ * arithmetic from the configuration and the employee counts (no collectd,
+ * libcurl or json-c): collectd-workforce-check --probe prints it, and the
+ * quota planner starts from it before a collector's first poll.
  *
  * Calls a poll, per collector (page sizes as the plugin asks for them):
  *   departures     at least 1 (one per 50 departures of 30 days)
@@ -25,8 +26,8 @@
  * Counted: attendance, signins, leave, reports and announcements on
  * DingTalk. Not counted: departures, headcount, and everything on Feishu.
  **/
-#ifndef WF_CHECK_COST_H
-#define WF_CHECK_COST_H
+#ifndef WF_COST_H
+#define WF_COST_H
 
 #include "wf_agg.h"
 #include "wf_config.h"
@@ -37,9 +38,6 @@
 /* A month, for the monthly figures: the longest, as the quota runs per
  * calendar month. */
 #define WF_COST_MONTH_DAYS 31
-
-/* Counted calls a month of DingTalk's standard edition (api/NOTES.md). */
-#define WF_COST_STANDARD_QUOTA 5000LL
 
 typedef struct {
   wf_platform_t platform;
@@ -82,4 +80,4 @@ void wf_cost_compute(const wf_cost_input_t *in, wf_cost_report_t *out);
 /* True when a month of counted calls fits in `quota` (0: no limit). */
 bool wf_cost_within(const wf_cost_report_t *report, long long quota);
 
-#endif /* WF_CHECK_COST_H */
+#endif /* WF_COST_H */

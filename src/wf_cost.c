@@ -1,17 +1,18 @@
 /**
- * collectd-workforce - src/wf_check_cost.c
+ * collectd-workforce - src/wf_cost.c
  * SPDX-License-Identifier: MIT
  **/
-#include "wf_check_cost.h"
+#include "wf_cost.h"
 
-#include <math.h>
+#include "wf_endpoint.h"
+
 #include <string.h>
 
 /* Users a listRecord, vacation/record/list or user_tasks/query call takes,
  * and a checkin/record/get call. Employees a queryonjob page lists. */
-#define COST_BATCH 50
-#define COST_SIGNIN_BATCH 10
-#define COST_PAGE 50
+#define COST_BATCH ((long long)wf_endpoint(WF_EP_LIST_RECORD)->batch)
+#define COST_SIGNIN_BATCH ((long long)wf_endpoint(WF_EP_CHECKIN_RECORD)->batch)
+#define COST_PAGE ((long long)wf_endpoint(WF_EP_QUERYONJOB)->page_size)
 
 /* ceil(n / batch), for n >= 0. */
 static long long cost_calls(long long n, long long batch) {
@@ -91,8 +92,12 @@ void wf_cost_compute(const wf_cost_input_t *in, wf_cost_report_t *out) {
   memset(out, 0, sizeof(*out));
   bool dingtalk = in->platform == WF_PLATFORM_DINGTALK;
   double seconds = (double)WF_COST_MONTH_DAYS * 86400.0;
-  out->polls_per_month =
-      (in->interval > 0) ? (long long)ceil(seconds / in->interval) : 0;
+  if (in->interval > 0) {
+    /* ceil(), without libm for one rounding. */
+    out->polls_per_month = (long long)(seconds / in->interval);
+    if ((double)out->polls_per_month * in->interval < seconds)
+      out->polls_per_month++;
+  }
 
   /* Without UserID, DingTalk reads every on-job employee. */
   bool from_list = dingtalk && in->user_ids == 0;
