@@ -517,6 +517,15 @@ bool wf_batch_idle(const wf_batch_t *b) {
   return b->running == 0 && b->queued == NULL && b->finished == NULL;
 }
 
+size_t wf_batch_outstanding(const wf_batch_t *b) {
+  size_t n = b->running;
+  for (const wf_call_t *call = b->queued; call != NULL; call = call->next)
+    n++;
+  for (const wf_call_t *call = b->finished; call != NULL; call = call->next)
+    n++;
+  return n;
+}
+
 void wf_batch_destroy(wf_batch_t *b) {
   while (b->queued != NULL) {
     wf_call_t *call = b->queued;

@@ -160,6 +160,10 @@ wf_call_t *wf_batch_next_until(wf_batch_t *b, int64_t until);
  * not yet returned. */
 bool wf_batch_idle(const wf_batch_t *b);
 
+/* The calls of the batch not yet returned by wf_batch_next: queued, under
+ * way, or ended. */
+size_t wf_batch_outstanding(const wf_batch_t *b);
+
 /* Releases a call wf_batch_next returned. */
 void wf_call_free(wf_call_t *call);
 

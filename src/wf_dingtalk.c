@@ -303,6 +303,7 @@ typedef struct {
   dt_list_t list;
   void (*release)(void *ctx); /* frees list.ctx; NULL: the caller's */
   wf_pager_t pager;
+  bool done; /* its last page was read */
 } dt_reading_t;
 
 /* Lists being read side by side through one batch: each list's pages
@@ -387,7 +388,18 @@ static int dt_take_page(wf_batch_t *b, wf_call_t *call, wf_error_t *err) {
                  wf_page_status_text(turn), wf_pager_pages(&reading->pager));
     return -2;
   }
+  reading->done = true;
   return 0;
+}
+
+/* Releases what a list held while it was read: its paging and, when the
+ * run owns it, its context. */
+static void dt_reading_clear(dt_reading_t *reading) {
+  wf_pager_free(&reading->pager);
+  if (reading->release != NULL)
+    reading->release(reading->list.ctx);
+  reading->release = NULL;
+  reading->list.ctx = NULL;
 }
 
 /* Prepares a run of `c`'s lists. Returns 0, or -1 with `err` filled and
@@ -458,9 +470,14 @@ static void dt_run_step(dt_run_t *run, int64_t until) {
   wf_call_t *call = wf_batch_next_until(&run->b, until);
   if (call == NULL)
     return;
+  dt_reading_t *reading = call->ctx;
   run->status = dt_take_page(&run->b, call, run->err);
   if (run->status != 0)
-    run->endpoint = ((const dt_reading_t *)call->ctx)->list.ep->name;
+    run->endpoint = reading->list.ep->name;
+  /* A list read to its end needs nothing more: a poll of thousands of
+   * lists holds only those still being read. */
+  if (run->status == 0 && reading->done)
+    dt_reading_clear(reading);
   wf_call_free(call);
 }
 
@@ -473,11 +490,8 @@ static int dt_run_finish(dt_run_t *run) {
     wf_stats_error(run->c->stats, run->endpoint);
   wf_batch_destroy(&run->b);
   for (size_t i = 0; i < run->count; i++) {
-    dt_reading_t *reading = run->readings[i];
-    wf_pager_free(&reading->pager);
-    if (reading->release != NULL)
-      reading->release(reading->list.ctx);
-    free(reading);
+    dt_reading_clear(run->readings[i]);
+    free(run->readings[i]);
   }
   free(run->readings);
   return (run->status == 0) ? 0 : -1;
@@ -526,7 +540,9 @@ static int dt_read_roster(wf_client_t *c, wf_roster_t *roster, size_t size,
   if (dt_run_init(&run, c, endpoint, err) != 0)
     return -1;
   while (run.status == 0) {
-    if (more) {
+    /* A group's lists start when the run has room for their calls: the
+     * ids wait in the roster, not as thousands of queued requests. */
+    if (more && wf_batch_outstanding(&run.b) < DT_WINDOW) {
       /* With nothing under way there is nothing to do but wait for ids. */
       long wait = dt_run_idle(&run) ? -1 : 0;
       wf_roster_status_t got =
