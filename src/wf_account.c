@@ -19,6 +19,7 @@
 #include "wf_dingtalk.h"
 #include "wf_dispatch.h"
 #include "wf_feishu.h"
+#include "wf_job.h"
 #include "wf_time.h"
 
 #include <time.h>
@@ -45,13 +46,10 @@ static bool account_wait_until(wf_account_t *a, cdtime_t deadline) {
  * slot: ends early when the account stops. */
 static void account_pause_ms(long ms) {
   wf_account_t *a = account_of_thread;
-  if (a != NULL) {
+  if (a != NULL)
     account_wait_until(a, cdtime() + MS_TO_CDTIME_T(ms));
-    return;
-  }
-  struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000};
-  while (nanosleep(&ts, &ts) != 0)
-    ;
+  else
+    wf_sleep_ms(ms);
 }
 
 /* Calls counted against the monthly quota, as last counted. */
@@ -383,25 +381,15 @@ static long long account_plan_users(wf_account_t *a) {
   return users;
 }
 
-/* The counted calls the next poll of `job` should cost: its last poll's,
- * scaled to the users it reads now, or before its first poll the cost
- * model's (wf_cost) for those users. */
-static int64_t account_plan_cost(wf_account_t *a, wf_job_t *job) {
-  long long users = 0;
+/* The cost model's (wf_cost) estimate of the counted calls of one poll of
+ * `job` for `users` users. */
+static int64_t account_plan_model(wf_account_t *a, wf_job_t *job,
+                                  long long users) {
   /* Leave costs as many lists as there are leave types: know them first
    * (one counted call a day, as a poll of leave reads them anyway). */
   if (job->collector == WF_COLLECT_LEAVE && a->cfg.leave_types.count == 0) {
     wf_error_t err;
     account_leave_types(a, &job->client, account_wall_clock(), &err);
-  }
-  unsigned per_user =
-      WF_COLLECT_ATTENDANCE | WF_COLLECT_SIGNINS | WF_COLLECT_LEAVE;
-  if (job->collector & per_user)
-    users = account_plan_users(a);
-  if (job->plan_calls > 0) {
-    if (users <= 0 || job->plan_users <= 0 || users == job->plan_users)
-      return job->plan_calls;
-    return (job->plan_calls * users + job->plan_users - 1) / job->plan_users;
   }
   wf_cost_input_t in = {
       .platform = a->cfg.platform,
@@ -417,9 +405,15 @@ static int64_t account_plan_cost(wf_account_t *a, wf_job_t *job) {
   in.employees[0] = (users > 0) ? users : 0;
   wf_cost_report_t report;
   wf_cost_compute(&in, &report);
-  return (report.count > 0 && report.items[0].per_poll > 0)
-             ? report.items[0].per_poll
-             : 1;
+  return (report.count > 0) ? report.items[0].per_poll : 0;
+}
+
+/* The users a poll of `job` reads now, or 0 for a collector that reads
+ * none. */
+static long long account_plan_job_users(wf_account_t *a, const wf_job_t *job) {
+  unsigned per_user =
+      WF_COLLECT_ATTENDANCE | WF_COLLECT_SIGNINS | WF_COLLECT_LEAVE;
+  return (job->collector & per_user) ? account_plan_users(a) : 0;
 }
 
 /* Logs what MonthlyQuota buys, once at start and again whenever the costs
@@ -470,7 +464,14 @@ static void account_plan_start(wf_account_t *a) {
 static cdtime_t account_plan_admit(wf_account_t *a, wf_job_t *job) {
   if (!a->planning || job->plan < 0)
     return 0;
-  int64_t cost = account_plan_cost(a, job);
+  long long users = account_plan_job_users(a, job);
+  int64_t model = (job->plan_calls > 0) ? 0 : account_plan_model(a, job, users);
+  pthread_mutex_lock(&a->lock);
+  int64_t known =
+      job->plan_estimated ? a->planner.collectors[job->plan].cost : 0;
+  pthread_mutex_unlock(&a->lock);
+  int64_t cost =
+      wf_job_cost(job->plan_calls, job->plan_users, users, model, known);
   time_t now = account_wall_clock();
   const char *name = wf_collector_name(job->collector);
 
@@ -490,11 +491,6 @@ static cdtime_t account_plan_admit(wf_account_t *a, wf_job_t *job) {
   job->plan_refused = false;
 
   pthread_mutex_lock(&a->lock);
-  /* Without a complete poll to go by, the planner's own estimate, which
-   * grows after a poll the line cut short, is kept when it is higher. */
-  int64_t known = a->planner.collectors[job->plan].cost;
-  if (job->plan_calls == 0 && job->plan_estimated && known > cost)
-    cost = known;
   wf_planner_set_cost(&a->planner, job->plan, cost);
   job->plan_estimated = true;
   account_plan_describe(a, now);
@@ -515,10 +511,8 @@ static void account_plan_done(wf_account_t *a, wf_job_t *job, bool ok,
   wf_planner_done(&a->planner, job->plan, account_wall_clock(), ok, calls);
   pthread_mutex_unlock(&a->lock);
   if (ok && calls > 0) {
-    unsigned per_user =
-        WF_COLLECT_ATTENDANCE | WF_COLLECT_SIGNINS | WF_COLLECT_LEAVE;
     job->plan_calls = calls;
-    job->plan_users = (job->collector & per_user) ? account_plan_users(a) : 0;
+    job->plan_users = account_plan_job_users(a, job);
   } else if (!ok && calls > 0) {
     /* A poll that failed after spending says nothing certain of the
      * cost; the planner's estimate goes on from here. */
@@ -603,50 +597,32 @@ static int account_run_feishu(wf_account_t *a, wf_job_t *job, time_t now,
   return -1;
 }
 
-/* When to try again after a failure, or 0 for the next poll. */
-static time_t account_pause_after(const wf_account_t *a, const wf_error_t *err,
-                                  time_t now) {
-  if (err->kind == WF_ERR_QUOTA)
-    return wf_next_month_start(now, a->cfg.utc_offset);
-  if (err->kind == WF_ERR_THROTTLED && err->retry_after > 0)
-    return now + err->retry_after;
-  return 0;
-}
-
-/* Failures in a row after which a collector that cannot reach its
- * platform is reported; refused credentials and a used-up quota are
- * reported at once. */
-#define WF_FAILURES_BEFORE_WARNING 3
-
 /* Sends the WARNING when a collector starts failing and the OKAY when it
- * recovers, once each. */
+ * recovers, once each (wf_health_update decides). */
 static void account_health(wf_account_t *a, wf_job_t *job,
                            const wf_error_t *err) {
   const char *name = wf_collector_name(job->collector);
   /* Longer than a notification's message: collectd cuts it to fit. */
   char message[2 * NOTIF_MAX_MSG_LEN + WF_NAME_LEN];
-  if (err == NULL) {
-    job->failures = 0;
-    if (!job->notified)
-      return;
-    job->notified = false;
+  switch (wf_health_update(&job->health, err)) {
+  case WF_HEALTH_QUIET:
+    return;
+  case WF_HEALTH_OKAY:
     snprintf(message, sizeof(message), "%s: collector %s works again",
              a->cfg.name, name);
     wf_dispatch_notification(a->cfg.name, NOTIF_OKAY, "data_age", name, message,
                              NULL, 0, cdtime());
     return;
-  }
-  job->failures++;
-  bool at_once = err->kind == WF_ERR_AUTH || err->kind == WF_ERR_QUOTA;
-  if (job->notified || (!at_once && job->failures < WF_FAILURES_BEFORE_WARNING))
+  case WF_HEALTH_WARNING: {
+    char cause[256];
+    wf_error_format(err, cause, sizeof(cause));
+    snprintf(message, sizeof(message), "%s: collector %s is failing: %s",
+             a->cfg.name, name, cause);
+    wf_dispatch_notification(a->cfg.name, NOTIF_WARNING, "data_age", name,
+                             message, NULL, 0, cdtime());
     return;
-  job->notified = true;
-  char cause[256];
-  wf_error_format(err, cause, sizeof(cause));
-  snprintf(message, sizeof(message), "%s: collector %s is failing: %s",
-           a->cfg.name, name, cause);
-  wf_dispatch_notification(a->cfg.name, NOTIF_WARNING, "data_age", name,
-                           message, NULL, 0, cdtime());
+  }
+  }
 }
 
 /* Maps a threshold state to a collectd severity. */
@@ -735,7 +711,7 @@ static bool account_poll(wf_account_t *a, wf_job_t *job) {
   } else {
     char text[512];
     wf_error_format(&err, text, sizeof(text));
-    job->paused_until = account_pause_after(a, &err, now);
+    job->paused_until = wf_job_pause_after(&err, now, a->cfg.utc_offset);
     c_complain_once(LOG_ERR, &job->complaint,
                     WF_LOG_PREFIX "%s: collector %s failed: %s", a->cfg.name,
                     name, text);

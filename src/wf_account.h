@@ -30,6 +30,7 @@
 #include "wf_client.h"
 #include "wf_config.h"
 #include "wf_http.h"
+#include "wf_job.h"
 #include "wf_metrics.h"
 #include "wf_planner.h"
 #include "wf_ratelimit.h"
@@ -52,8 +53,7 @@ typedef struct {
   wf_client_t client;
   c_complain_t complaint;
   time_t paused_until; /* the platform asked for a pause until then */
-  int failures;        /* polls failed in a row */
-  bool notified;       /* a WARNING about this collector went out */
+  wf_health_t health;  /* its failures, and what was notified */
   /* MonthlyQuota: the collector's place in the account's planner (-1: its
    * calls are not counted, or there is no quota), the users its last
    * poll read, and the counted calls that poll made. */

@@ -16,19 +16,13 @@
 #include "wf_feishu.h"
 #include "wf_http.h"
 #include "wf_stats.h"
+#include "wf_time.h"
 
 #include <string.h>
 #include <time.h>
 
 /* The wall clock of the client. */
 static time_t probe_clock(void) { return time(NULL); }
-
-/* Pauses between retries, as the plugin does. */
-static void probe_sleep(long ms) {
-  struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000};
-  while (nanosleep(&ts, &ts) != 0)
-    ;
-}
 
 int wf_check_probe(const wf_account_config_t *cfg, wf_probe_t *out) {
   memset(out, 0, sizeof(*out));
@@ -56,7 +50,7 @@ int wf_check_probe(const wf_account_config_t *cfg, wf_probe_t *out) {
   wf_stats_t stats = {0};
   wf_client_t client;
   wf_client_init(&client, dingtalk ? &wf_dingtalk_ops : &wf_feishu_ops, cfg,
-                 http, &stats, probe_clock, probe_sleep);
+                 http, &stats, probe_clock, wf_sleep_ms);
   /* The platforms' per-API limits, kept as in a poll. */
   client.limiter = wf_limiter_create();
 

@@ -17,6 +17,8 @@
  **/
 #include "wf_http.h"
 
+#include "wf_time.h"
+
 #include <curl/curl.h>
 
 #include <ctype.h>
@@ -350,13 +352,7 @@ static int64_t http_pace(wf_http_t *http, int64_t wanted) {
 
 /* Sleeps until `at` (wf_http_now_ms milliseconds). */
 static void http_sleep_until(int64_t at) {
-  int64_t wait_ms = at - wf_http_now_ms();
-  if (wait_ms <= 0)
-    return;
-  struct timespec ts = {.tv_sec = (time_t)(wait_ms / 1000),
-                        .tv_nsec = (long)(wait_ms % 1000) * 1000000};
-  while (nanosleep(&ts, &ts) != 0)
-    ;
+  wf_sleep_ms((long)(at - wf_http_now_ms()));
 }
 
 /* Moves a finished call to its client's answered list and wakes the

@@ -12,6 +12,7 @@
 
 #include "wf_common.h"
 #include "wf_config_parse.h"
+#include "wf_dispatch.h"
 #include "wf_http.h"
 #include "wf_robot_msg.h"
 
@@ -210,20 +211,16 @@ static int robot_read(user_data_t *ud) {
   int64_t dropped = r->dropped;
   pthread_mutex_unlock(&r->lock);
 
-  const char *instances[] = {"sent", "dropped"};
-  int64_t values[] = {sent, dropped};
-  for (size_t i = 0; i < 2; i++) {
-    value_list_t vl = VALUE_LIST_INIT;
-    value_t value = {.derive = values[i]};
-    vl.values = &value;
-    vl.values_len = 1;
-    sstrncpy(vl.plugin, WF_PLUGIN_NAME, sizeof(vl.plugin));
-    sstrncpy(vl.plugin_instance, r->cfg.name, sizeof(vl.plugin_instance));
-    sstrncpy(vl.type, "robot_messages", sizeof(vl.type));
-    sstrncpy(vl.type_instance, instances[i], sizeof(vl.type_instance));
-    plugin_dispatch_values(&vl);
-  }
-  return 0;
+  wf_metrics_t rows = {0};
+  int status = 0;
+  if (wf_metrics_add_derive(&rows, "robot_messages", "sent", sent) != 0 ||
+      wf_metrics_add_derive(&rows, "robot_messages", "dropped", dropped) != 0)
+    status = -1;
+  else
+    /* collectd stamps the values with now and this callback's interval. */
+    wf_dispatch_metrics(r->cfg.name, &rows, 0, 0);
+  wf_metrics_free(&rows);
+  return status;
 }
 
 int wf_robot_create(const oconfig_item_t *ci, wf_robot_config_t *cfg) {

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 /* Reads exactly `digits` decimal digits from *p and advances it. */
 static int read_digits(const char **p, int digits, int *value) {
@@ -203,4 +204,12 @@ long wf_local_yyyymmdd(time_t t, int offset) {
   if (gmtime_r(&local, &tm) == NULL)
     return 0;
   return (tm.tm_year + 1900L) * 10000L + (tm.tm_mon + 1L) * 100L + tm.tm_mday;
+}
+
+void wf_sleep_ms(long ms) {
+  if (ms <= 0)
+    return;
+  struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000};
+  while (nanosleep(&ts, &ts) != 0)
+    ;
 }

@@ -44,4 +44,8 @@ int wf_local_format(time_t t, int offset, const char *format, char *buffer,
 /* The local date of `t` at `offset` as the integer yyyyMMdd (Feishu). */
 long wf_local_yyyymmdd(time_t t, int offset);
 
+/* Sleeps `ms` milliseconds, whatever signals interrupt it; nothing for 0
+ * or less. */
+void wf_sleep_ms(long ms);
+
 #endif /* WF_TIME_H */

@@ -106,6 +106,7 @@ unit_test_programs += \
 	tests/unit/test_ratelimit \
 	tests/unit/test_planner \
 	tests/unit/test_roster \
+	tests/unit/test_job \
 	tests/unit/test_agg \
 	tests/unit/test_dingtalk \
 	tests/unit/test_feishu \
@@ -160,6 +161,13 @@ tests_unit_test_planner_SOURCES = tests/unit/test_planner.c \
 tests_unit_test_planner_CPPFLAGS = $(unit_cppflags)
 tests_unit_test_planner_CFLAGS = $(unit_cflags)
 tests_unit_test_planner_LDADD = $(CMOCKA_LIBS) -lpthread
+
+# What a collector's job decides after a poll.
+tests_unit_test_job_SOURCES = tests/unit/test_job.c \
+	$(unit_test_headers) $(pure_sources)
+tests_unit_test_job_CPPFLAGS = $(unit_cppflags)
+tests_unit_test_job_CFLAGS = $(unit_cflags)
+tests_unit_test_job_LDADD = $(CMOCKA_LIBS) -lpthread
 
 # The employee ids handed out while they are read.
 tests_unit_test_roster_SOURCES = tests/unit/test_roster.c \
