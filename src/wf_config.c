@@ -285,16 +285,6 @@ static int get_size(const oconfig_item_t *block, const oconfig_item_t *ci,
   return 0;
 }
 
-/* The types this plugin dispatches (workforce.types.db). */
-static const char *const known_types[] = {
-    "abnormal_checkins", "abnormal_employees", "announcement_unread",
-    "api_errors",        "api_quota_budget",   "api_quota_limit",
-    "api_quota_used",    "api_requests",       "checkin_locations",
-    "checkins",          "data_age",           "departures_30d",
-    "departures_today",  "headcount",          "leave_expiring",
-    "leave_pending",     "on_leave",           "poll_duration",
-    "reports_today",     "signins_today",      "unread_reports"};
-
 /* Reads a <Threshold "type"> block of an account. */
 static int get_threshold(const oconfig_item_t *block, const oconfig_item_t *ci,
                          wf_account_config_t *cfg) {
@@ -305,16 +295,14 @@ static int get_threshold(const oconfig_item_t *block, const oconfig_item_t *ci,
   wf_threshold_config_t th;
   wf_threshold_config_init(&th);
   const char *type = ci->values[0].value.string;
-  bool known = false;
-  for (size_t i = 0; i < WF_ARRAY_SIZE(known_types); i++)
-    known = known || strcmp(type, known_types[i]) == 0;
-  if (!known) {
+  const wf_metric_type_t *known = wf_metric_type(type);
+  if (known == NULL || !known->of_account) {
     wf_config_error(block, ci, "\"%s\" is not a type of this plugin", type);
     return -1;
   }
   /* Counters grow from start-up; a bound on their raw value would never
    * be left. Their rates belong in alert rules (contrib/prometheus). */
-  if (strcmp(type, "api_requests") == 0 || strcmp(type, "api_errors") == 0) {
+  if (known->kind == WF_DERIVE) {
     wf_config_error(block, ci,
                     "\"%s\" is a counter; put a threshold on its rate in your "
                     "alert rules instead",

@@ -8,6 +8,53 @@
 #include <stdlib.h>
 #include <string.h>
 
+static const wf_metric_type_t metric_types[] = {
+    {"abnormal_checkins", WF_GAUGE, true, "abnormal check-ins today", NULL},
+    {"abnormal_employees", WF_GAUGE, true,
+     "employees with an abnormal check-in today", NULL},
+    {"announcement_unread", WF_GAUGE, true, "unread announcement receipts",
+     NULL},
+    {"api_errors", WF_DERIVE, true, NULL, NULL},
+    {"api_quota_budget", WF_GAUGE, true,
+     "counted API calls the budget line allows by now", NULL},
+    {"api_quota_limit", WF_GAUGE, true, "counted API calls allowed a month",
+     NULL},
+    {"api_quota_used", WF_GAUGE, true,
+     "API calls counted against the monthly quota", NULL},
+    {"api_requests", WF_DERIVE, true, NULL, NULL},
+    {"checkin_locations", WF_GAUGE, true, "check-ins today", "locations"},
+    {"checkins", WF_GAUGE, true, "check-ins today", "results"},
+    {"data_age", WF_GAUGE, true, "seconds since the last successful poll",
+     "collectors"},
+    {"departures_30d", WF_GAUGE, true, "departures in the last 30 days",
+     "reasons"},
+    {"departures_today", WF_GAUGE, true, "departures today", "reasons"},
+    {"headcount", WF_GAUGE, true, "employees", "statuses"},
+    {"leave_expiring", WF_GAUGE, true, "of granted leave expiring soon",
+     "leave types"},
+    {"leave_pending", WF_GAUGE, true, "leave requests awaiting approval",
+     "leave types"},
+    {"on_leave", WF_GAUGE, true, "employees on leave", "leave types"},
+    {"poll_duration", WF_GAUGE, true, "seconds for the last poll",
+     "collectors"},
+    {"reports_today", WF_GAUGE, true, "reports filed today", "templates"},
+    {"robot_messages", WF_DERIVE, false, NULL, NULL},
+    {"signins_today", WF_GAUGE, true, "field sign-ins today", NULL},
+    {"unread_reports", WF_GAUGE, true, "unread reports", "readers"},
+};
+
+const wf_metric_type_t *wf_metric_type(const char *name) {
+  for (size_t i = 0; i < WF_ARRAY_SIZE(metric_types); i++)
+    if (strcmp(metric_types[i].name, name) == 0)
+      return &metric_types[i];
+  return NULL;
+}
+
+const wf_metric_type_t *wf_metric_types(size_t *count) {
+  *count = WF_ARRAY_SIZE(metric_types);
+  return metric_types;
+}
+
 /* Grows an array of `item_size` elements so that one more fits. */
 static int grow(void **items, size_t *capacity, size_t count,
                 size_t item_size) {

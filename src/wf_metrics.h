@@ -20,6 +20,24 @@ typedef enum {
   WF_DERIVE,
 } wf_metric_kind_t;
 
+/* One type this plugin dispatches, as src/workforce.types.db declares it
+ * (a unit test holds the two together): the one list of them. */
+typedef struct {
+  const char *name;
+  wf_metric_kind_t kind;
+  bool of_account;       /* dispatched for an account, not for a robot */
+  /* How a value reads in a threshold's message, and what its type
+   * instances are; NULL for a counter, which takes no threshold. */
+  const char *phrase;
+  const char *instances;
+} wf_metric_type_t;
+
+/* The type called `name`, or NULL when this plugin has none. */
+const wf_metric_type_t *wf_metric_type(const char *name);
+
+/* The types, `*count` of them. */
+const wf_metric_type_t *wf_metric_types(size_t *count);
+
 typedef struct {
   char type[WF_NAME_LEN];
   char instance[WF_NAME_LEN];

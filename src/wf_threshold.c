@@ -115,34 +115,6 @@ const char *wf_state_name(wf_state_t state) {
   return "unknown";
 }
 
-/* How each type reads in a sentence, and what its instances are. */
-static const struct {
-  const char *type;
-  const char *phrase;
-  const char *instances;
-} phrases[] = {
-    {"departures_today", "departures today", "reasons"},
-    {"departures_30d", "departures in the last 30 days", "reasons"},
-    {"headcount", "employees", "statuses"},
-    {"checkins", "check-ins today", "results"},
-    {"checkin_locations", "check-ins today", "locations"},
-    {"abnormal_checkins", "abnormal check-ins today", NULL},
-    {"abnormal_employees", "employees with an abnormal check-in today", NULL},
-    {"on_leave", "employees on leave", "leave types"},
-    {"leave_pending", "leave requests awaiting approval", "leave types"},
-    {"leave_expiring", "of granted leave expiring soon", "leave types"},
-    {"unread_reports", "unread reports", "readers"},
-    {"reports_today", "reports filed today", "templates"},
-    {"announcement_unread", "unread announcement receipts", NULL},
-    {"signins_today", "field sign-ins today", NULL},
-    {"api_quota_used", "API calls counted against the monthly quota", NULL},
-    {"api_quota_budget", "counted API calls the budget line allows by now",
-     NULL},
-    {"api_quota_limit", "counted API calls allowed a month", NULL},
-    {"data_age", "seconds since the last successful poll", "collectors"},
-    {"poll_duration", "seconds for the last poll", "collectors"},
-};
-
 /* Formats a number without a needless ".000000". */
 static void format_number(double v, char *buffer, size_t size) {
   if (v == floor(v) && fabs(v) < 1e15)
@@ -155,14 +127,10 @@ void wf_threshold_message(const char *account,
                           const wf_threshold_event_t *event, char *buffer,
                           size_t size) {
   const wf_threshold_config_t *cfg = &event->threshold->cfg;
-  const char *phrase = cfg->type;
-  const char *instances = NULL;
-  for (size_t i = 0; i < WF_ARRAY_SIZE(phrases); i++) {
-    if (strcmp(phrases[i].type, cfg->type) == 0) {
-      phrase = phrases[i].phrase;
-      instances = phrases[i].instances;
-    }
-  }
+  const wf_metric_type_t *type = wf_metric_type(cfg->type);
+  const char *phrase =
+      (type != NULL && type->phrase != NULL) ? type->phrase : cfg->type;
+  const char *instances = (type != NULL) ? type->instances : NULL;
 
   char which[WF_NAME_LEN + 32] = "";
   if (cfg->has_instance && cfg->instance[0] != '\0')

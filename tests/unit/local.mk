@@ -107,6 +107,7 @@ unit_test_programs += \
 	tests/unit/test_planner \
 	tests/unit/test_roster \
 	tests/unit/test_job \
+	tests/unit/test_types \
 	tests/unit/test_agg \
 	tests/unit/test_dingtalk \
 	tests/unit/test_feishu \
@@ -161,6 +162,14 @@ tests_unit_test_planner_SOURCES = tests/unit/test_planner.c \
 tests_unit_test_planner_CPPFLAGS = $(unit_cppflags)
 tests_unit_test_planner_CFLAGS = $(unit_cflags)
 tests_unit_test_planner_LDADD = $(CMOCKA_LIBS) -lpthread
+
+# The plugin's list of types against the types file collectd loads.
+tests_unit_test_types_SOURCES = tests/unit/test_types.c \
+	$(unit_test_headers) $(pure_sources)
+tests_unit_test_types_CPPFLAGS = $(unit_cppflags) \
+	-DWF_TYPES_DB='"$(abs_top_srcdir)/src/workforce.types.db"'
+tests_unit_test_types_CFLAGS = $(unit_cflags)
+tests_unit_test_types_LDADD = $(CMOCKA_LIBS) -lpthread
 
 # What a collector's job decides after a poll.
 tests_unit_test_job_SOURCES = tests/unit/test_job.c \
