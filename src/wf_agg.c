@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <string.h>
 
-/* empLeaveRecords leaveReason values (api/NOTES.md). */
+/* empLeaveRecords leaveReason values (doc/platform-notes.md, Enumerations). */
 static const char *const departure_reasons[] = {"leave", "delete", "oapi",
                                                 "cancel", "unknown"};
 
@@ -92,7 +92,8 @@ int wf_headcount_metrics(const int64_t counts[WF_HR_COUNT], wf_metrics_t *m) {
   return 0;
 }
 
-/* Documented results (api/NOTES.md), as type instances. */
+/* Documented results (doc/platform-notes.md, Enumerations), as type instances.
+ */
 static const char *const dingtalk_time_results[] = {
     "normal", "early", "late", "seriouslate", "absenteeism", "notsigned"};
 static const char *const dingtalk_location_results[] = {"normal", "outside",

@@ -34,9 +34,10 @@ static int64_t client_now_ms(void) { return wf_http_now_ms(); }
 
 /* The per-IP bucket of a DingTalk deployment ("ip oapi.dingtalk.com"),
  * or "" on Feishu, which documents no such limit. The limit counts every
- * call from this address, to oapi and to the v1.0 API alike (api/NOTES:
- * "shared by everything"), so both families go into the bucket named
- * after the oapi host. */
+ * call from this address, to oapi and to the v1.0 API alike
+ * (doc/platform-notes.md, Rate limits and the per-IP block: "shared by
+ * everything"), so both families go into the bucket named after the oapi host.
+ */
 static void client_host_key(const wf_client_t *c, int family, char *key,
                             size_t size) {
   (void)family;

@@ -2,7 +2,8 @@
  * collectd-workforce - src/wf_dingtalk.c
  * SPDX-License-Identifier: MIT
  *
- * DingTalk has two API families with different conventions (api/NOTES.md):
+ * DingTalk has two API families with different conventions
+ *(doc/platform-notes.md, Hosts and endpoints):
  *
  *   oapi   {OapiURL}/gettoken, /topapi/...: the token travels as the
  *          access_token query parameter; errors come as HTTP 200 with a

@@ -6,7 +6,7 @@
  * path, the name it has in metrics and logs (api_requests-<name>), whether
  * its calls count against DingTalk's monthly quota, the platform's limit
  * of calls a second for one app on it, and its batch and page limits and
- * kind of paging (api/NOTES.md and the platform documents).
+ * kind of paging (doc/platform-notes.md: Hosts and endpoints, Paging).
  **/
 #ifndef WF_ENDPOINT_H
 #define WF_ENDPOINT_H

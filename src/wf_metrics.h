@@ -25,7 +25,7 @@ typedef enum {
 typedef struct {
   const char *name;
   wf_metric_kind_t kind;
-  bool of_account;       /* dispatched for an account, not for a robot */
+  bool of_account; /* dispatched for an account, not for a robot */
   /* How a value reads in a threshold's message, and what its type
    * instances are; NULL for a counter, which takes no threshold. */
   const char *phrase;

@@ -2,7 +2,7 @@
  * collectd-workforce - src/wf_sign.h
  * SPDX-License-Identifier: MIT
  *
- * Signatures of group robot messages (api/NOTES.md, "Group robots"), on
+ * Signatures of group robot messages (doc/platform-notes.md, Group robots), on
  * OpenSSL's libcrypto.
  **/
 #ifndef WF_SIGN_H

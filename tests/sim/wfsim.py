@@ -54,7 +54,7 @@ FAULT_KINDS = ("errcode", "http", "delay", "drop", "garbage", "truncated", "huge
                "repeat_cursor", "endless_cursor", "token_invalid", "throttle", "quota", "ip_block")
 OFFSET_SCOPES_MAX = 50_000         # lists whose issued offsets are remembered (oldest forgotten first)
 
-# DingTalk per-IP limit (NOTES.md): "Per IP: 10,000 calls per 20 s, then a 5-minute block; the
+# DingTalk per-IP limit (doc/platform-notes.md): "Per IP: 10,000 calls per 20 s, then a 5-minute block; the
 # answer is HTML or {"status":1111,"wait":5,"source":"x5","punish":"deny"} with no errcode."
 IP_LIMIT = 10_000
 IP_WINDOW = 20.0
@@ -1065,7 +1065,7 @@ def quota_exhausted(kind: str, errmsg: str = "企业调用次数超过每月限�
 
 
 def ip_blocked() -> Reply:
-    """The DingTalk gateway's per-IP block answer: HTTP 200, no errcode (NOTES.md: "Per IP: 10,000
+    """The DingTalk gateway's per-IP block answer: HTTP 200, no errcode (doc/platform-notes.md: "Per IP: 10,000
     calls per 20 s, then a 5-minute block; the answer is HTML or
     {"status":1111,"wait":5,"source":"x5","punish":"deny"} with no errcode")."""
     return json_reply(200, IP_BLOCK_ANSWER)
@@ -1555,7 +1555,7 @@ class Simulator:
     def ip_tick(self, ctx: Context) -> Reply | None:
         """DingTalk's per-IP limit over all apps; the block answer, or None to go on.
 
-        NOTES.md: "Per IP: 10,000 calls per 20 s, then a 5-minute block; the
+        doc/platform-notes.md: "Per IP: 10,000 calls per 20 s, then a 5-minute block; the
         answer is HTML or {"status":1111,"wait":5,"source":"x5","punish":"deny"}
         with no errcode."  Every DingTalk call (oapi and /v1.0, token calls
         included; not Feishu) from one address counts in a sliding window of
@@ -1695,7 +1695,7 @@ class Simulator:
         vacation/record/list at most 50).  With short pages on (N > 0) it is
         1 + H % min(N, full - 1), H the first 4 bytes (big-endian) of
         SHA-256("<endpoint>:<position>"): between 1 and min(N, full - 1),
-        the same for the same request, varying from page to page.  NOTES.md:
+        the same for the same request, varying from page to page.  doc/platform-notes.md:
         "In general a page may be shorter than asked while more remain; only
         the answer's own cursor or has_more says whether the list has ended."
         """

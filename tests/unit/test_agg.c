@@ -299,7 +299,7 @@ static void test_hr_status_names_and_codes(void **state) {
   assert_string_equal(wf_hr_status_name(WF_HR_PREENTRY), "preentry");
   assert_null(wf_hr_status_name(WF_HR_COUNT));
 
-  /* queryonjob status_list values (api/NOTES.md). */
+  /* queryonjob status_list values (doc/platform-notes.md, Enumerations). */
   assert_string_equal(wf_hr_status_code(WF_HR_PROBATION), "2");
   assert_string_equal(wf_hr_status_code(WF_HR_REGULAR), "3");
   assert_string_equal(wf_hr_status_code(WF_HR_LEAVING), "5");
@@ -313,8 +313,9 @@ static void test_hr_status_names_and_codes(void **state) {
  * abnormal_employees.
  * --------------------------------------------------------------------- */
 
-/* DingTalk listRecord timeResult and locationResult values (api/NOTES.md)
- * as they come, and as type instances in the order they are declared. */
+/* DingTalk listRecord timeResult and locationResult values
+ * (doc/platform-notes.md, Enumerations) as they come, and as type instances in
+ * the order they are declared. */
 static const char *const dt_time_values[] = {
     "Normal", "Early", "Late", "SeriousLate", "Absenteeism", "NotSigned"};
 static const char *const dt_time_instances[] = {

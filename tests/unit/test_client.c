@@ -61,7 +61,8 @@
 
 /* The client's pauses (src/wf_client.c): 500 ms before a retry of a busy
  * answer, 500 ms times the attempt before a retry of a transport failure,
- * 1 s after a DingTalk throttling answer (api/NOTES.md). */
+ * 1 s after a DingTalk throttling answer (doc/platform-notes.md, Rate limits).
+ */
 #define BUSY_PAUSE_MS 500L
 #define THROTTLE_PAUSE_MS 1000L
 
@@ -499,8 +500,8 @@ static void test_feishu_credentials_refused(void **state) {
 
 /* ------------------------------------------------------------ throttle */
 
-/* 90018: the API waits a second (api/NOTES.md), then the call goes
- * again. */
+/* 90018: the API waits a second (doc/platform-notes.md, Rate limits), then the
+ * call goes again. */
 static void test_dingtalk_throttle_retried(void **state) {
   fixture_t *f = *state;
   start(f, WF_PLATFORM_DINGTALK, "dingtalk-throttle-retried.txt");
@@ -597,8 +598,8 @@ static void test_dingtalk_busy_retried(void **state) {
   assert_pauses(IP_SLOT, BUSY_PAUSE_MS, BUSY_PAUSE_MS);
 }
 
-/* Busy four times: three retries (api/NOTES.md: at most 3), then the call
- * fails with the platform's code. */
+/* Busy four times: three retries (doc/platform-notes.md, Error codes: at most
+ * 3), then the call fails with the platform's code. */
 static void test_dingtalk_busy_gives_up(void **state) {
   fixture_t *f = *state;
   start(f, WF_PLATFORM_DINGTALK, "dingtalk-busy-gives-up.txt");
@@ -710,8 +711,9 @@ static void test_dingtalk_ip_block_holds_host(void **state) {
 
 /* The block as an HTML page: the client cannot tell it from any other
  * page that is not JSON, so it sees an unusable answer and pauses
- * nothing; the next call goes out. (api/NOTES.md says the block may come
- * as HTML; see the report of the change that added this test.) */
+ * nothing; the next call goes out. The documents say the block may come
+ * as HTML but not what the page holds (doc/platform-notes.md, Open
+ * questions). */
 static void test_dingtalk_ip_block_html(void **state) {
   fixture_t *f = *state;
   start(f, WF_PLATFORM_DINGTALK, "dingtalk-ip-block-html.txt");
@@ -723,11 +725,9 @@ static void test_dingtalk_ip_block_html(void **state) {
   assert_pauses(IP_SLOT);
 }
 
-/* NOTES.md: the per-IP limit is "shared by everything" and the simulator
- * counts oapi and v1.0 calls of one address together, so a block
- * answered on oapi should hold back v1.0 calls too. src/wf_client.c keys
- * the block by host name ("ip oapi.dingtalk.com", "ip api.dingtalk.com"),
- * so the v1.0 call goes out: this test fails. */
+/* The per-IP limit is "shared by everything" (doc/platform-notes.md, Rate
+ * limits) and the simulator counts oapi and v1.0 calls of one address
+ * together: a block answered on oapi holds back v1.0 calls too. */
 static void test_dingtalk_ip_block_holds_every_dingtalk_host(void **state) {
   fixture_t *f = *state;
   start(f, WF_PLATFORM_DINGTALK, "dingtalk-ip-block-every-host.txt");
