@@ -106,7 +106,7 @@ static const char *const feishu_normal_results[] = {"normal", "noneedcheck",
                                                     "todo", "systemcheck"};
 
 /* True when `name` is one of `n` names. */
-static bool one_of(const char *name, const char *const *names, size_t n) {
+static bool agg_one_of(const char *name, const char *const *names, size_t n) {
   for (size_t i = 0; i < n; i++)
     if (strcmp(name, names[i]) == 0)
       return true;
@@ -114,8 +114,8 @@ static bool one_of(const char *name, const char *const *names, size_t n) {
 }
 
 /* Declares every name of a list in `counts`. */
-static int declare_all(wf_counts_t *counts, const char *const *names,
-                       size_t n) {
+static int agg_declare_all(wf_counts_t *counts, const char *const *names,
+                           size_t n) {
   for (size_t i = 0; i < n; i++)
     if (wf_counts_declare(counts, names[i]) != 0)
       return -1;
@@ -126,17 +126,17 @@ int wf_checkins_init(wf_checkins_t *c, wf_checkins_platform_t platform) {
   memset(c, 0, sizeof(*c));
   c->platform = platform;
   if (platform == WF_CHECKINS_FEISHU)
-    return declare_all(&c->results, feishu_results,
-                       WF_ARRAY_SIZE(feishu_results));
-  if (declare_all(&c->results, dingtalk_time_results,
-                  WF_ARRAY_SIZE(dingtalk_time_results)) != 0)
+    return agg_declare_all(&c->results, feishu_results,
+                           WF_ARRAY_SIZE(feishu_results));
+  if (agg_declare_all(&c->results, dingtalk_time_results,
+                      WF_ARRAY_SIZE(dingtalk_time_results)) != 0)
     return -1;
-  return declare_all(&c->locations, dingtalk_location_results,
-                     WF_ARRAY_SIZE(dingtalk_location_results));
+  return agg_declare_all(&c->locations, dingtalk_location_results,
+                         WF_ARRAY_SIZE(dingtalk_location_results));
 }
 
 /* Counts an abnormal check-in of `user_id`. */
-static int add_abnormal(wf_checkins_t *c, const char *user_id) {
+static int agg_add_abnormal(wf_checkins_t *c, const char *user_id) {
   c->abnormal++;
   if (user_id == NULL || user_id[0] == '\0')
     return 0;
@@ -154,11 +154,11 @@ int wf_checkins_add_dingtalk(wf_checkins_t *c, const char *user_id,
   if (wf_counts_add(&c->results, time_name, 1) != 0 ||
       wf_counts_add(&c->locations, location_name, 1) != 0)
     return -1;
-  bool location_known = one_of(location_name, dingtalk_location_results,
-                               WF_ARRAY_SIZE(dingtalk_location_results));
+  bool location_known = agg_one_of(location_name, dingtalk_location_results,
+                                   WF_ARRAY_SIZE(dingtalk_location_results));
   if (strcmp(time_name, "normal") != 0 ||
       strcmp(location_name, "outside") == 0 || !location_known)
-    return add_abnormal(c, user_id);
+    return agg_add_abnormal(c, user_id);
   return 0;
 }
 
@@ -170,9 +170,9 @@ int wf_checkins_add_feishu(wf_checkins_t *c, const char *user_id,
   wf_instance_name(result, name, sizeof(name));
   if (wf_counts_add(&c->results, name, 1) != 0)
     return -1;
-  if (!one_of(name, feishu_normal_results,
-              WF_ARRAY_SIZE(feishu_normal_results)))
-    return add_abnormal(c, user_id);
+  if (!agg_one_of(name, feishu_normal_results,
+                  WF_ARRAY_SIZE(feishu_normal_results)))
+    return agg_add_abnormal(c, user_id);
   return 0;
 }
 

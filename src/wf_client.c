@@ -135,7 +135,7 @@ static bool client_counted(const wf_client_t *c, const char *endpoint) {
 }
 
 /* Counts one request sent, and its quota call when the endpoint has one. */
-static void count_request(wf_client_t *c, const char *endpoint) {
+static void client_count_request(wf_client_t *c, const char *endpoint) {
   wf_stats_request(c->stats, endpoint);
   if (client_counted(c, endpoint)) {
     c->counted++;
@@ -322,7 +322,7 @@ static void batch_send(wf_batch_t *b, wf_call_t *call) {
   }
   const char *headers[] = {"Content-Type: application/json; charset=utf-8",
                            token_header, NULL};
-  count_request(c, call->endpoint);
+  client_count_request(c, call->endpoint);
   int started =
       wf_http_start(b->http, call->method, call->raw ? call->path : url,
                     call->raw ? (const char *const *)call->headers : headers,

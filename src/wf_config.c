@@ -75,8 +75,8 @@ static bool config_secret_exposed(const char *path) {
 }
 
 /* Reads an option with exactly one string argument. */
-static int get_string(const oconfig_item_t *block, const oconfig_item_t *ci,
-                      char **out) {
+static int config_get_string(const oconfig_item_t *block,
+                             const oconfig_item_t *ci, char **out) {
   if (ci->values_num != 1 || ci->values[0].type != OCONFIG_TYPE_STRING) {
     wf_config_error(block, ci, "takes exactly one string argument");
     return -1;
@@ -89,8 +89,9 @@ static int get_string(const oconfig_item_t *block, const oconfig_item_t *ci,
 }
 
 /* Reads an option with one number argument, between min and max. */
-static int get_number(const oconfig_item_t *block, const oconfig_item_t *ci,
-                      double min, double max, double *out) {
+static int config_get_number(const oconfig_item_t *block,
+                             const oconfig_item_t *ci, double min, double max,
+                             double *out) {
   if (ci->values_num != 1 || ci->values[0].type != OCONFIG_TYPE_NUMBER) {
     wf_config_error(block, ci, "takes exactly one number argument");
     return -1;
@@ -106,8 +107,8 @@ static int get_number(const oconfig_item_t *block, const oconfig_item_t *ci,
 }
 
 /* Reads an option with one boolean argument. */
-static int get_boolean(const oconfig_item_t *block, const oconfig_item_t *ci,
-                       bool *out) {
+static int config_get_boolean(const oconfig_item_t *block,
+                              const oconfig_item_t *ci, bool *out) {
   if (cf_util_get_boolean(ci, out) != 0) {
     wf_config_error(block, ci, "takes exactly one boolean argument");
     return -1;
@@ -116,8 +117,8 @@ static int get_boolean(const oconfig_item_t *block, const oconfig_item_t *ci,
 }
 
 /* Appends every string argument of a list option (Collect, UserID, ...). */
-static int get_list(const oconfig_item_t *block, const oconfig_item_t *ci,
-                    wf_strlist_t *list) {
+static int config_get_list(const oconfig_item_t *block,
+                           const oconfig_item_t *ci, wf_strlist_t *list) {
   if (ci->values_num < 1) {
     wf_config_error(block, ci, "takes one or more string arguments");
     return -1;
@@ -138,8 +139,8 @@ static int get_list(const oconfig_item_t *block, const oconfig_item_t *ci,
 }
 
 /* Appends the (code, name) of a pair option (LeaveType, ReportReader). */
-static int get_pair(const oconfig_item_t *block, const oconfig_item_t *ci,
-                    wf_pairs_t *pairs) {
+static int config_get_pair(const oconfig_item_t *block,
+                           const oconfig_item_t *ci, wf_pairs_t *pairs) {
   if (ci->values_num != 2 || ci->values[0].type != OCONFIG_TYPE_STRING ||
       ci->values[1].type != OCONFIG_TYPE_STRING ||
       ci->values[0].value.string[0] == '\0' ||
@@ -199,10 +200,10 @@ UNITTEST int wf_read_secret_file(const char *path, char **secret, char *error,
 }
 
 /* Reads the Collect option into collector bits. */
-static int get_collect(const oconfig_item_t *block, const oconfig_item_t *ci,
-                       unsigned *collect) {
+static int config_get_collect(const oconfig_item_t *block,
+                              const oconfig_item_t *ci, unsigned *collect) {
   wf_strlist_t names = {0};
-  int status = get_list(block, ci, &names);
+  int status = config_get_list(block, ci, &names);
   for (size_t i = 0; status == 0 && i < names.count; i++) {
     int found = -1;
     for (int c = 0; c < WF_COLLECTOR_COUNT; c++)
@@ -220,8 +221,8 @@ static int get_collect(const oconfig_item_t *block, const oconfig_item_t *ci,
 }
 
 /* Checks that a URL option names an http or https base. */
-static int check_url(const oconfig_item_t *block, const char *option,
-                     const char *url) {
+static int config_check_url(const oconfig_item_t *block, const char *option,
+                            const char *url) {
   if (strncasecmp(url, "http://", 7) != 0 &&
       strncasecmp(url, "https://", 8) != 0) {
     oconfig_item_t fake = {.key = (char *)option};
@@ -233,7 +234,7 @@ static int check_url(const oconfig_item_t *block, const char *option,
 }
 
 /* Removes trailing slashes, so that paths can be appended. */
-static void trim_slashes(char *url) {
+static void config_trim_slashes(char *url) {
   size_t len = strlen(url);
   while (len > 0 && url[len - 1] == '/')
     url[--len] = '\0';
@@ -253,7 +254,8 @@ static void trim_slashes(char *url) {
 #define WF_FEISHU_DEFAULT (WF_COLLECT_ATTENDANCE)
 
 /* Fills in the defaults of an account. */
-static int set_defaults(wf_account_config_t *cfg, wf_platform_t platform) {
+static int config_set_defaults(wf_account_config_t *cfg,
+                               wf_platform_t platform) {
   cfg->platform = platform;
   if (platform == WF_PLATFORM_DINGTALK) {
     cfg->oapi_url = strdup("https://oapi.dingtalk.com");
@@ -276,18 +278,20 @@ static int set_defaults(wf_account_config_t *cfg, wf_platform_t platform) {
 }
 
 /* Reads a number option into a size. */
-static int get_size(const oconfig_item_t *block, const oconfig_item_t *ci,
-                    double min, double max, size_t *out) {
+static int config_get_size(const oconfig_item_t *block,
+                           const oconfig_item_t *ci, double min, double max,
+                           size_t *out) {
   double number;
-  if (get_number(block, ci, min, max, &number) != 0)
+  if (config_get_number(block, ci, min, max, &number) != 0)
     return -1;
   *out = (size_t)number;
   return 0;
 }
 
 /* Reads a <Threshold "type"> block of an account. */
-static int get_threshold(const oconfig_item_t *block, const oconfig_item_t *ci,
-                         wf_account_config_t *cfg) {
+static int config_get_threshold(const oconfig_item_t *block,
+                                const oconfig_item_t *ci,
+                                wf_account_config_t *cfg) {
   if (ci->values_num != 1 || ci->values[0].type != OCONFIG_TYPE_STRING) {
     wf_config_error(block, ci, "takes exactly one string argument, the type");
     return -1;
@@ -316,24 +320,24 @@ static int get_threshold(const oconfig_item_t *block, const oconfig_item_t *ci,
     int status;
     if (strcasecmp("Instance", child->key) == 0) {
       char *instance = NULL;
-      status = get_string(block, child, &instance);
+      status = config_get_string(block, child, &instance);
       if (status == 0) {
         snprintf(th.instance, sizeof(th.instance), "%s", instance);
         th.has_instance = true;
       }
       free(instance);
     } else if (strcasecmp("WarningMin", child->key) == 0) {
-      status = get_number(block, child, -1e15, 1e15, &th.warning_min);
+      status = config_get_number(block, child, -1e15, 1e15, &th.warning_min);
     } else if (strcasecmp("WarningMax", child->key) == 0) {
-      status = get_number(block, child, -1e15, 1e15, &th.warning_max);
+      status = config_get_number(block, child, -1e15, 1e15, &th.warning_max);
     } else if (strcasecmp("FailureMin", child->key) == 0) {
-      status = get_number(block, child, -1e15, 1e15, &th.failure_min);
+      status = config_get_number(block, child, -1e15, 1e15, &th.failure_min);
     } else if (strcasecmp("FailureMax", child->key) == 0) {
-      status = get_number(block, child, -1e15, 1e15, &th.failure_max);
+      status = config_get_number(block, child, -1e15, 1e15, &th.failure_max);
     } else if (strcasecmp("Hysteresis", child->key) == 0) {
-      status = get_number(block, child, 0, 1e15, &th.hysteresis);
+      status = config_get_number(block, child, 0, 1e15, &th.hysteresis);
     } else if (strcasecmp("Persist", child->key) == 0) {
-      status = get_boolean(block, child, &th.persist);
+      status = config_get_boolean(block, child, &th.persist);
     } else {
       wf_config_error(block, child, "unknown option in <Threshold \"%s\">",
                       type);
@@ -362,29 +366,30 @@ static int get_threshold(const oconfig_item_t *block, const oconfig_item_t *ci,
 
 /* Reads an option both platforms have. Returns 0 when read, -1 on a
  * problem (logged), 1 when `ci` is not one of them. */
-static int common_option(const oconfig_item_t *block, const oconfig_item_t *ci,
-                         wf_account_config_t *cfg, char **secret_file) {
+static int config_common_option(const oconfig_item_t *block,
+                                const oconfig_item_t *ci,
+                                wf_account_config_t *cfg, char **secret_file) {
   double number;
 
   if (strcasecmp("AppSecret", ci->key) == 0) {
     /* A repeated AppSecret replaces the first: wipe it before it goes. */
     if (cfg->app_secret != NULL)
       explicit_bzero(cfg->app_secret, strlen(cfg->app_secret));
-    return get_string(block, ci, &cfg->app_secret);
+    return config_get_string(block, ci, &cfg->app_secret);
   }
   if (strcasecmp("AppSecretFile", ci->key) == 0)
-    return get_string(block, ci, secret_file);
+    return config_get_string(block, ci, secret_file);
   if (strcasecmp("Interval", ci->key) == 0)
-    return get_number(block, ci, 1, 86400, &cfg->interval);
+    return config_get_number(block, ci, 1, 86400, &cfg->interval);
   if (strcasecmp("Timeout", ci->key) == 0) {
-    if (get_number(block, ci, 0.1, 600, &number) != 0)
+    if (config_get_number(block, ci, 0.1, 600, &number) != 0)
       return -1;
     cfg->timeout_ms = (long)(number * 1000);
     return 0;
   }
   if (strcasecmp("UTCOffset", ci->key) == 0) {
     char *text = NULL;
-    if (get_string(block, ci, &text) != 0)
+    if (config_get_string(block, ci, &text) != 0)
       return -1;
     int status = wf_utc_offset_parse(text, &cfg->utc_offset);
     if (status != 0)
@@ -396,47 +401,49 @@ static int common_option(const oconfig_item_t *block, const oconfig_item_t *ci,
     return status;
   }
   if (strcasecmp("Collect", ci->key) == 0)
-    return get_collect(block, ci, &cfg->collect);
+    return config_get_collect(block, ci, &cfg->collect);
   if (strcasecmp("UserID", ci->key) == 0)
-    return get_list(block, ci, &cfg->user_ids);
+    return config_get_list(block, ci, &cfg->user_ids);
   if (strcasecmp("LeaveType", ci->key) == 0)
-    return get_pair(block, ci, &cfg->leave_types);
+    return config_get_pair(block, ci, &cfg->leave_types);
   if (strcasecmp("CACert", ci->key) == 0)
-    return get_string(block, ci, &cfg->ca_file);
+    return config_get_string(block, ci, &cfg->ca_file);
   if (strcasecmp("Proxy", ci->key) == 0)
-    return get_string(block, ci, &cfg->proxy);
+    return config_get_string(block, ci, &cfg->proxy);
   if (strcasecmp("VerifyPeer", ci->key) == 0)
-    return get_boolean(block, ci, &cfg->verify_peer);
+    return config_get_boolean(block, ci, &cfg->verify_peer);
   if (strcasecmp("VerifyHost", ci->key) == 0)
-    return get_boolean(block, ci, &cfg->verify_host);
+    return config_get_boolean(block, ci, &cfg->verify_host);
   if (strcasecmp("MaxResponseSize", ci->key) == 0)
-    return get_size(block, ci, 1024, 1024.0 * 1024 * 1024,
-                    &cfg->max_response_size);
+    return config_get_size(block, ci, 1024, 1024.0 * 1024 * 1024,
+                           &cfg->max_response_size);
   if (strcasecmp("MaxPages", ci->key) == 0)
-    return get_size(block, ci, 1, 1000000, &cfg->max_pages);
+    return config_get_size(block, ci, 1, 1000000, &cfg->max_pages);
   if (strcasecmp("MaxRequestsPerSecond", ci->key) == 0)
-    return get_number(block, ci, 0.1, 1000, &cfg->max_requests_per_second);
+    return config_get_number(block, ci, 0.1, 1000,
+                             &cfg->max_requests_per_second);
   if (strcasecmp("Threshold", ci->key) == 0)
-    return get_threshold(block, ci, cfg);
+    return config_get_threshold(block, ci, cfg);
   return 1;
 }
 
 /* Reads an option only DingTalk blocks have. */
-static int dingtalk_option(const oconfig_item_t *block,
-                           const oconfig_item_t *ci, wf_account_config_t *cfg) {
+static int config_dingtalk_option(const oconfig_item_t *block,
+                                  const oconfig_item_t *ci,
+                                  wf_account_config_t *cfg) {
   if (strcasecmp("AppKey", ci->key) == 0)
-    return get_string(block, ci, &cfg->app_key);
+    return config_get_string(block, ci, &cfg->app_key);
   if (strcasecmp("OapiURL", ci->key) == 0)
-    return get_string(block, ci, &cfg->oapi_url);
+    return config_get_string(block, ci, &cfg->oapi_url);
   if (strcasecmp("ApiURL", ci->key) == 0)
-    return get_string(block, ci, &cfg->api_url);
+    return config_get_string(block, ci, &cfg->api_url);
   if (strcasecmp("OperatorUserID", ci->key) == 0)
-    return get_string(block, ci, &cfg->operator_user_id);
+    return config_get_string(block, ci, &cfg->operator_user_id);
   if (strcasecmp("ReportReader", ci->key) == 0)
-    return get_pair(block, ci, &cfg->report_readers);
+    return config_get_pair(block, ci, &cfg->report_readers);
   if (strcasecmp("MonthlyQuota", ci->key) == 0) {
     double number;
-    if (get_number(block, ci, 0, WF_PLAN_QUOTA_MAX, &number) != 0)
+    if (config_get_number(block, ci, 0, WF_PLAN_QUOTA_MAX, &number) != 0)
       return -1;
     if (number != (double)(long long)number) {
       wf_config_error(block, ci, "takes a whole number of calls");
@@ -447,7 +454,7 @@ static int dingtalk_option(const oconfig_item_t *block,
   }
   if (strcasecmp("WorkHours", ci->key) == 0) {
     char *text = NULL;
-    if (get_string(block, ci, &text) != 0)
+    if (config_get_string(block, ci, &text) != 0)
       return -1;
     int status =
         wf_planner_parse_work_hours(text, &cfg->work_start, &cfg->work_end);
@@ -464,18 +471,19 @@ static int dingtalk_option(const oconfig_item_t *block,
 }
 
 /* Reads an option only Feishu blocks have. */
-static int feishu_option(const oconfig_item_t *block, const oconfig_item_t *ci,
-                         wf_account_config_t *cfg) {
+static int config_feishu_option(const oconfig_item_t *block,
+                                const oconfig_item_t *ci,
+                                wf_account_config_t *cfg) {
   double number;
 
   if (strcasecmp("AppID", ci->key) == 0)
-    return get_string(block, ci, &cfg->app_key);
+    return config_get_string(block, ci, &cfg->app_key);
   if (strcasecmp("URL", ci->key) == 0)
-    return get_string(block, ci, &cfg->oapi_url);
+    return config_get_string(block, ci, &cfg->oapi_url);
   if (strcasecmp("EmploymentID", ci->key) == 0)
-    return get_list(block, ci, &cfg->employment_ids);
+    return config_get_list(block, ci, &cfg->employment_ids);
   if (strcasecmp("ExpiryWindowDays", ci->key) == 0) {
-    if (get_number(block, ci, 1, 3650, &number) != 0)
+    if (config_get_number(block, ci, 1, 3650, &number) != 0)
       return -1;
     cfg->expiry_window_days = (int)number;
     return 0;
@@ -485,8 +493,9 @@ static int feishu_option(const oconfig_item_t *block, const oconfig_item_t *ci,
 }
 
 /* Refuses the collectors of `collect` that are not in `available`. */
-static int check_collectors(const oconfig_item_t *block, unsigned collect,
-                            unsigned available, const char *platform) {
+static int config_check_collectors(const oconfig_item_t *block,
+                                   unsigned collect, unsigned available,
+                                   const char *platform) {
   unsigned missing = collect & ~available;
   for (int c = 0; c < WF_COLLECTOR_COUNT; c++) {
     if (missing & (1u << c)) {
@@ -502,7 +511,8 @@ static int check_collectors(const oconfig_item_t *block, unsigned collect,
 }
 
 /* Checks what only the whole block can tell. */
-static int validate(const oconfig_item_t *block, wf_account_config_t *cfg) {
+static int config_validate(const oconfig_item_t *block,
+                           wf_account_config_t *cfg) {
   bool dingtalk = (cfg->platform == WF_PLATFORM_DINGTALK);
   if (cfg->app_key == NULL || cfg->app_key[0] == '\0') {
     wf_config_error(block, NULL, "%s is missing",
@@ -513,17 +523,19 @@ static int validate(const oconfig_item_t *block, wf_account_config_t *cfg) {
     wf_config_error(block, NULL, "AppSecret or AppSecretFile is missing");
     return -1;
   }
-  if (check_url(block, dingtalk ? "OapiURL" : "URL", cfg->oapi_url) != 0 ||
-      (dingtalk && check_url(block, "ApiURL", cfg->api_url) != 0))
+  if (config_check_url(block, dingtalk ? "OapiURL" : "URL", cfg->oapi_url) !=
+          0 ||
+      (dingtalk && config_check_url(block, "ApiURL", cfg->api_url) != 0))
     return -1;
-  trim_slashes(cfg->oapi_url);
-  trim_slashes(cfg->api_url);
+  config_trim_slashes(cfg->oapi_url);
+  config_trim_slashes(cfg->api_url);
 
   if (cfg->collect == 0)
     cfg->collect = dingtalk ? WF_DINGTALK_DEFAULT : WF_FEISHU_DEFAULT;
-  if (check_collectors(block, cfg->collect,
-                       dingtalk ? WF_DINGTALK_AVAILABLE : WF_FEISHU_AVAILABLE,
-                       dingtalk ? "DingTalk" : "Feishu") != 0)
+  if (config_check_collectors(block, cfg->collect,
+                              dingtalk ? WF_DINGTALK_AVAILABLE
+                                       : WF_FEISHU_AVAILABLE,
+                              dingtalk ? "DingTalk" : "Feishu") != 0)
     return -1;
 
   /* An id listed twice would be asked for, and counted, twice. */
@@ -575,7 +587,7 @@ static int validate(const oconfig_item_t *block, wf_account_config_t *cfg) {
 }
 
 /* The account name: the block's one string argument. */
-static int account_name(const oconfig_item_t *block, char **name) {
+static int config_account_name(const oconfig_item_t *block, char **name) {
   if (block->values_num != 1 || block->values[0].type != OCONFIG_TYPE_STRING) {
     ERROR(WF_LOG_PREFIX "<%s> blocks take exactly one string argument, the "
                         "account name",
@@ -596,21 +608,23 @@ static int account_name(const oconfig_item_t *block, char **name) {
 }
 
 /* Reads an account block of either platform. */
-static int parse_account(const oconfig_item_t *block, wf_platform_t platform,
-                         wf_account_config_t *cfg) {
+static int config_parse_account(const oconfig_item_t *block,
+                                wf_platform_t platform,
+                                wf_account_config_t *cfg) {
   memset(cfg, 0, sizeof(*cfg));
   char *secret_file = NULL;
   int status = 0;
 
-  if (account_name(block, &cfg->name) != 0 || set_defaults(cfg, platform) != 0)
+  if (config_account_name(block, &cfg->name) != 0 ||
+      config_set_defaults(cfg, platform) != 0)
     status = -1;
   for (int i = 0; status == 0 && i < block->children_num; i++) {
     const oconfig_item_t *ci = &block->children[i];
-    status = common_option(block, ci, cfg, &secret_file);
+    status = config_common_option(block, ci, cfg, &secret_file);
     if (status == 1)
       status = (platform == WF_PLATFORM_DINGTALK)
-                   ? dingtalk_option(block, ci, cfg)
-                   : feishu_option(block, ci, cfg);
+                   ? config_dingtalk_option(block, ci, cfg)
+                   : config_feishu_option(block, ci, cfg);
   }
 
   if (status == 0 && secret_file != NULL) {
@@ -635,18 +649,18 @@ static int parse_account(const oconfig_item_t *block, wf_platform_t platform,
   free(secret_file);
 
   if (status == 0)
-    status = validate(block, cfg);
+    status = config_validate(block, cfg);
   if (status != 0)
     wf_account_config_free(cfg);
   return status;
 }
 
 int wf_config_dingtalk(const oconfig_item_t *block, wf_account_config_t *cfg) {
-  return parse_account(block, WF_PLATFORM_DINGTALK, cfg);
+  return config_parse_account(block, WF_PLATFORM_DINGTALK, cfg);
 }
 
 int wf_config_feishu(const oconfig_item_t *block, wf_account_config_t *cfg) {
-  return parse_account(block, WF_PLATFORM_FEISHU, cfg);
+  return config_parse_account(block, WF_PLATFORM_FEISHU, cfg);
 }
 
 void wf_account_config_free(wf_account_config_t *cfg) {

@@ -35,14 +35,14 @@
 #define DT_PAGE_SIZE (wf_endpoint(WF_EP_QUERYONJOB)->page_size)
 
 /* True for the oapi errcodes that mean the access token is bad. */
-static bool oapi_token_error(int64_t errcode) {
+static bool dt_oapi_token_error(int64_t errcode) {
   return errcode == 40001 || errcode == 40014 || errcode == 41001 ||
          errcode == 42001 || errcode == 88;
 }
 
 /* True for the 900xx errcodes that ask for a pause (90020 is the monthly
  * quota and is not among them). */
-static bool oapi_throttle_error(int64_t errcode) {
+static bool dt_oapi_throttle_error(int64_t errcode) {
   return errcode >= 90001 && errcode <= 90019;
 }
 
@@ -78,9 +78,9 @@ UNITTEST wf_verdict_t dt_classify(int host, const char *endpoint,
       return WF_VERDICT_OK;
     if (errcode == -1)
       return WF_VERDICT_RETRY;
-    if (oapi_token_error(errcode))
+    if (dt_oapi_token_error(errcode))
       return WF_VERDICT_TOKEN;
-    if (oapi_throttle_error(errcode))
+    if (dt_oapi_throttle_error(errcode))
       return WF_VERDICT_THROTTLE;
     if (errcode == 90020) {
       wf_error_set(err, WF_ERR_QUOTA, endpoint,

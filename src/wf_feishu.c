@@ -141,7 +141,7 @@ void wf_feishu_rejects_free(wf_feishu_rejects_t *rejects) {
 }
 
 /* Appends the string items of `array` to `list`. */
-static int add_ids(json_object *array, wf_strlist_t *list) {
+static int fs_add_ids(json_object *array, wf_strlist_t *list) {
   size_t n = (array != NULL) ? json_object_array_length(array) : 0;
   for (size_t i = 0; i < n; i++) {
     json_object *item = json_object_array_get_idx(array, i);
@@ -186,10 +186,10 @@ UNITTEST int fs_parse_user_tasks(json_object *answer, long today,
       }
     }
   }
-  if (add_ids(wf_json_array(data, "invalid_user_ids"), &rejects->invalid) !=
+  if (fs_add_ids(wf_json_array(data, "invalid_user_ids"), &rejects->invalid) !=
           0 ||
-      add_ids(wf_json_array(data, "unauthorized_user_ids"),
-              &rejects->unauthorized) != 0) {
+      fs_add_ids(wf_json_array(data, "unauthorized_user_ids"),
+                 &rejects->unauthorized) != 0) {
     wf_error_set(err, WF_ERR_NOMEM, "userTasks", "out of memory");
     return -1;
   }

@@ -55,7 +55,8 @@ json_object *wf_json_parse(const char *text, size_t size, char *error,
 }
 
 /* Member `key` of `obj` if it has type `type`. */
-static json_object *member(json_object *obj, const char *key, json_type type) {
+static json_object *json_member(json_object *obj, const char *key,
+                                json_type type) {
   json_object *value = NULL;
   if (obj == NULL || !json_object_is_type(obj, json_type_object))
     return NULL;
@@ -65,20 +66,20 @@ static json_object *member(json_object *obj, const char *key, json_type type) {
 }
 
 json_object *wf_json_object(json_object *obj, const char *key) {
-  return member(obj, key, json_type_object);
+  return json_member(obj, key, json_type_object);
 }
 
 json_object *wf_json_array(json_object *obj, const char *key) {
-  return member(obj, key, json_type_array);
+  return json_member(obj, key, json_type_array);
 }
 
 const char *wf_json_string(json_object *obj, const char *key) {
-  json_object *value = member(obj, key, json_type_string);
+  json_object *value = json_member(obj, key, json_type_string);
   return (value != NULL) ? json_object_get_string(value) : NULL;
 }
 
 bool wf_json_int64(json_object *obj, const char *key, int64_t *result) {
-  json_object *value = member(obj, key, json_type_int);
+  json_object *value = json_member(obj, key, json_type_int);
   if (value != NULL) {
     errno = 0;
     int64_t v = json_object_get_int64(value);
@@ -101,7 +102,7 @@ bool wf_json_int64(json_object *obj, const char *key, int64_t *result) {
 }
 
 bool wf_json_bool(json_object *obj, const char *key, bool *result) {
-  json_object *value = member(obj, key, json_type_boolean);
+  json_object *value = json_member(obj, key, json_type_boolean);
   if (value != NULL) {
     *result = json_object_get_boolean(value);
     return true;

@@ -56,8 +56,8 @@ const wf_metric_type_t *wf_metric_types(size_t *count) {
 }
 
 /* Grows an array of `item_size` elements so that one more fits. */
-static int grow(void **items, size_t *capacity, size_t count,
-                size_t item_size) {
+static int metrics_grow(void **items, size_t *capacity, size_t count,
+                        size_t item_size) {
   if (count < *capacity)
     return 0;
   size_t new_capacity = (*capacity == 0) ? 16 : 2 * *capacity;
@@ -72,7 +72,8 @@ static int grow(void **items, size_t *capacity, size_t count,
 /* Appends an empty row with type and instance filled in. */
 static wf_metric_t *metrics_append(wf_metrics_t *m, const char *type,
                                    const char *instance) {
-  if (grow((void **)&m->rows, &m->capacity, m->count, sizeof(*m->rows)) != 0)
+  if (metrics_grow((void **)&m->rows, &m->capacity, m->count,
+                   sizeof(*m->rows)) != 0)
     return NULL;
   wf_metric_t *row = &m->rows[m->count++];
   memset(row, 0, sizeof(*row));
@@ -122,7 +123,7 @@ void wf_metrics_free(wf_metrics_t *m) {
 }
 
 /* Returns the counter called `name`, or NULL. */
-static wf_count_t *counts_find(const wf_counts_t *c, const char *name) {
+static wf_count_t *metrics_counts_find(const wf_counts_t *c, const char *name) {
   for (size_t i = 0; i < c->count; i++)
     if (strcmp(c->items[i].name, name) == 0)
       return &c->items[i];
@@ -130,10 +131,10 @@ static wf_count_t *counts_find(const wf_counts_t *c, const char *name) {
 }
 
 int wf_counts_add(wf_counts_t *c, const char *name, int64_t n) {
-  wf_count_t *item = counts_find(c, name);
+  wf_count_t *item = metrics_counts_find(c, name);
   if (item == NULL) {
-    if (grow((void **)&c->items, &c->capacity, c->count, sizeof(*c->items)) !=
-        0)
+    if (metrics_grow((void **)&c->items, &c->capacity, c->count,
+                     sizeof(*c->items)) != 0)
       return -1;
     item = &c->items[c->count++];
     snprintf(item->name, sizeof(item->name), "%s", name);
@@ -148,7 +149,7 @@ int wf_counts_declare(wf_counts_t *c, const char *name) {
 }
 
 int64_t wf_counts_get(const wf_counts_t *c, const char *name) {
-  const wf_count_t *item = counts_find(c, name);
+  const wf_count_t *item = metrics_counts_find(c, name);
   return (item != NULL) ? item->count : 0;
 }
 

@@ -58,7 +58,7 @@ static void robot_free(wf_robot_t *r) {
 
 /* Counts a dropped note and logs the first of a streak. Called with the
  * lock held. */
-static void count_drop(wf_robot_t *r, const char *why) {
+static void robot_count_drop(wf_robot_t *r, const char *why) {
   r->dropped++;
   c_complain_once(LOG_WARNING, &r->drop_complaint,
                   WF_LOG_PREFIX "robot \"%s\": dropping notifications (%s); "
@@ -89,7 +89,7 @@ static int robot_notify(const notification_t *n, user_data_t *ud) {
 
   pthread_mutex_lock(&r->lock);
   if (r->count == WF_ROBOT_QUEUE) {
-    count_drop(r, "the queue is full");
+    robot_count_drop(r, "the queue is full");
   } else {
     r->queue[(r->head + r->count) % WF_ROBOT_QUEUE] = note;
     r->count++;
@@ -100,7 +100,7 @@ static int robot_notify(const notification_t *n, user_data_t *ud) {
 }
 
 /* Seconds on a monotonic clock. */
-static double monotonic(void) {
+static double robot_monotonic(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
@@ -108,7 +108,7 @@ static double monotonic(void) {
 
 /* Waits up to `seconds`, or until stop is asked. Called with the lock
  * held; returns with it held. Returns true when stop was asked. */
-static bool wait_or_stop(wf_robot_t *r, double seconds) {
+static bool robot_wait_or_stop(wf_robot_t *r, double seconds) {
   struct timespec until;
   clock_gettime(CLOCK_REALTIME, &until);
   until.tv_sec += (time_t)seconds;
@@ -124,7 +124,8 @@ static bool wait_or_stop(wf_robot_t *r, double seconds) {
 }
 
 /* Posts one note; true when the robot took it. */
-static bool post(wf_robot_t *r, wf_http_t *http, const wf_robot_note_t *note) {
+static bool robot_post(wf_robot_t *r, wf_http_t *http,
+                       const wf_robot_note_t *note) {
   cdtime_t now = cdtime();
   long long now_ms = (long long)CDTIME_T_TO_MS(now);
   char *body = wf_robot_body(r->cfg.platform, note, r->cfg.secret, now_ms);
@@ -165,9 +166,9 @@ static void *robot_worker(void *arg) {
       pthread_cond_wait(&r->wake, &r->lock);
       continue;
     }
-    double wait = wf_rate_wait(&rate, monotonic());
+    double wait = wf_rate_wait(&rate, robot_monotonic());
     if (wait > 0) {
-      if (wait_or_stop(r, wait))
+      if (robot_wait_or_stop(r, wait))
         break;
       continue;
     }
@@ -180,13 +181,13 @@ static void *robot_worker(void *arg) {
     for (int attempt = 0; attempt < WF_ROBOT_ATTEMPTS && !ok; attempt++) {
       if (attempt > 0) {
         pthread_mutex_lock(&r->lock);
-        bool stop = wait_or_stop(r, WF_ROBOT_RETRY_PAUSE_S * attempt);
+        bool stop = robot_wait_or_stop(r, WF_ROBOT_RETRY_PAUSE_S * attempt);
         pthread_mutex_unlock(&r->lock);
         if (stop)
           break;
       }
-      wf_rate_sent(&rate, monotonic());
-      ok = (http != NULL) && post(r, http, &note);
+      wf_rate_sent(&rate, robot_monotonic());
+      ok = (http != NULL) && robot_post(r, http, &note);
     }
 
     pthread_mutex_lock(&r->lock);
@@ -195,7 +196,7 @@ static void *robot_worker(void *arg) {
       c_release(LOG_INFO, &r->drop_complaint,
                 WF_LOG_PREFIX "robot \"%s\": delivering again", r->cfg.name);
     } else {
-      count_drop(r, "the robot did not take them");
+      robot_count_drop(r, "the robot did not take them");
     }
   }
   pthread_mutex_unlock(&r->lock);

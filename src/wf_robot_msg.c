@@ -23,15 +23,15 @@ const char *wf_robot_severity_name(int severity) {
 }
 
 /* Writes the identifier "plugin-instance/type-instance" of a note. */
-static void note_identifier(const wf_robot_note_t *n, char *buffer,
-                            size_t size) {
+static void msg_note_identifier(const wf_robot_note_t *n, char *buffer,
+                                size_t size) {
   snprintf(buffer, size, "%s%s%s/%s%s%s", n->plugin,
            n->plugin_instance[0] ? "-" : "", n->plugin_instance, n->type,
            n->type_instance[0] ? "-" : "", n->type_instance);
 }
 
 /* The time of a note in UTC, for people. */
-static void note_time(const wf_robot_note_t *n, char *buffer, size_t size) {
+static void msg_note_time(const wf_robot_note_t *n, char *buffer, size_t size) {
   struct tm tm;
   if (gmtime_r(&n->time, &tm) == NULL ||
       strftime(buffer, size, "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
@@ -44,8 +44,8 @@ char *wf_robot_body(wf_robot_platform_t platform, const wf_robot_note_t *note,
   char when[64];
   char text[2048];
   const char *severity = wf_robot_severity_name(note->severity);
-  note_identifier(note, ident, sizeof(ident));
-  note_time(note, when, sizeof(when));
+  msg_note_identifier(note, ident, sizeof(ident));
+  msg_note_time(note, when, sizeof(when));
 
   json_object *body = json_object_new_object();
   if (body == NULL)
@@ -90,7 +90,7 @@ char *wf_robot_body(wf_robot_platform_t platform, const wf_robot_note_t *note,
 
 /* Percent-encodes a base64 signature ('+', '/', '=' are the only
  * characters that need it). */
-static void encode_signature(const char *sign, char *out, size_t size) {
+static void msg_encode_signature(const char *sign, char *out, size_t size) {
   size_t used = 0;
   for (const char *p = sign; *p != '\0' && used + 4 < size; p++) {
     if (*p == '+' || *p == '/' || *p == '=')
@@ -110,7 +110,7 @@ char *wf_robot_url(wf_robot_platform_t platform, const char *url,
   char encoded[192];
   if (wf_sign_dingtalk(secret, now_ms, sign, sizeof(sign)) != 0)
     return NULL;
-  encode_signature(sign, encoded, sizeof(encoded));
+  msg_encode_signature(sign, encoded, sizeof(encoded));
   size_t size = strlen(url) + strlen(encoded) + 64;
   char *result = malloc(size);
   if (result != NULL)

@@ -30,7 +30,7 @@ int wf_hmac_sha256_base64(const void *key, size_t key_size, const void *message,
 }
 
 /* Joins "<number>\n<secret>" into a new string. */
-static char *stamp_and_secret(long long stamp, const char *secret) {
+static char *sign_stamp_and_secret(long long stamp, const char *secret) {
   size_t size = strlen(secret) + 32;
   char *text = malloc(size);
   if (text != NULL)
@@ -40,7 +40,7 @@ static char *stamp_and_secret(long long stamp, const char *secret) {
 
 int wf_sign_dingtalk(const char *secret, long long timestamp_ms, char *out,
                      size_t out_size) {
-  char *message = stamp_and_secret(timestamp_ms, secret);
+  char *message = sign_stamp_and_secret(timestamp_ms, secret);
   if (message == NULL)
     return -1;
   int status = wf_hmac_sha256_base64(secret, strlen(secret), message,
@@ -51,7 +51,7 @@ int wf_sign_dingtalk(const char *secret, long long timestamp_ms, char *out,
 
 int wf_sign_feishu(const char *secret, long long timestamp_s, char *out,
                    size_t out_size) {
-  char *key = stamp_and_secret(timestamp_s, secret);
+  char *key = sign_stamp_and_secret(timestamp_s, secret);
   if (key == NULL)
     return -1;
   int status = wf_hmac_sha256_base64(key, strlen(key), "", 0, out, out_size);

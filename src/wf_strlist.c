@@ -24,14 +24,14 @@ int wf_strlist_add(wf_strlist_t *list, const char *s) {
 }
 
 /* qsort comparator over char * elements. */
-static int compare(const void *a, const void *b) {
+static int strlist_compare(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 void wf_strlist_sort_unique(wf_strlist_t *list) {
   if (list->count < 2)
     return;
-  qsort(list->items, list->count, sizeof(*list->items), compare);
+  qsort(list->items, list->count, sizeof(*list->items), strlist_compare);
   size_t out = 1;
   for (size_t i = 1; i < list->count; i++) {
     if (strcmp(list->items[i], list->items[out - 1]) == 0)

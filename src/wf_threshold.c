@@ -24,8 +24,8 @@ bool wf_threshold_config_has_bounds(const wf_threshold_config_t *cfg) {
 
 /* True when `value` is outside [min, max], each relaxed by `slack` (the
  * hysteresis of a state being left). Sets the bound crossed. */
-static bool outside(double value, double min, double max, double slack,
-                    double *bound, bool *above) {
+static bool threshold_outside(double value, double min, double max,
+                              double slack, double *bound, bool *above) {
   if (!isnan(max) && value > max - slack) {
     *bound = max;
     *above = true;
@@ -47,11 +47,11 @@ wf_state_t wf_threshold_state(const wf_threshold_config_t *cfg, double value,
 
   *bound = NAN;
   *above = false;
-  if (outside(value, cfg->failure_min, cfg->failure_max, failure_slack, bound,
-              above))
+  if (threshold_outside(value, cfg->failure_min, cfg->failure_max,
+                        failure_slack, bound, above))
     return WF_STATE_FAILURE;
-  if (outside(value, cfg->warning_min, cfg->warning_max, warning_slack, bound,
-              above))
+  if (threshold_outside(value, cfg->warning_min, cfg->warning_max,
+                        warning_slack, bound, above))
     return WF_STATE_WARNING;
   *bound = NAN;
   return WF_STATE_OKAY;
@@ -116,7 +116,7 @@ const char *wf_state_name(wf_state_t state) {
 }
 
 /* Formats a number without a needless ".000000". */
-static void format_number(double v, char *buffer, size_t size) {
+static void threshold_format_number(double v, char *buffer, size_t size) {
   if (v == floor(v) && fabs(v) < 1e15)
     snprintf(buffer, size, "%.0f", v);
   else
@@ -139,7 +139,7 @@ void wf_threshold_message(const char *account,
     snprintf(which, sizeof(which), " (all %s)", instances);
 
   char value[32];
-  format_number(event->value, value, sizeof(value));
+  threshold_format_number(event->value, value, sizeof(value));
 
   if (event->state == WF_STATE_OKAY) {
     snprintf(buffer, size, "%s: %s %s%s, back within bounds after %s", account,
@@ -147,7 +147,7 @@ void wf_threshold_message(const char *account,
     return;
   }
   char bound[32];
-  format_number(event->bound, bound, sizeof(bound));
+  threshold_format_number(event->bound, bound, sizeof(bound));
   /* Within the bound but held by the hysteresis: say so, not "above". */
   bool crossed =
       event->above ? event->value > event->bound : event->value < event->bound;

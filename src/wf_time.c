@@ -12,7 +12,7 @@
 #include <time.h>
 
 /* Reads exactly `digits` decimal digits from *p and advances it. */
-static int read_digits(const char **p, int digits, int *value) {
+static int time_read_digits(const char **p, int digits, int *value) {
   int v = 0;
   for (int i = 0; i < digits; i++) {
     if (!isdigit((unsigned char)(*p)[i]))
@@ -49,16 +49,17 @@ int wf_utc_offset_parse(const char *text, int *offset) {
 
   if (hour_digits == 1 || hour_digits == 2) {
     /* "+8", "+08" or "+08:00" */
-    if (read_digits(&p, (int)hour_digits, &hours) != 0)
+    if (time_read_digits(&p, (int)hour_digits, &hours) != 0)
       return -1;
     if (*p == ':') {
       p++;
-      if (read_digits(&p, 2, &minutes) != 0)
+      if (time_read_digits(&p, 2, &minutes) != 0)
         return -1;
     }
   } else if (hour_digits == 4) {
     /* "+0800" */
-    if (read_digits(&p, 2, &hours) != 0 || read_digits(&p, 2, &minutes) != 0)
+    if (time_read_digits(&p, 2, &hours) != 0 ||
+        time_read_digits(&p, 2, &minutes) != 0)
       return -1;
   } else {
     return -1;
@@ -74,7 +75,7 @@ int wf_utc_offset_parse(const char *text, int *offset) {
 }
 
 /* Floor division, so that times before the epoch round down too. */
-static time_t floor_div(time_t a, time_t b) {
+static time_t time_floor_div(time_t a, time_t b) {
   time_t q = a / b;
   if ((a % b != 0) && ((a < 0) != (b < 0)))
     q--;
@@ -83,12 +84,13 @@ static time_t floor_div(time_t a, time_t b) {
 
 time_t wf_day_start(time_t now, int offset) {
   time_t local = now + offset;
-  return floor_div(local, WF_SECONDS_PER_DAY) * WF_SECONDS_PER_DAY - offset;
+  return time_floor_div(local, WF_SECONDS_PER_DAY) * WF_SECONDS_PER_DAY -
+         offset;
 }
 
 /* First instant of the month that contains `now` at `offset`, moved by
  * `months_ahead` months. */
-static time_t month_start(time_t now, int offset, int months_ahead) {
+static time_t time_month_start(time_t now, int offset, int months_ahead) {
   time_t local = now + offset;
   struct tm tm;
   if (gmtime_r(&local, &tm) == NULL)
@@ -103,11 +105,11 @@ static time_t month_start(time_t now, int offset, int months_ahead) {
 }
 
 time_t wf_month_start(time_t now, int offset) {
-  return month_start(now, offset, 0);
+  return time_month_start(now, offset, 0);
 }
 
 time_t wf_next_month_start(time_t now, int offset) {
-  return month_start(now, offset, 1);
+  return time_month_start(now, offset, 1);
 }
 
 int wf_rfc3339_format(time_t t, char *buffer, size_t size) {
@@ -120,7 +122,7 @@ int wf_rfc3339_format(time_t t, char *buffer, size_t size) {
 }
 
 /* Days in a month of the Gregorian calendar. */
-static int days_in_month(int year, int month) {
+static int time_days_in_month(int year, int month) {
   static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
   return (month == 2 && leap) ? 29 : days[month - 1];
@@ -133,16 +135,16 @@ int wf_rfc3339_parse(const char *text, time_t *t) {
   const char *p = text;
   struct tm tm = {0};
   int year, month, day, hour, minute, second;
-  if (read_digits(&p, 4, &year) != 0 || *p++ != '-' ||
-      read_digits(&p, 2, &month) != 0 || *p++ != '-' ||
-      read_digits(&p, 2, &day) != 0)
+  if (time_read_digits(&p, 4, &year) != 0 || *p++ != '-' ||
+      time_read_digits(&p, 2, &month) != 0 || *p++ != '-' ||
+      time_read_digits(&p, 2, &day) != 0)
     return -1;
   if (*p != 'T' && *p != 't' && *p != ' ')
     return -1;
   p++;
-  if (read_digits(&p, 2, &hour) != 0 || *p++ != ':' ||
-      read_digits(&p, 2, &minute) != 0 || *p++ != ':' ||
-      read_digits(&p, 2, &second) != 0)
+  if (time_read_digits(&p, 2, &hour) != 0 || *p++ != ':' ||
+      time_read_digits(&p, 2, &minute) != 0 || *p++ != ':' ||
+      time_read_digits(&p, 2, &second) != 0)
     return -1;
   if (*p == '.') {
     p++;
@@ -159,8 +161,8 @@ int wf_rfc3339_parse(const char *text, time_t *t) {
     int sign = (*p == '-') ? -1 : 1;
     int oh, om;
     p++;
-    if (read_digits(&p, 2, &oh) != 0 || *p++ != ':' ||
-        read_digits(&p, 2, &om) != 0 || oh > 23 || om > 59)
+    if (time_read_digits(&p, 2, &oh) != 0 || *p++ != ':' ||
+        time_read_digits(&p, 2, &om) != 0 || oh > 23 || om > 59)
       return -1;
     offset = sign * (oh * 3600 + om * 60);
   }
@@ -169,9 +171,9 @@ int wf_rfc3339_parse(const char *text, time_t *t) {
 
   /* A leap second (":60") only exists as the last second of a UTC day;
    * it is read as the first second of the next. */
-  if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month) ||
-      hour > 23 || minute > 59 || second > 60 ||
-      (second == 60 && (hour != 23 || minute != 59)))
+  if (month < 1 || month > 12 || day < 1 ||
+      day > time_days_in_month(year, month) || hour > 23 || minute > 59 ||
+      second > 60 || (second == 60 && (hour != 23 || minute != 59)))
     return -1;
 
   tm.tm_year = year - 1900;

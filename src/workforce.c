@@ -32,7 +32,7 @@ static wf_engine_t *engine;
 /* Stops every account's collectors at once: each account is told to stop
  * and the engine cancels the requests in flight, so that no thread waits
  * for an answer. Idempotent. */
-static void wf_stop_all(void) {
+static void workforce_stop_all(void) {
   for (size_t i = 0; i < account_count; i++)
     wf_account_signal_stop(accounts[i]);
   wf_engine_stop(engine);
@@ -42,9 +42,9 @@ static void wf_stop_all(void) {
  * while it shuts down, before the shutdown callbacks and before it stops
  * its write threads. So it is here that the collectors stop: all of them,
  * the first time, and this account's threads are joined. */
-static void wf_account_free(void *arg) {
+static void workforce_account_free(void *arg) {
   wf_account_t *account = arg;
-  wf_stop_all();
+  workforce_stop_all();
   for (size_t i = 0; i < account_count; i++) {
     if (accounts[i] == account) {
       accounts[i] = accounts[--account_count];
@@ -55,7 +55,7 @@ static void wf_account_free(void *arg) {
 }
 
 /* The read callback of one account. */
-static int wf_read(user_data_t *ud) {
+static int workforce_read(user_data_t *ud) {
   wf_account_read(ud->data);
   /* Failures are handled and logged per collector; a non-zero return
    * would make collectd suspend the whole account. */
@@ -63,8 +63,8 @@ static int wf_read(user_data_t *ud) {
 }
 
 /* Registers the read callback of an account that wf_config_block read. */
-static int wf_account_register(const oconfig_item_t *ci,
-                               wf_account_config_t *cfg, void *arg) {
+static int workforce_account_register(const oconfig_item_t *ci,
+                                      wf_account_config_t *cfg, void *arg) {
   (void)arg;
   char callback_name[2 * WF_NAME_LEN];
   snprintf(callback_name, sizeof(callback_name), WF_PLUGIN_NAME "/%s",
@@ -86,8 +86,8 @@ static int wf_account_register(const oconfig_item_t *ci,
     return -1;
   }
   int status = plugin_register_complex_read(
-      /* group = */ WF_PLUGIN_NAME, callback_name, wf_read, interval,
-      &(user_data_t){.data = account, .free_func = wf_account_free});
+      /* group = */ WF_PLUGIN_NAME, callback_name, workforce_read, interval,
+      &(user_data_t){.data = account, .free_func = workforce_account_free});
   if (status != 0) {
     ERROR(WF_LOG_PREFIX "<%s \"%s\">: registering the read callback failed",
           ci->key, account->cfg.name);
@@ -100,17 +100,17 @@ static int wf_account_register(const oconfig_item_t *ci,
 }
 
 /* Starts the robot of a <Robot> block that wf_config_block read. */
-static int wf_robot_register(const oconfig_item_t *ci, wf_robot_config_t *cfg,
-                             void *arg) {
+static int workforce_robot_register(const oconfig_item_t *ci,
+                                    wf_robot_config_t *cfg, void *arg) {
   (void)arg;
   return wf_robot_create(ci, cfg);
 }
 
 /* The complex config callback: one call with the whole <Plugin> block.
  * A broken account is refused with its own message; the others load. */
-static int wf_config(oconfig_item_t *ci) {
-  const wf_config_block_ops_t ops = {.account = wf_account_register,
-                                     .robot = wf_robot_register};
+static int workforce_config(oconfig_item_t *ci) {
+  const wf_config_block_ops_t ops = {.account = workforce_account_register,
+                                     .robot = workforce_robot_register};
   wf_config_block_counts_t counts = {0};
   wf_config_block(ci, &block_names, &ops, &counts);
 
@@ -125,7 +125,7 @@ static int wf_config(oconfig_item_t *ci) {
 
 /* libcurl's global initialisation, while collectd is single threaded,
  * then the engine and every account's collectors. */
-static int wf_init(void) {
+static int workforce_init(void) {
   if (wf_http_global_init() != 0) {
     ERROR(WF_LOG_PREFIX "libcurl initialisation failed");
     return -1;
@@ -146,8 +146,8 @@ static int wf_init(void) {
 
 /* By now collectd has freed the accounts (wf_account_free), and with them
  * stopped every collector; what is left is the engine and the robots. */
-static int wf_shutdown(void) {
-  wf_stop_all();
+static int workforce_shutdown(void) {
+  workforce_stop_all();
   for (size_t i = 0; i < account_count; i++)
     wf_account_stop(accounts[i]);
   wf_engine_free(engine);
@@ -161,7 +161,7 @@ static int wf_shutdown(void) {
 }
 
 void module_register(void) {
-  plugin_register_complex_config(WF_PLUGIN_NAME, wf_config);
-  plugin_register_init(WF_PLUGIN_NAME, wf_init);
-  plugin_register_shutdown(WF_PLUGIN_NAME, wf_shutdown);
+  plugin_register_complex_config(WF_PLUGIN_NAME, workforce_config);
+  plugin_register_init(WF_PLUGIN_NAME, workforce_init);
+  plugin_register_shutdown(WF_PLUGIN_NAME, workforce_shutdown);
 }
