@@ -585,6 +585,43 @@ static char *dt_join_users(const wf_strlist_t *group, const char *endpoint,
   return joined;
 }
 
+/* The context of a list over one group of users joined by commas starts
+ * with the joined users, which the list owns. */
+typedef struct {
+  char *users;
+} dt_users_t;
+
+static void dt_users_release(void *arg) {
+  dt_users_t *l = arg;
+  free(l->users);
+  free(l);
+}
+
+/* Starts a list of endpoint `id` over `group`: its context is a copy of
+ * the `size` bytes of `template`, a struct whose first member is a
+ * dt_users_t, with the group's users joined into it. Returns 0, or -1
+ * with the run failed. */
+static int
+dt_run_add_users(dt_run_t *run, wf_endpoint_id_t id,
+                 int (*body)(json_object *, long long, void *),
+                 int (*read)(json_object *, void *, wf_page_t *, wf_error_t *),
+                 const void *template, size_t size, const wf_strlist_t *group) {
+  const wf_endpoint_t *ep = wf_endpoint(id);
+  void *ctx = malloc(size);
+  char *joined = dt_join_users(group, ep->name, run->err);
+  if (ctx == NULL || joined == NULL) {
+    free(ctx);
+    free(joined);
+    wf_error_set(run->err, WF_ERR_NOMEM, ep->name, "out of memory");
+    run->status = -2;
+    return -1;
+  }
+  memcpy(ctx, template, size);
+  ((dt_users_t *)ctx)->users = joined;
+  dt_list_t list = {.ep = ep, .body = body, .read = read, .ctx = ctx};
+  return dt_run_add(run, &list, dt_users_release);
+}
+
 /* empLeaveRecords (v1.0): cursor paging. The first request sends
  * nextToken "0", each later one the nextToken of the answer before; the
  * list ends with an answer without nextToken. */
@@ -879,29 +916,29 @@ UNITTEST int dt_parse_signins(json_object *answer, time_t from, time_t to,
  * sends cursor 0, each later one the next_cursor of the answer before; the
  * list ends with an answer without next_cursor. */
 typedef struct {
-  char *userid_list;
+  dt_users_t users; /* first: the batch's users */
   time_t from;
   time_t to;
   int64_t *signins;
 } dt_signin_list_t;
 
-static void dt_signin_release(void *arg) {
-  dt_signin_list_t *l = arg;
-  free(l->userid_list);
-  free(l);
+/* Adds what checkin/record/get and report/simplelist both ask: a window
+ * [from, to] in epoch milliseconds, and a page of `size` at `cursor`. */
+static void dt_window_page(json_object *request, time_t from, time_t to,
+                           long long cursor, int size) {
+  json_object_object_add(request, "start_time",
+                         json_object_new_int64((int64_t)from * 1000));
+  json_object_object_add(request, "end_time",
+                         json_object_new_int64((int64_t)to * 1000));
+  json_object_object_add(request, "cursor", json_object_new_int64(cursor));
+  json_object_object_add(request, "size", json_object_new_int(size));
 }
 
 static int dt_signin_fill(json_object *request, long long cursor, void *arg) {
   const dt_signin_list_t *l = arg;
   json_object_object_add(request, "userid_list",
-                         json_object_new_string(l->userid_list));
-  json_object_object_add(request, "start_time",
-                         json_object_new_int64((int64_t)l->from * 1000));
-  json_object_object_add(request, "end_time",
-                         json_object_new_int64((int64_t)l->to * 1000));
-  json_object_object_add(request, "cursor", json_object_new_int64(cursor));
-  json_object_object_add(request, "size",
-                         json_object_new_int(DT_SIGNIN_PAGE_SIZE));
+                         json_object_new_string(l->users.users));
+  dt_window_page(request, l->from, l->to, cursor, DT_SIGNIN_PAGE_SIZE);
   return 0;
 }
 
@@ -915,22 +952,8 @@ static int dt_signin_read(json_object *answer, void *arg, wf_page_t *page,
 /* Starts the checkin/record/get list of one group of users; `arg` is the
  * template of every list. */
 static int dt_signin_group(dt_run_t *run, wf_strlist_t *group, void *arg) {
-  dt_signin_list_t *l = malloc(sizeof(*l));
-  char *joined = dt_join_users(group, "checkinRecord", run->err);
-  if (l == NULL || joined == NULL) {
-    free(l);
-    free(joined);
-    wf_error_set(run->err, WF_ERR_NOMEM, "checkinRecord", "out of memory");
-    run->status = -2;
-    return -1;
-  }
-  *l = *(const dt_signin_list_t *)arg;
-  l->userid_list = joined;
-  dt_list_t list = {.ep = wf_endpoint(WF_EP_CHECKIN_RECORD),
-                    .body = dt_signin_fill,
-                    .read = dt_signin_read,
-                    .ctx = l};
-  return dt_run_add(run, &list, dt_signin_release);
+  return dt_run_add_users(run, WF_EP_CHECKIN_RECORD, dt_signin_fill,
+                          dt_signin_read, arg, sizeof(dt_signin_list_t), group);
 }
 
 int wf_dingtalk_signins(wf_client_t *c, time_t now, wf_roster_t *users,
@@ -1060,18 +1083,12 @@ UNITTEST int dt_parse_leave_page(json_object *answer, time_t now,
  * 50 records whatever `size` asks ("每次返回50条数据"): the next offset is
  * this one plus the records the page held. */
 typedef struct {
+  dt_users_t users; /* first: the batch's users */
   const char *operator_user_id;
   const char *leave_code;
-  char *userids;
   time_t now;
   wf_leave_t *leave;
 } dt_leave_list_t;
-
-static void dt_leave_release(void *arg) {
-  dt_leave_list_t *l = arg;
-  free(l->userids);
-  free(l);
-}
 
 static int dt_leave_fill(json_object *request, long long offset, void *arg) {
   const dt_leave_list_t *l = arg;
@@ -1080,7 +1097,7 @@ static int dt_leave_fill(json_object *request, long long offset, void *arg) {
   json_object_object_add(request, "leave_code",
                          json_object_new_string(l->leave_code));
   json_object_object_add(request, "userids",
-                         json_object_new_string(l->userids));
+                         json_object_new_string(l->users.users));
   json_object_object_add(request, "offset", json_object_new_int64(offset));
   json_object_object_add(request, "size",
                          json_object_new_int(DT_LEAVE_PAGE_SIZE));
@@ -1106,22 +1123,13 @@ typedef struct {
 static int dt_leave_group(dt_run_t *run, wf_strlist_t *group, void *arg) {
   const dt_leave_poll_t *poll = arg;
   for (size_t t = 0; t < poll->types->count; t++) {
-    dt_leave_list_t *l = malloc(sizeof(*l));
-    char *joined = dt_join_users(group, "vacationRecords", run->err);
-    if (l == NULL || joined == NULL) {
-      free(l);
-      free(joined);
-      wf_error_set(run->err, WF_ERR_NOMEM, "vacationRecords", "out of memory");
-      run->status = -2;
-      return -1;
-    }
-    *l = (dt_leave_list_t){poll->operator_user_id, poll->types->items[t].code,
-                           joined, poll->now, &poll->leaves[t]};
-    dt_list_t list = {.ep = wf_endpoint(WF_EP_VACATION_RECORDS),
-                      .body = dt_leave_fill,
-                      .read = dt_leave_read,
-                      .ctx = l};
-    if (dt_run_add(run, &list, dt_leave_release) != 0)
+    dt_leave_list_t template = {.operator_user_id = poll->operator_user_id,
+                                .leave_code = poll->types->items[t].code,
+                                .now = poll->now,
+                                .leave = &poll->leaves[t]};
+    if (dt_run_add_users(run, WF_EP_VACATION_RECORDS, dt_leave_fill,
+                         dt_leave_read, &template, sizeof(template),
+                         group) != 0)
       return -1;
   }
   return 0;
@@ -1272,13 +1280,7 @@ typedef struct {
 
 static int dt_report_fill(json_object *request, long long cursor, void *arg) {
   const dt_report_list_t *l = arg;
-  json_object_object_add(request, "start_time",
-                         json_object_new_int64((int64_t)l->from * 1000));
-  json_object_object_add(request, "end_time",
-                         json_object_new_int64((int64_t)l->to * 1000));
-  json_object_object_add(request, "cursor", json_object_new_int64(cursor));
-  json_object_object_add(request, "size",
-                         json_object_new_int(DT_REPORT_PAGE_SIZE));
+  dt_window_page(request, l->from, l->to, cursor, DT_REPORT_PAGE_SIZE);
   return 0;
 }
 
