@@ -23,32 +23,34 @@ TYPE = "年假"
 
 
 def one_size(employees):
-    sim = Simulator("--employees", str(employees), "--seed", "41", "--monthly-quota", "0",
-                    "--leave-history", str(HISTORY))
-    truth = sim.truth()
-    code = [t for t in truth["leave_types"] if t["leave_name"] == TYPE][0]["leave_code"]
-    extra = ('    Collect "leave"\n    OperatorUserID "manager01"\n'
-             '    LeaveType "%s" "annual"\n    Interval 86400\n    Timeout 30' % code)
-    cd = Collectd(dingtalk_block("acme", sim, extra=extra).replace("    Interval 1\n", ""))
-    try:
-        start = time.monotonic()
-        wait_for(lambda: cd.getval("workforce-acme/leave_pending-annual") is not None,
-                 timeout=1800, what="leave of %d employees" % employees)
-        took = time.monotonic() - start
+    with Simulator("--employees", str(employees), "--seed", "41", "--monthly-quota", "0",
+                   "--leave-history", str(HISTORY)) as sim:
         truth = sim.truth()
-        pages = collections.Counter(r["body"]["userids"] for r in sim.requests()
-                                    if r["endpoint"] == "vacationRecords")
-        return {"employees": employees,
-                "on_leave": (cd.getval("workforce-acme/on_leave-annual"),
-                             truth["on_leave"][TYPE]),
-                "pending": (cd.getval("workforce-acme/leave_pending-annual"),
-                            truth["leave_pending"][TYPE]),
-                "calls": sum(pages.values()), "batches": len(pages),
-                "most_pages": max(pages.values()), "seconds": took,
-                "violations": len(sim.violations())}
-    finally:
-        cd.cleanup()
-        sim.stop()
+        code = [t for t in truth["leave_types"] if t["leave_name"] == TYPE][0]["leave_code"]
+        extra = ('    Collect "leave"\n    OperatorUserID "manager01"\n'
+                 '    LeaveType "%s" "annual"\n    Interval 86400\n    Timeout 30' % code)
+        with Collectd(dingtalk_block("acme", sim, extra=extra)
+                      .replace("    Interval 1\n", "")) as cd:
+            return measure(sim, cd, employees)
+
+
+def measure(sim, cd, employees):
+    """Waits for the first poll of leave; returns its figures."""
+    start = time.monotonic()
+    wait_for(lambda: cd.getval("workforce-acme/leave_pending-annual") is not None,
+             timeout=1800, what="leave of %d employees" % employees)
+    took = time.monotonic() - start
+    truth = sim.truth()
+    pages = collections.Counter(r["body"]["userids"]
+                                for r in sim.requests(endpoint="vacationRecords"))
+    return {"employees": employees,
+            "on_leave": (cd.getval("workforce-acme/on_leave-annual"),
+                         truth["on_leave"][TYPE]),
+            "pending": (cd.getval("workforce-acme/leave_pending-annual"),
+                        truth["leave_pending"][TYPE]),
+            "calls": sum(pages.values()), "batches": len(pages),
+            "most_pages": max(pages.values()), "seconds": took,
+            "violations": len(sim.violations())}
 
 
 def main():

@@ -61,37 +61,38 @@ def list_key(r):
 
 def one_size(employees, latency_ms, collectors):
     """Measures one poll of an organisation of `employees`; returns a dict."""
-    sim = Simulator("--employees", str(employees), "--seed", "1", "--monthly-quota", "0",
-                    "--latency", str(latency_ms), "--leave-history", "0")
     extra = '''    Collect %s
     OperatorUserID "manager01"
     ReportReader "manager01" "manager"
     Interval 86400
     Timeout 30''' % " ".join('"%s"' % c for c in collectors)
-    cd = Collectd(dingtalk_block("acme", sim, extra=extra).replace(
-        "    Interval 1\n", "").replace("    MaxRequestsPerSecond 15\n", ""))
-    try:
-        wait_for(lambda: len(cd.values("acme", "poll_duration")) == len(collectors),
-                 timeout=1800, what="one poll of every collector")
-        done = time.time()
-        cpu, peak = proc_figures(cd.proc.pid)
-        requests = [r for r in sim.requests() if r["endpoint"] != "gettoken"]
-        first = min(r["t"] for r in requests)
-        per_api = collections.Counter(r["endpoint"] for r in requests)
-        pages = collections.Counter(list_key(r) for r in requests)
-        chain = max(pages.values())
-        floor = max(max(per_api.values()) / DINGTALK_RATE, chain * latency_ms / 1000.0)
-        wall = done - first
-        failed = [line for line in cd.read_log().splitlines() if "failed" in line]
-        return {"employees": employees, "requests": len(requests), "per_api": per_api,
-                "floor": floor, "chain": chain, "wall": wall, "ratio": wall / floor,
-                "violations": len(sim.violations()), "cpu": cpu, "peak_kib": peak,
-                "broken": collections.Counter("%s %s" % (v.get("rule"), v.get("endpoint"))
-                                              for v in sim.violations()),
-                "failed": failed}
-    finally:
-        cd.cleanup()
-        sim.stop()
+    with Simulator("--employees", str(employees), "--seed", "1", "--monthly-quota", "0",
+                   "--latency", str(latency_ms), "--leave-history", "0") as sim:
+        with Collectd(dingtalk_block("acme", sim, extra=extra).replace(
+                "    Interval 1\n", "").replace("    MaxRequestsPerSecond 15\n", "")) as cd:
+            return measure(sim, cd, employees, latency_ms, collectors)
+
+
+def measure(sim, cd, employees, latency_ms, collectors):
+    """Waits for one poll of every collector; returns its figures."""
+    wait_for(lambda: len(cd.values("acme", "poll_duration")) == len(collectors),
+             timeout=1800, what="one poll of every collector")
+    done = time.time()
+    cpu, peak = proc_figures(cd.proc.pid)
+    requests = [r for r in sim.requests() if r["endpoint"] != "gettoken"]
+    first = min(r["t"] for r in requests)
+    per_api = collections.Counter(r["endpoint"] for r in requests)
+    pages = collections.Counter(list_key(r) for r in requests)
+    chain = max(pages.values())
+    floor = max(max(per_api.values()) / DINGTALK_RATE, chain * latency_ms / 1000.0)
+    wall = done - first
+    failed = [line for line in cd.read_log().splitlines() if "failed" in line]
+    return {"employees": employees, "requests": len(requests), "per_api": per_api,
+            "floor": floor, "chain": chain, "wall": wall, "ratio": wall / floor,
+            "violations": len(sim.violations()), "cpu": cpu, "peak_kib": peak,
+            "broken": collections.Counter("%s %s" % (v.get("rule"), v.get("endpoint"))
+                                          for v in sim.violations()),
+            "failed": failed}
 
 
 def main():

@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import unittest
 import urllib.request
 
 SRCDIR = os.environ.get("WF_SRCDIR") or os.path.abspath(
@@ -127,8 +128,27 @@ class Simulator:
     def truth(self, appkey=None):
         return self.get("/_sim/truth" + ("?appkey=" + appkey if appkey else ""))
 
-    def requests(self, since=0):
-        return self.get("/_sim/requests?since=%d" % since)
+    def requests(self, since=0, endpoint=None):
+        """The requests the simulator answered after sequence number
+        `since`, oldest first; with `endpoint`, those of that endpoint."""
+        answered = self.get("/_sim/requests?since=%d" % since)
+        if endpoint is None:
+            return answered
+        return [r for r in answered if r["endpoint"] == endpoint]
+
+    def last_seq(self):
+        """The sequence number of the last request answered, 0 before any:
+        requests(last_seq()) are those that come after this call."""
+        answered = self.requests()
+        return answered[-1]["seq"] if answered else 0
+
+    def wait_requests(self, count, endpoint=None, timeout=20.0, what=None):
+        """Waits until `count` more requests (of `endpoint`) are answered
+        than when it was called; returns them."""
+        since = self.last_seq()
+        return wait_for(lambda: len(self.requests(since, endpoint)) >= count
+                        and self.requests(since, endpoint), timeout=timeout,
+                        what=what or "%d more requests of %s" % (count, endpoint or "any kind"))
 
     def violations(self):
         return self.get("/_sim/violations")
@@ -138,6 +158,12 @@ class Simulator:
         if self.proc.stdout:
             self.proc.stdout.close()
         shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
 
 
 class Collectd:
@@ -197,11 +223,17 @@ LoadPlugin workforce
                    "--log-file=" + self.valgrind_log] + cmd
         self.proc = subprocess.Popen(cmd, stdout=self.stderr, stderr=self.stderr)
         # The socket file appears before collectd listens on it: ready is
-        # when a command is answered.
-        wait_for(lambda: self.answers() or self.proc.poll() is not None,
-                 timeout=60, what="collectd's unixsock socket")
-        if self.proc.poll() is not None:
-            raise RuntimeError("collectd exited: " + self.read_log())
+        # when a command is answered. A daemon that never gets there is
+        # stopped and its files removed here, as no caller holds it yet.
+        try:
+            wait_for(lambda: self.answers() or self.proc.poll() is not None,
+                     timeout=60, what="collectd's unixsock socket")
+            if self.proc.poll() is not None:
+                raise RuntimeError("collectd exited: " + self.read_log())
+        except BaseException:
+            self.stop()
+            shutil.rmtree(self.dir, ignore_errors=True)
+            raise
 
     def answers(self):
         """True when collectd answers on its unixsock socket."""
@@ -284,8 +316,26 @@ LoadPlugin workforce
             lines = [line for line in f.read().splitlines() if line and line[0].isdigit()]
         return float(lines[-1].split(",")[1]) if lines else None
 
+    def counters(self, account, type_):
+        """{instance: raw value} of every instance of a derive (or any
+        type), from the csv files as counter() reads them."""
+        prefix = "workforce-%s/%s-" % (account, type_)
+        return {ident[len(prefix):]: self.counter(account, type_, ident[len(prefix):])
+                for ident in self.listval() if ident.startswith(prefix)}
+
     def read_log(self):
         return read_text(self.log)
+
+    def notifications(self, type_):
+        """(severity, message) of each notification of `type_` that
+        collectd's logfile plugin wrote, oldest first."""
+        found = []
+        for line in self.read_log().splitlines():
+            m = re.search(r"Notification: severity = (\w+), .* type = (\S+), "
+                          r"type_instance = ([^,]*), message = (.*)$", line)
+            if m and m.group(2) == type_:
+                found.append((m.group(1), m.group(4)))
+        return found
 
     def stop(self):
         stop_process(self.proc, 20)
@@ -299,6 +349,12 @@ LoadPlugin workforce
         shutil.rmtree(self.dir, ignore_errors=True)
         if report.strip():
             raise AssertionError("valgrind reported:\n" + report)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.cleanup()
 
 
 def dingtalk_block(name, sim, key="dingsimkey", secret="dingsimsecret", extra=""):
@@ -320,3 +376,55 @@ def dingtalk_block(name, sim, key="dingsimkey", secret="dingsimsecret", extra=""
 {extra}
   </DingTalk>
 """
+
+
+def feishu_block(name, sim, app_id="cli_simapp", secret="feishusimsecret", extra=""):
+    """A <Feishu> block pointing at the simulator, with the settings of
+    dingtalk_block; `extra` adds options (Collect, UserID, ...) or
+    overrides them, the later value of an option winning."""
+    return f"""  <Feishu "{name}">
+    AppID "{app_id}"
+    AppSecret "{secret}"
+    URL "{sim.url}"
+    Interval 1
+    UTCOffset "+08:00"
+    Timeout 5
+    MaxRequestsPerSecond 15
+{extra}
+  </Feishu>
+"""
+
+
+class PluginTestCase(unittest.TestCase):
+    """A test case whose simulators and collectd daemons are stopped, and
+    their files removed, when the test (or, for the class_ helpers, the
+    class) ends, whether it passed, failed or never got past its start.
+    They stop in the reverse order of their start: collectd before the
+    simulator it polls."""
+
+    def simulator(self, *args):
+        """A Simulator for this test."""
+        sim = Simulator(*args)
+        self.addCleanup(sim.stop)
+        return sim
+
+    def collectd(self, plugin_block, **kwargs):
+        """A Collectd for this test; its cleanup fails the test when
+        valgrind reported anything."""
+        cd = Collectd(plugin_block, **kwargs)
+        self.addCleanup(cd.cleanup)
+        return cd
+
+    @classmethod
+    def class_simulator(cls, *args):
+        """A Simulator shared by the tests of the class."""
+        sim = Simulator(*args)
+        cls.addClassCleanup(sim.stop)
+        return sim
+
+    @classmethod
+    def class_collectd(cls, plugin_block, **kwargs):
+        """A Collectd shared by the tests of the class."""
+        cd = Collectd(plugin_block, **kwargs)
+        cls.addClassCleanup(cd.cleanup)
+        return cd

@@ -11,7 +11,6 @@ also checked in the real collectd, when it is installed."""
 import math
 import os
 import shutil
-import stat
 import subprocess
 import sys
 import tempfile
@@ -19,7 +18,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
-from harness import Collectd, Simulator, dingtalk_block, wait_for  # noqa: E402
+from harness import PluginTestCase, dingtalk_block, wait_for  # noqa: E402
 
 TOOL = os.path.join(harness.BUILDDIR, "collectd-workforce-check")
 TYPES = os.path.join(harness.SRCDIR, "src", "workforce.types.db")
@@ -93,23 +92,27 @@ class Tool:
 class CheckCase(unittest.TestCase):
     def setUp(self):
         self.tool = Tool()
-
-    def tearDown(self):
-        self.tool.cleanup()
+        self.addCleanup(self.tool.cleanup)
 
     def problems(self, lines):
         return [line for line in lines if line.startswith(("error: ", "warning: "))]
 
+    def assert_problems(self, path, expected, status=1):
+        """Run on `path`, the tool reports exactly the problems `expected`
+        (a list of lines) and exits with `status`. Returns its lines."""
+        got_status, lines, err = self.tool.run(path)
+        self.assertEqual(self.problems(lines), expected, "\n".join(lines) + err)
+        self.assertEqual(got_status, status, "\n".join(lines))
+        return lines
+
     def assert_refused(self, block, expected, preamble=PREAMBLE):
-        """The tool reports exactly `expected` (one line or a list) and
-        exits 1."""
+        """The tool reports exactly `expected` (one line or a list), counts
+        them on its last line and exits 1."""
         path = self.tool.conf(block, preamble)
-        status, lines, err = self.tool.run(path)
         want = [expected] if isinstance(expected, str) else expected
-        self.assertEqual(self.problems(lines), want, "\n".join(lines) + err)
+        lines = self.assert_problems(path, want)
         self.assertEqual(lines[-1], "%s: %d problem%s" % (path, len(want),
                                                           "" if len(want) == 1 else "s"))
-        self.assertEqual(status, 1, "\n".join(lines))
         return lines
 
 
@@ -299,62 +302,48 @@ class DaemonRefusals(CheckCase):
 
     def test_no_load_plugin(self):
         path = self.tool.conf(dingtalk(), preamble=f'TypesDB "{TYPES}"\n')
-        status, lines, _ = self.tool.run(path)
-        self.assertEqual(self.problems(lines), [
+        self.assert_problems(path, [
             'error: %s:2: <Plugin workforce> has no "LoadPlugin workforce": collectd ignores '
             'the block' % path])
-        self.assertEqual(status, 1)
 
     def test_load_plugin_after_the_block(self):
         path = self.tool.write("collectd.conf", f'TypesDB "{TYPES}"\n<Plugin "workforce">\n'
                                + dingtalk() + "</Plugin>\nLoadPlugin workforce\n")
-        status, lines, _ = self.tool.run(path)
-        self.assertEqual(self.problems(lines), [
+        self.assert_problems(path, [
             'error: %s:2: <Plugin workforce> comes before "LoadPlugin workforce": collectd '
             'ignores the block' % path])
-        self.assertEqual(status, 1)
 
     def test_types_db_missing(self):
         path = self.tool.conf(dingtalk(), preamble='TypesDB "%s"\nLoadPlugin workforce\n'
                               % harness.TYPES_DB)
-        status, lines, _ = self.tool.run(path)
-        self.assertEqual(self.problems(lines), [
+        self.assert_problems(path, [
             "error: no TypesDB line names workforce.types.db: collectd drops every value of "
             "the plugin"])
-        self.assertEqual(status, 1)
 
     def test_types_db_unreadable(self):
         path = self.tool.conf(dingtalk(), preamble='TypesDB "/nonexistent/workforce.types.db"\n'
                               'LoadPlugin workforce\n')
-        status, lines, _ = self.tool.run(path)
-        self.assertEqual(self.problems(lines), [
+        self.assert_problems(path, [
             'error: %s:1: TypesDB "/nonexistent/workforce.types.db": cannot read it: No such '
             'file or directory' % path])
-        self.assertEqual(status, 1)
 
     def test_no_plugin_block(self):
         path = self.tool.write("collectd.conf", PREAMBLE)
-        status, lines, _ = self.tool.run(path)
-        self.assertEqual(self.problems(lines), [
+        self.assert_problems(path, [
             "error: no <Plugin workforce> block: the plugin has nothing to do"])
-        self.assertEqual(status, 1)
 
     def test_syntax_error_with_its_place(self):
         path = self.tool.write("collectd.conf", PREAMBLE + "<Plugin workforce>\n" + dingtalk())
-        status, lines, _ = self.tool.run(path)
-        self.assertEqual(self.problems(lines), [
+        self.assert_problems(path, [
             "error: %s:3: <Plugin> is never closed: the file ends before its </Plugin>"
             % path])
-        self.assertEqual(status, 1)
 
     def test_missing_final_newline(self):
         path = self.tool.write("collectd.conf", (PREAMBLE + "<Plugin workforce>\n" + dingtalk()
                                                  + "</Plugin>"))
-        status, lines, _ = self.tool.run(path)
-        self.assertEqual(self.problems(lines), [
+        self.assert_problems(path, [
             "error: %s:9: the file ends without a line end after </Plugin>; collectd refuses "
             "that" % path])
-        self.assertEqual(status, 1)
 
     def test_usage_errors(self):
         status, lines, err = self.tool.run()
@@ -386,45 +375,37 @@ class Includes(CheckCase):
         path = self.tool.write("collectd.conf", f'TypesDB "{harness.TYPES_DB}" "{TYPES}"\n'
                                f'<Include "{self.tool.path("collectd.conf.d")}">\n'
                                '  Filter "*.conf"\n</Include>\n')
-        status, lines, _ = self.tool.run(path)
-        self.assertEqual(self.problems(lines), [
+        self.assert_problems(path, [
             PREFIX + '<DingTalk "acme">: option "UTCOffset": "+25:00" is not a UTC offset '
             'such as "+08:00" (-12:00 to +14:00)'])
-        self.assertEqual(status, 1)
         # Fixed in the included file, the whole configuration passes.
         self.tool.write("collectd.conf.d/workforce.conf",
                         "LoadPlugin workforce\n<Plugin workforce>\n" + dingtalk()
                         + "</Plugin>\n")
-        status, lines, _ = self.tool.run(path)
-        self.assertEqual(self.problems(lines), [])
-        self.assertEqual(status, 0, lines)
+        self.assert_problems(path, [], status=0)
         self.assertTrue(os.path.exists(included))
 
     def test_include_file_and_its_errors_place(self):
         inc = self.tool.write("workforce.conf", "<Plugin workforce>\n" + dingtalk() + "\n")
         path = self.tool.write("collectd.conf", PREAMBLE + f'Include "{inc}"\n')
-        status, lines, _ = self.tool.run(path)
-        self.assertEqual(self.problems(lines), [
+        self.assert_problems(path, [
             "error: %s:1: <Plugin> is never closed: the file ends before its </Plugin>"
             % inc])
-        self.assertEqual(status, 1)
 
     def test_include_loop(self):
         a = self.tool.path("a.conf")
         b = self.tool.write("b.conf", f'Include "{a}"\n')
         self.tool.write("a.conf", PREAMBLE + f'Include "{b}"\n')
-        status, lines, _ = self.tool.run(a)
-        self.assertEqual(self.problems(lines), [
+        self.assert_problems(a, [
             'error: %s:1: Include loop: "%s" is already being read (%s -> %s -> %s)'
             % (b, a, a, b, a)])
-        self.assertEqual(status, 1)
 
 
 def ceil_div(n, d):
     return math.ceil(n / d)
 
 
-class Probe(unittest.TestCase):
+class Probe(PluginTestCase):
     """--probe against the simulator: the costs follow its employee count,
     and not one counted call is spent."""
 
@@ -433,15 +414,12 @@ class Probe(unittest.TestCase):
         # Tests of the quota's messages probe with an app of their own: a
         # token fetched by one probe right after another's is the
         # simulator's violation.
-        cls.sim = Simulator("--employees", "320", "--seed", "7",
-                            "--app", "dingsimkey:dingsimsecret", "--app", "quotakey:quotasecret",
-                            "--app", "freekey:freesecret")
+        cls.sim = cls.class_simulator("--employees", "320", "--seed", "7",
+                                      "--app", "dingsimkey:dingsimsecret",
+                                      "--app", "quotakey:quotasecret",
+                                      "--app", "freekey:freesecret")
         cls.tool = Tool()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.tool.cleanup()
-        cls.sim.stop()
+        cls.addClassCleanup(cls.tool.cleanup)
 
     def account(self, name, extra, key="dingsimkey", secret="dingsimsecret"):
         return f"""  <DingTalk "{name}">
@@ -476,7 +454,7 @@ class Probe(unittest.TestCase):
   </Feishu>
 """
         path = self.tool.conf(block, name="probe.conf")
-        mark = self.sim.requests()[-1]["seq"] if self.sim.requests() else 0
+        mark = self.sim.last_seq()
         status, lines, err = self.tool.run("--probe", path)
 
         truth = self.sim.truth()
@@ -579,7 +557,7 @@ class Probe(unittest.TestCase):
         self.assertEqual(status, 1)
 
 
-class NameClashInCollectd(unittest.TestCase):
+class NameClashInCollectd(PluginTestCase):
     """The plugin itself refuses a robot named like an account."""
 
     def test_robot_named_like_an_account(self):
@@ -589,24 +567,20 @@ class NameClashInCollectd(unittest.TestCase):
                    if not os.path.exists(p)]
         if missing and not os.environ.get("CI"):
             self.skipTest("missing: " + ", ".join(missing))
-        sim = Simulator("--employees", "40", "--seed", "2")
+        sim = self.simulator("--employees", "40", "--seed", "2")
         block = dingtalk_block("acme", sim) + f"""  <Robot "acme">
     Platform "dingtalk"
     URL "{sim.url}/robot/send?access_token=clash"
   </Robot>
 """
-        cd = Collectd(block)
-        try:
-            wait_for(lambda: cd.values("acme", "headcount"), what="the account's values")
-            log = cd.read_log()
-            self.assertIn('workforce plugin: <Robot "acme">: <DingTalk "acme"> has this name '
-                          'already: an account and a robot of one name would share a plugin '
-                          'instance; give each its own name', log)
-            self.assertIn("1 block(s) or option(s) refused; 1 account(s) loaded", log)
-            self.assertNotIn("robot_messages", " ".join(cd.listval()))
-        finally:
-            cd.cleanup()
-            sim.stop()
+        cd = self.collectd(block)
+        wait_for(lambda: cd.values("acme", "headcount"), what="the account's values")
+        log = cd.read_log()
+        self.assertIn('workforce plugin: <Robot "acme">: <DingTalk "acme"> has this name '
+                      'already: an account and a robot of one name would share a plugin '
+                      'instance; give each its own name', log)
+        self.assertIn("1 block(s) or option(s) refused; 1 account(s) loaded", log)
+        self.assertNotIn("robot_messages", " ".join(cd.listval()))
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
-from harness import Collectd, Simulator, dingtalk_block, wait_for  # noqa: E402
+from harness import PluginTestCase, dingtalk_block, feishu_block, wait_for  # noqa: E402
 
 FEISHU_NAMES = {"年假": "annual", "调休假": "compensatory", "病假": "sick"}
 
@@ -22,13 +22,13 @@ def instance(name):
     return name.lower()
 
 
-class LeaveReportsAnnouncements(unittest.TestCase):
+class LeaveReportsAnnouncements(PluginTestCase):
     """One DingTalk account collecting leave, reports and announcements,
     one Feishu account collecting expiring leave."""
 
     @classmethod
     def setUpClass(cls):
-        cls.sim = Simulator("--employees", "60", "--seed", "31")
+        cls.sim = cls.class_simulator("--employees", "60", "--seed", "31")
         fs = cls.sim.get("/_sim/truth?platform=feishu")
         cls.employments = fs["employment_ids"][:6]
         cls.types = {t["leave_type_id"]: FEISHU_NAMES[t["name"]] for t in fs["leave_types"]}
@@ -40,26 +40,14 @@ class LeaveReportsAnnouncements(unittest.TestCase):
     ReportReader "manager01" "manager"
     ReportReader "cto" "cto"
     Interval 2''')
-        feishu = f'''  <Feishu "intl">
-    AppID "cli_simapp"
-    AppSecret "feishusimsecret"
-    URL "{cls.sim.url}"
-    Interval 2
-    UTCOffset "+08:00"
+        feishu = feishu_block("intl", cls.sim, extra=f'''    Interval 2
     Collect "leave_expiry"
     EmploymentID {employments}
 {leave_types}
-    ExpiryWindowDays 30
-  </Feishu>
-'''
-        cls.cd = Collectd(dingtalk + feishu,
-                          extra='LoadPlugin write_log\n<Plugin write_log>\n  Format "Graphite"\n'
-                                '</Plugin>\n')
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.cd.cleanup()
-        cls.sim.stop()
+    ExpiryWindowDays 30''')
+        cls.cd = cls.class_collectd(
+            dingtalk + feishu,
+            extra='LoadPlugin write_log\n<Plugin write_log>\n  Format "Graphite"\n</Plugin>\n')
 
     def test_leave_equals_truth(self):
         def matches():
@@ -74,10 +62,9 @@ class LeaveReportsAnnouncements(unittest.TestCase):
         self.assertIn("remote work", on_leave, "a type with nobody on leave reads 0")
         self.assertEqual(on_leave["remote work"], 0)
         self.assertGreater(sum(on_leave.values()), 0)
-        for r in self.sim.requests():
-            if r["endpoint"] == "vacationRecords":
-                self.assertLessEqual(len(r["body"]["userids"].split(",")), 50)
-                self.assertLessEqual(r["body"]["size"], 200)
+        for r in self.sim.requests(endpoint="vacationRecords"):
+            self.assertLessEqual(len(r["body"]["userids"].split(",")), 50)
+            self.assertLessEqual(r["body"]["size"], 200)
 
     def test_reports_equal_truth(self):
         def matches():
@@ -95,9 +82,8 @@ class LeaveReportsAnnouncements(unittest.TestCase):
         self.assertGreater(today["日报"], 0)
         self.assertEqual(today["月报"], 0, "a template seen in the last 30 days reads 0 today")
         self.assertEqual(set(extra), {"季报"}, "templates the platform lists read 0 too")
-        for r in self.sim.requests():
-            if r["endpoint"] == "reportList":
-                self.assertLessEqual(r["body"]["size"], 20)
+        for r in self.sim.requests(endpoint="reportList"):
+            self.assertLessEqual(r["body"]["size"], 20)
 
     def test_chinese_names_intact_through_writers(self):
         wait_for(lambda: self.cd.values("acme", "reports_today").get("日报"),
@@ -118,8 +104,8 @@ class LeaveReportsAnnouncements(unittest.TestCase):
         wait_for(lambda: self.cd.getval("workforce-acme/announcement_unread")
                  == self.sim.truth()["announcement_unread"], timeout=30,
                  what="announcement_unread")
-        gets = [r for r in self.sim.requests() if r["endpoint"] == "blackboardGet"]
-        lists = [r for r in self.sim.requests() if r["endpoint"] == "blackboardList"]
+        gets = self.sim.requests(endpoint="blackboardGet")
+        lists = self.sim.requests(endpoint="blackboardList")
         self.assertTrue(gets and lists)
         for r in lists:
             self.assertLessEqual(r["body"]["query_request"]["page_size"], 30)
@@ -140,10 +126,9 @@ class LeaveReportsAnnouncements(unittest.TestCase):
         truth = wait_for(matches, timeout=30, what="leave_expiring equal to the truth")
         self.assertTrue(any(Decimal(v) % 1 != 0 for v in truth.values()),
                         "the truth has fractional sums")
-        for r in self.sim.requests():
-            if r["endpoint"] == "leaveExpiry":
-                self.assertEqual(r["method"], "GET")
-                self.assertIn("employment_id", r["body"])
+        for r in self.sim.requests(endpoint="leaveExpiry"):
+            self.assertEqual(r["method"], "GET")
+            self.assertIn("employment_id", r["body"])
 
     def test_no_violations_no_personal_data(self):
         wait_for(lambda: self.cd.getval("workforce-acme/announcement_unread") is not None,

