@@ -54,8 +54,7 @@ EXTRA_DIST += \
 	contrib/prometheus/workforce.rules.test.yml \
 	contrib/grafana/provisioning/dashboards/workforce.yaml \
 	contrib/grafana/provisioning/datasources/prometheus.yaml \
-	tests/prometheus/check-rules.sh \
-	tests/integration/test_prometheus.py
+	$(prometheus_tests)
 
 # The rules under promtool (check and unit tests), and the dashboard and
 # rules against the real Prometheus scraping the real collectd. Both skip
@@ -69,6 +68,7 @@ SH_LOG_COMPILER = $(SHELL)
 AM_TESTS_ENVIRONMENT += \
 	PROMTOOL='$(PROMTOOL)'; PROMETHEUS='$(PROMETHEUS)'; \
 	export PROMTOOL PROMETHEUS;
-TESTS += \
+prometheus_tests = \
 	tests/prometheus/check-rules.sh \
 	tests/integration/test_prometheus.py
+TESTS += $(prometheus_tests)

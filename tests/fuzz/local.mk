@@ -12,14 +12,16 @@
 fuzz_target_sources = tests/fuzz/fuzz_answers.c \
 	$(pure_sources) $(client_sources)
 
+# The replay links the product sources as the unit tests do
+# (tests/unit/local.mk); the libFuzzer build below compiles them itself,
+# with the sanitizers and coverage.
 check_PROGRAMS += tests/fuzz/replay
 TESTS += tests/fuzz/replay
-tests_fuzz_replay_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz_answers.c \
-	$(pure_sources) $(client_sources)
-tests_fuzz_replay_CPPFLAGS = $(AM_CPPFLAGS) -DWF_UNIT_TEST -I$(srcdir)/src \
+tests_fuzz_replay_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz_answers.c
+tests_fuzz_replay_CPPFLAGS = $(unit_cppflags) \
 	-DWF_TEST_DATA_DIR='"$(abs_top_srcdir)/tests/data"'
 tests_fuzz_replay_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(JSONC_CFLAGS)
-tests_fuzz_replay_LDADD = $(CURL_LIBS) $(JSONC_LIBS) -lm
+tests_fuzz_replay_LDADD = $(unit_client_libs)
 
 FUZZ_CC = clang
 FUZZ_SECONDS = 60
@@ -36,7 +38,7 @@ tests/fuzz/fuzz_answers: $(fuzz_target_sources)
 	done; \
 	$(FUZZ_CC) $(FUZZ_FLAGS) $(AM_CPPFLAGS) -DWF_UNIT_TEST -I$(srcdir)/src \
 	  $(CURL_CFLAGS) $(JSONC_CFLAGS) $$sources \
-	  $(CURL_LIBS) $(JSONC_LIBS) -lm -o $@
+	  $(CURL_LIBS) $(JSONC_LIBS) $(MATH_LIBS) $(PTHREAD_LIBS) -o $@
 
 # The corpus grows across runs in tests/fuzz/corpus; the fixtures, one copy
 # per reader, are where it starts. As in replay.c, there are more selectors

@@ -2,10 +2,12 @@
 # Unit tests (cmocka), included by the top Makefile.am: paths are relative
 # to the top directory.
 #
-# Each test compiles the product sources it needs with -DWF_UNIT_TEST, which
+# The tests see the product sources compiled with -DWF_UNIT_TEST, which
 # makes the functions marked UNITTEST visible (tests/unit/unittest_decls.h
-# declares them). Per-program flags give every test its own object files,
-# apart from the plugin's libtool objects.
+# declares them). Those objects are compiled once, into two libraries that
+# every test links (below); the plugin's own libtool objects are compiled
+# apart, without -DWF_UNIT_TEST. A test whose product sources need other
+# flags (collectd's headers) compiles them itself.
 
 unit_test_programs =
 unit_test_data = \
@@ -97,6 +99,24 @@ unit_test_data += \
 	tests/data/scripts/leave-offset-pages.txt
 EXTRA_DIST += $(unit_test_data)
 
+unit_cppflags = $(AM_CPPFLAGS) -DWF_UNIT_TEST -I$(top_srcdir)/src
+unit_cflags = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+
+# The product sources in their test build, for the unit tests and the
+# fixture replay (tests/fuzz/local.mk), which is built without cmocka too.
+# The linker takes from them only the objects a test calls into. The
+# clients' library needs the pure one after it.
+check_LIBRARIES = tests/unit/libwfpure.a tests/unit/libwfclient.a
+tests_unit_libwfpure_a_SOURCES = $(pure_sources)
+tests_unit_libwfpure_a_CPPFLAGS = $(unit_cppflags)
+tests_unit_libwfpure_a_CFLAGS = $(AM_CFLAGS)
+tests_unit_libwfclient_a_SOURCES = $(client_sources)
+tests_unit_libwfclient_a_CPPFLAGS = $(unit_cppflags)
+tests_unit_libwfclient_a_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(JSONC_CFLAGS)
+unit_pure_libs = tests/unit/libwfpure.a $(MATH_LIBS) $(PTHREAD_LIBS)
+unit_client_libs = tests/unit/libwfclient.a $(unit_pure_libs) \
+	$(CURL_LIBS) $(JSONC_LIBS)
+
 if HAVE_CMOCKA
 unit_test_programs += \
 	tests/unit/test_time \
@@ -122,138 +142,125 @@ TESTS += $(unit_test_programs)
 
 unit_test_headers = tests/unit/unittest.h tests/unit/unittest_decls.h \
 	tests/unit/unittest_json.h
-unit_cppflags = $(AM_CPPFLAGS) -DWF_UNIT_TEST -I$(top_srcdir)/src
-unit_cflags = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 
 # Tests of the pure modules: no collectd, libcurl or json-c.
-tests_unit_test_time_SOURCES = tests/unit/test_time.c $(unit_test_headers) \
-	$(pure_sources)
+tests_unit_test_time_SOURCES = tests/unit/test_time.c $(unit_test_headers)
 tests_unit_test_time_CPPFLAGS = $(unit_cppflags)
 tests_unit_test_time_CFLAGS = $(unit_cflags)
-tests_unit_test_time_LDADD = $(CMOCKA_LIBS)
+tests_unit_test_time_LDADD = $(unit_pure_libs) $(CMOCKA_LIBS)
 
 tests_unit_test_metrics_SOURCES = tests/unit/test_metrics.c \
-	$(unit_test_headers) $(pure_sources)
+	$(unit_test_headers)
 tests_unit_test_metrics_CPPFLAGS = $(unit_cppflags)
 tests_unit_test_metrics_CFLAGS = $(unit_cflags)
-tests_unit_test_metrics_LDADD = $(CMOCKA_LIBS)
+tests_unit_test_metrics_LDADD = $(unit_pure_libs) $(CMOCKA_LIBS)
 
-tests_unit_test_token_SOURCES = tests/unit/test_token.c $(unit_test_headers) \
-	$(pure_sources)
+tests_unit_test_token_SOURCES = tests/unit/test_token.c $(unit_test_headers)
 tests_unit_test_token_CPPFLAGS = $(unit_cppflags)
 tests_unit_test_token_CFLAGS = $(unit_cflags)
-tests_unit_test_token_LDADD = $(CMOCKA_LIBS)
+tests_unit_test_token_LDADD = $(unit_pure_libs) $(CMOCKA_LIBS)
 
-tests_unit_test_pager_SOURCES = tests/unit/test_pager.c $(unit_test_headers) \
-	$(pure_sources)
+tests_unit_test_pager_SOURCES = tests/unit/test_pager.c $(unit_test_headers)
 tests_unit_test_pager_CPPFLAGS = $(unit_cppflags)
 tests_unit_test_pager_CFLAGS = $(unit_cflags)
-tests_unit_test_pager_LDADD = $(CMOCKA_LIBS)
+tests_unit_test_pager_LDADD = $(unit_pure_libs) $(CMOCKA_LIBS)
 
 tests_unit_test_ratelimit_SOURCES = tests/unit/test_ratelimit.c \
-	$(unit_test_headers) $(pure_sources)
+	$(unit_test_headers)
 tests_unit_test_ratelimit_CPPFLAGS = $(unit_cppflags)
 tests_unit_test_ratelimit_CFLAGS = $(unit_cflags)
-tests_unit_test_ratelimit_LDADD = $(CMOCKA_LIBS) -lpthread
+tests_unit_test_ratelimit_LDADD = $(unit_pure_libs) $(CMOCKA_LIBS)
 
 # The monthly quota planner, over whole months of a fake clock.
 tests_unit_test_planner_SOURCES = tests/unit/test_planner.c \
-	$(unit_test_headers) $(pure_sources)
+	$(unit_test_headers)
 tests_unit_test_planner_CPPFLAGS = $(unit_cppflags)
 tests_unit_test_planner_CFLAGS = $(unit_cflags)
-tests_unit_test_planner_LDADD = $(CMOCKA_LIBS) -lpthread
+tests_unit_test_planner_LDADD = $(unit_pure_libs) $(CMOCKA_LIBS)
 
 # The plugin's list of types against the types file collectd loads.
 tests_unit_test_types_SOURCES = tests/unit/test_types.c \
-	$(unit_test_headers) $(pure_sources)
+	$(unit_test_headers)
 tests_unit_test_types_CPPFLAGS = $(unit_cppflags) \
 	-DWF_TYPES_DB='"$(abs_top_srcdir)/src/workforce.types.db"'
 tests_unit_test_types_CFLAGS = $(unit_cflags)
-tests_unit_test_types_LDADD = $(CMOCKA_LIBS) -lpthread
+tests_unit_test_types_LDADD = $(unit_pure_libs) $(CMOCKA_LIBS)
 
 # What a collector's job decides after a poll.
-tests_unit_test_job_SOURCES = tests/unit/test_job.c \
-	$(unit_test_headers) $(pure_sources)
+tests_unit_test_job_SOURCES = tests/unit/test_job.c $(unit_test_headers)
 tests_unit_test_job_CPPFLAGS = $(unit_cppflags)
 tests_unit_test_job_CFLAGS = $(unit_cflags)
-tests_unit_test_job_LDADD = $(CMOCKA_LIBS) -lpthread
+tests_unit_test_job_LDADD = $(unit_pure_libs) $(CMOCKA_LIBS)
 
 # The employee ids handed out while they are read.
 tests_unit_test_roster_SOURCES = tests/unit/test_roster.c \
-	$(unit_test_headers) $(pure_sources)
+	$(unit_test_headers)
 tests_unit_test_roster_CPPFLAGS = $(unit_cppflags)
 tests_unit_test_roster_CFLAGS = $(unit_cflags)
-tests_unit_test_roster_LDADD = $(CMOCKA_LIBS) -lpthread
+tests_unit_test_roster_LDADD = $(unit_pure_libs) $(CMOCKA_LIBS)
 
-tests_unit_test_agg_SOURCES = tests/unit/test_agg.c $(unit_test_headers) \
-	$(pure_sources)
+tests_unit_test_agg_SOURCES = tests/unit/test_agg.c $(unit_test_headers)
 tests_unit_test_agg_CPPFLAGS = $(unit_cppflags)
 tests_unit_test_agg_CFLAGS = $(unit_cflags)
-tests_unit_test_agg_LDADD = $(CMOCKA_LIBS)
+tests_unit_test_agg_LDADD = $(unit_pure_libs) $(CMOCKA_LIBS)
 
 # The threshold state machine and its messages.
 tests_unit_test_threshold_SOURCES = tests/unit/test_threshold.c \
-	$(unit_test_headers) $(pure_sources)
+	$(unit_test_headers)
 tests_unit_test_threshold_CPPFLAGS = $(unit_cppflags)
 tests_unit_test_threshold_CFLAGS = $(unit_cflags)
-tests_unit_test_threshold_LDADD = $(CMOCKA_LIBS) -lm
+tests_unit_test_threshold_LDADD = $(unit_pure_libs) $(CMOCKA_LIBS)
 
-# Robot messages, signatures and rate limit, on json-c and libcrypto.
+# Robot messages, signatures and rate limit, on json-c and libcrypto; the
+# JSON helpers come from the clients' library.
 tests_unit_test_robot_SOURCES = tests/unit/test_robot.c \
-	$(unit_test_headers) $(robot_sources) src/wf_common.h \
-	src/wf_json.c src/wf_json.h
+	$(unit_test_headers) $(robot_sources)
 tests_unit_test_robot_CPPFLAGS = $(unit_cppflags)
 tests_unit_test_robot_CFLAGS = $(unit_cflags) $(JSONC_CFLAGS) \
 	$(CRYPTO_CFLAGS)
-tests_unit_test_robot_LDADD = $(CMOCKA_LIBS) $(JSONC_LIBS) $(CRYPTO_LIBS)
+tests_unit_test_robot_LDADD = $(unit_client_libs) $(CRYPTO_LIBS) \
+	$(CMOCKA_LIBS)
 
 # The DingTalk client's parsing and classification, on JSON fixtures.
 tests_unit_test_dingtalk_SOURCES = tests/unit/test_dingtalk.c \
-	$(unit_test_headers) $(pure_sources) $(client_sources)
+	$(unit_test_headers)
 tests_unit_test_dingtalk_CPPFLAGS = $(unit_cppflags) \
 	-DWF_TEST_DATA_DIR='"$(abs_top_srcdir)/tests/data"'
 tests_unit_test_dingtalk_CFLAGS = $(unit_cflags) $(CURL_CFLAGS) \
 	$(JSONC_CFLAGS)
-tests_unit_test_dingtalk_LDADD = $(CMOCKA_LIBS) $(CURL_LIBS) $(JSONC_LIBS)
+tests_unit_test_dingtalk_LDADD = $(unit_client_libs) $(CMOCKA_LIBS)
 
 # The Feishu client's parsing and classification, on JSON fixtures.
 tests_unit_test_feishu_SOURCES = tests/unit/test_feishu.c \
-	$(unit_test_headers) $(pure_sources) $(client_sources)
+	$(unit_test_headers)
 tests_unit_test_feishu_CPPFLAGS = $(unit_cppflags) \
 	-DWF_TEST_DATA_DIR='"$(abs_top_srcdir)/tests/data"'
 tests_unit_test_feishu_CFLAGS = $(unit_cflags) $(CURL_CFLAGS) \
 	$(JSONC_CFLAGS)
-tests_unit_test_feishu_LDADD = $(CMOCKA_LIBS) $(CURL_LIBS) $(JSONC_LIBS)
+tests_unit_test_feishu_LDADD = $(unit_client_libs) $(CMOCKA_LIBS)
 
 # The retry, token, throttling and paging logic of the real client with the
 # real DingTalk and Feishu operations, against scripted answers
 # (tests/data/scripts/) played by a transport in place of libcurl.
 tests_unit_test_client_SOURCES = tests/unit/test_client.c \
-	tests/unit/script.c tests/unit/script.h \
-	$(unit_test_headers) $(pure_sources) $(client_sources)
+	tests/unit/script.c tests/unit/script.h $(unit_test_headers)
 tests_unit_test_client_CPPFLAGS = $(unit_cppflags) \
 	-DWF_TEST_DATA_DIR='"$(abs_top_srcdir)/tests/data"'
 tests_unit_test_client_CFLAGS = $(unit_cflags) $(CURL_CFLAGS) \
 	$(JSONC_CFLAGS)
-tests_unit_test_client_LDADD = $(CMOCKA_LIBS) $(CURL_LIBS) $(JSONC_LIBS) \
-	-lm -lpthread
+tests_unit_test_client_LDADD = $(unit_client_libs) $(CMOCKA_LIBS)
 
 # The configuration parser, on hand-built oconfig trees, with collectd's
-# functions replaced by tests/unit/collectd_stubs.c.
+# functions replaced by tests/unit/collectd_stubs.c. wf_config.c needs
+# collectd's headers: this test compiles it itself.
 tests_unit_test_config_SOURCES = tests/unit/test_config.c \
 	$(unit_test_headers) \
 	tests/unit/collectd_stubs.c tests/unit/collectd_stubs.h \
-	src/wf_common.h \
 	src/wf_collectd.h \
-	src/wf_config.c src/wf_config.h src/wf_config_parse.h \
-	src/wf_metrics.c src/wf_metrics.h \
-	src/wf_planner.c src/wf_planner.h \
-	src/wf_strlist.c src/wf_strlist.h \
-	src/wf_threshold.c src/wf_threshold.h \
-	src/wf_time.c src/wf_time.h
+	src/wf_config.c src/wf_config.h src/wf_config_parse.h
 tests_unit_test_config_CPPFLAGS = $(unit_cppflags) $(COLLECTD_CPPFLAGS)
 tests_unit_test_config_CFLAGS = $(unit_cflags) $(JSONC_CFLAGS)
-tests_unit_test_config_LDADD = $(CMOCKA_LIBS) -lm
+tests_unit_test_config_LDADD = $(unit_pure_libs) $(CMOCKA_LIBS)
 
 # collectd's configuration grammar and Includes, on text and on files in a
 # temporary directory: the parser of collectd-workforce-check.
@@ -266,10 +273,10 @@ tests_unit_test_conffile_LDADD = $(CMOCKA_LIBS)
 # The cost arithmetic of collectd-workforce-check --probe and of the
 # quota planner's first estimates.
 tests_unit_test_check_cost_SOURCES = tests/unit/test_check_cost.c \
-	$(unit_test_headers) $(pure_sources)
+	$(unit_test_headers)
 tests_unit_test_check_cost_CPPFLAGS = $(unit_cppflags)
 tests_unit_test_check_cost_CFLAGS = $(unit_cflags)
-tests_unit_test_check_cost_LDADD = $(CMOCKA_LIBS) -lm
+tests_unit_test_check_cost_LDADD = $(unit_pure_libs) $(CMOCKA_LIBS)
 endif
 
 # `make check-valgrind`: every unit test under valgrind; fails when one
