@@ -38,9 +38,7 @@ static int64_t client_now_ms(void) { return wf_http_now_ms(); }
  * (doc/platform-notes.md, Rate limits and the per-IP block: "shared by
  * everything"), so both families go into the bucket named after the oapi host.
  */
-static void client_host_key(const wf_client_t *c, int family, char *key,
-                            size_t size) {
-  (void)family;
+static void client_host_key(const wf_client_t *c, char *key, size_t size) {
   key[0] = '\0';
   if (c->cfg->platform != WF_PLATFORM_DINGTALK)
     return;
@@ -56,14 +54,14 @@ static void client_host_key(const wf_client_t *c, int family, char *key,
  * when the slot is further away than a call may wait (the host blocked
  * this address, or the platform asked for a long pause): the collector
  * then rests until the slot. */
-static int client_slot(wf_client_t *c, int family, const char *endpoint,
-                       int64_t *at, wf_error_t *err) {
+static int client_slot(wf_client_t *c, const char *endpoint, int64_t *at,
+                       wf_error_t *err) {
   int64_t now = client_now_ms();
   *at = now;
   if (c->limiter == NULL)
     return 0;
   char host[128];
-  client_host_key(c, family, host, sizeof(host));
+  client_host_key(c, host, sizeof(host));
   *at =
       wf_limiter_reserve(c->limiter, endpoint, wf_endpoint_rate(endpoint), now);
   pthread_once(&client_hosts_once, client_hosts_create);
@@ -86,8 +84,8 @@ static int client_slot(wf_client_t *c, int family, const char *endpoint,
 
 /* Holds calls of `endpoint`, or every call to its host when the platform
  * blocked this address, for `seconds`. */
-static void client_pause(wf_client_t *c, int family, const char *endpoint,
-                         bool host_block, long seconds) {
+static void client_pause(wf_client_t *c, const char *endpoint, bool host_block,
+                         long seconds) {
   int64_t until = client_now_ms() + (int64_t)seconds * 1000;
   if (!host_block) {
     if (c->limiter != NULL)
@@ -95,7 +93,7 @@ static void client_pause(wf_client_t *c, int family, const char *endpoint,
     return;
   }
   char host[128];
-  client_host_key(c, family, host, sizeof(host));
+  client_host_key(c, host, sizeof(host));
   pthread_once(&client_hosts_once, client_hosts_create);
   if (host[0] != '\0' && client_hosts != NULL)
     wf_limiter_pause(client_hosts, host, until);
@@ -268,7 +266,7 @@ static int64_t client_paused_until(wf_client_t *c, const wf_call_t *call) {
   if (c->limiter != NULL)
     until = wf_limiter_paused_until(c->limiter, call->endpoint);
   char host[128];
-  client_host_key(c, call->family, host, sizeof(host));
+  client_host_key(c, host, sizeof(host));
   pthread_once(&client_hosts_once, client_hosts_create);
   if (host[0] != '\0' && client_hosts != NULL) {
     int64_t host_until = wf_limiter_paused_until(client_hosts, host);
@@ -342,8 +340,7 @@ static void batch_send(wf_batch_t *b, wf_call_t *call) {
 static void batch_start(wf_batch_t *b, wf_call_t *call) {
   int64_t at;
   wf_error_clear(&call->err);
-  if (client_slot(b->client, call->family, call->endpoint, &at, &call->err) !=
-      0) {
+  if (client_slot(b->client, call->endpoint, &at, &call->err) != 0) {
     batch_finished(b, batch_end(b, call, WF_VERDICT_FAIL));
     return;
   }
@@ -430,7 +427,7 @@ static wf_call_t *batch_answer(wf_batch_t *b, wf_call_t *call,
     long pause_s = (retry_after > 0) ? retry_after : 1;
     /* The whole API waits, not only this call: the next slot of any
      * collector of the account comes after the pause. */
-    client_pause(c, call->family, call->endpoint, false, pause_s);
+    client_pause(c, call->endpoint, false, pause_s);
     if (pause_s <= WF_MAX_INLINE_PAUSE_S &&
         call->throttled++ < c->ops->max_throttle_retries) {
       batch_requeue(b, call, now + ((c->limiter == NULL) ? pause_s * 1000 : 0));
@@ -464,7 +461,7 @@ static wf_call_t *batch_answer(wf_batch_t *b, wf_call_t *call,
   /* A throttling failure with a pause is DingTalk's per-IP block: every
    * call to the host waits it out, whichever account or API. */
   if (err->kind == WF_ERR_THROTTLED && err->retry_after > 0)
-    client_pause(c, call->family, call->endpoint, true, err->retry_after);
+    client_pause(c, call->endpoint, true, err->retry_after);
   return batch_end(b, call, WF_VERDICT_FAIL);
 }
 
