@@ -106,7 +106,10 @@ class DingTalkValues(PluginTestCase):
                      % (sent, endpoint))
             self.assertEqual(self.cd.counter("acme", "api_errors", endpoint), 0.0, endpoint)
         age = self.cd.values("acme", "data_age")
-        duration = self.cd.values("acme", "poll_duration")
+        # A poll's duration goes out after its values, in the same dispatch.
+        duration = wait_for(lambda: (lambda d: d if {"departures", "headcount"} <= set(d)
+                                     else None)(self.cd.values("acme", "poll_duration")),
+                            what="poll_duration of departures and headcount")
         for collector in ("departures", "headcount"):
             self.assertIn(collector, age)
             self.assertLess(age[collector], 10)
