@@ -15,11 +15,11 @@
 #include "wf_account.h"
 
 #include "wf_common.h"
-#include "wf_cost.h"
 #include "wf_dingtalk.h"
 #include "wf_dispatch.h"
 #include "wf_feishu.h"
 #include "wf_job.h"
+#include "wf_quota_file.h"
 #include "wf_time.h"
 
 #include <time.h>
@@ -101,7 +101,7 @@ wf_account_t *wf_account_create(wf_account_config_t *cfg) {
     wf_job_t *job = &a->jobs[a->job_count++];
     job->account = a;
     job->collector = (wf_collector_t)(1u << i);
-    job->plan = -1;
+    job->plan.slot = -1;
     C_COMPLAIN_INIT(&job->complaint);
   }
   return a;
@@ -185,24 +185,13 @@ static void *account_roster_main(void *arg) {
  * the configuration names, not personal data. */
 static void account_report_rejects(wf_account_t *a, const wf_strlist_t *ids,
                                    const char *why) {
-  for (size_t i = 0; i < ids->count; i++) {
-    bool seen = false;
-    for (size_t j = 0; j < a->reported_ids.count && !seen; j++)
-      seen = strcmp(a->reported_ids.items[j], ids->items[i]) == 0;
-    if (seen)
-      continue;
+  wf_strlist_t fresh = {0};
+  wf_cache_unreported(&a->cache, ids, &fresh);
+  for (size_t i = 0; i < fresh.count; i++)
     WARNING(WF_LOG_PREFIX "%s: UserID \"%s\" is %s; it is left out",
-            a->cfg.name, ids->items[i], why);
-    wf_strlist_add(&a->reported_ids, ids->items[i]);
-  }
+            a->cfg.name, fresh.items[i], why);
+  wf_strlist_free(&fresh);
 }
-
-/* Lists that change rarely (leave types, report templates) are read again
- * after this long. */
-#define WF_DAILY_REFRESH WF_SECONDS_PER_DAY
-/* A report template seen within this many days reads 0 on a day without
- * reports rather than being absent. */
-#define WF_TEMPLATE_MEMORY_DAYS 30
 
 /* The leave types to read: LeaveType, or the platform's list, read again
  * once a day. */
@@ -211,18 +200,15 @@ static const wf_pairs_t *account_leave_types(wf_account_t *a,
                                              wf_error_t *err) {
   if (a->cfg.leave_types.count > 0)
     return &a->cfg.leave_types;
-  if (a->leave_types_read == 0 ||
-      now - a->leave_types_read >= WF_DAILY_REFRESH) {
+  if (wf_cache_due(a->cache.leave_types_read, now)) {
     wf_pairs_t types = {0};
     if (wf_dingtalk_leave_types(client, &types, err) != 0) {
       wf_pairs_free(&types);
       return NULL;
     }
-    wf_pairs_free(&a->leave_types);
-    a->leave_types = types;
-    a->leave_types_read = now;
+    wf_cache_set_leave_types(&a->cache, &types, now);
   }
-  return &a->leave_types;
+  return &a->cache.leave_types;
 }
 
 /* reports: unread_reports of each ReportReader, and reports_today of every
@@ -234,31 +220,22 @@ static int account_reports(wf_account_t *a, wf_client_t *client, time_t now,
 
   if (wf_dingtalk_unread_reports(client, &a->cfg.report_readers, out, err) != 0)
     goto out;
-  if (a->report_templates_read == 0 ||
-      now - a->report_templates_read >= WF_DAILY_REFRESH) {
+  if (wf_cache_due(a->cache.templates_read, now)) {
     wf_strlist_t names = {0};
     int listed = wf_dingtalk_report_templates(client, &names, err);
-    for (size_t i = 0; listed == 0 && i < names.count; i++)
-      wf_seen_touch(&a->report_templates, names.items[i], now);
+    if (listed == 0 && wf_cache_list_templates(&a->cache, &names, now) != 0) {
+      wf_error_set(err, WF_ERR_NOMEM, "reportTemplates", "out of memory");
+      listed = -1;
+    }
     wf_strlist_free(&names);
     if (listed != 0)
       goto out;
-    a->report_templates_read = now;
   }
   if (wf_dingtalk_reports_today(client, now, &today, err) != 0)
     goto out;
-  for (size_t i = 0; i < today.count; i++)
-    wf_seen_touch(&a->report_templates, today.items[i].name, now);
-  wf_seen_forget_before(&a->report_templates,
-                        now - (time_t)WF_TEMPLATE_MEMORY_DAYS *
-                                  WF_SECONDS_PER_DAY);
-  for (size_t i = 0; i < a->report_templates.names.count; i++) {
-    const char *name = a->report_templates.names.items[i];
-    if (wf_metrics_add_gauge(out, "reports_today", name,
-                             (double)wf_counts_get(&today, name)) != 0) {
-      wf_error_set(err, WF_ERR_NOMEM, "reportList", "out of memory");
-      goto out;
-    }
+  if (wf_cache_reports_today(&a->cache, &today, now, out) != 0) {
+    wf_error_set(err, WF_ERR_NOMEM, "reportList", "out of memory");
+    goto out;
   }
   status = 0;
 out:
@@ -266,51 +243,25 @@ out:
   return status;
 }
 
-/* The monthly quota count is kept in "workforce-<account>.quota" in
- * collectd's BaseDir, so that api_quota_used still counts the calls of
- * this month after a restart. */
+/* Loads the monthly quota count kept in collectd's BaseDir
+ * (wf_quota_file), so that api_quota_used still counts the calls of this
+ * month after a restart. */
 static void account_quota_load(wf_account_t *a) {
-  const char *base = global_option_get("BaseDir");
-  size_t size = strlen((base != NULL) ? base : ".") + strlen(a->cfg.name) + 32;
-  a->quota_file = malloc(size);
+  a->quota_file = wf_quota_file_path(global_option_get("BaseDir"), a->cfg.name);
   if (a->quota_file == NULL)
     return;
-  snprintf(a->quota_file, size, "%s/workforce-%s.quota",
-           (base != NULL) ? base : ".", a->cfg.name);
-
-  FILE *fh = fopen(a->quota_file, "r");
-  if (fh == NULL)
-    return; /* no count yet */
-  char line[128] = "";
-  if (fgets(line, sizeof(line), fh) == NULL ||
-      wf_stats_quota_parse(&a->stats, line) != 0)
+  if (wf_quota_file_load(a->quota_file, &a->stats) == WF_QUOTA_FILE_INVALID)
     WARNING(WF_LOG_PREFIX "%s: ignoring %s: not a quota count", a->cfg.name,
             a->quota_file);
-  fclose(fh);
   a->quota_saved = account_quota_used(a);
 }
 
-/* Writes the quota count when it changed: a temporary file, then rename,
- * so that a crash never leaves half a line. */
+/* Writes the quota count when it changed. */
 static void account_quota_save(wf_account_t *a) {
   if (a->quota_file == NULL || account_quota_used(a) == a->quota_saved)
     return;
-  char line[128];
-  size_t size = strlen(a->quota_file) + 8;
-  char *tmp = malloc(size);
-  if (tmp == NULL ||
-      wf_stats_quota_format(&a->stats, line, sizeof(line)) != 0) {
-    free(tmp);
-    return;
-  }
-  snprintf(tmp, size, "%s.tmp", a->quota_file);
-  FILE *fh = fopen(tmp, "w");
-  bool ok = fh != NULL && fputs(line, fh) >= 0;
-  if (fh != NULL && fclose(fh) != 0)
-    ok = false;
-  if (ok && rename(tmp, a->quota_file) != 0)
-    ok = false;
-  if (ok) {
+  int status = wf_quota_file_save(a->quota_file, &a->stats);
+  if (status == 0) {
     a->quota_saved = account_quota_used(a);
     c_release(LOG_INFO, &a->quota_complaint,
               WF_LOG_PREFIX "%s: the quota count is saved again in %s",
@@ -322,31 +273,7 @@ static void account_quota_save(wf_account_t *a) {
                                   "after a restart api_quota_used starts "
                                   "from 0",
                     a->cfg.name, a->quota_file,
-                    sstrerror(errno, errbuf, sizeof(errbuf)));
-    unlink(tmp);
-  }
-  free(tmp);
-}
-
-/* The weight of a collector's share of MonthlyQuota, or 0 when its calls
- * are not counted. */
-static double account_plan_weight(const wf_account_t *a,
-                                  wf_collector_t collector) {
-  if (a->cfg.platform != WF_PLATFORM_DINGTALK)
-    return 0;
-  switch (collector) {
-  case WF_COLLECT_ATTENDANCE:
-    return WF_PLAN_WEIGHT_ATTENDANCE;
-  case WF_COLLECT_REPORTS:
-    return WF_PLAN_WEIGHT_REPORTS;
-  case WF_COLLECT_LEAVE:
-    return WF_PLAN_WEIGHT_LEAVE;
-  case WF_COLLECT_SIGNINS:
-    return WF_PLAN_WEIGHT_SIGNINS;
-  case WF_COLLECT_ANNOUNCEMENTS:
-    return WF_PLAN_WEIGHT_ANNOUNCEMENTS;
-  default:
-    return 0;
+                    sstrerror(status, errbuf, sizeof(errbuf)));
   }
 }
 
@@ -356,7 +283,7 @@ static bool account_spend(void *arg) {
   wf_job_t *job = arg;
   wf_account_t *a = job->account;
   pthread_mutex_lock(&a->lock);
-  bool ok = wf_planner_spend(&a->planner, job->plan, account_wall_clock());
+  bool ok = wf_planner_spend(&a->planner, job->plan.slot, account_wall_clock());
   pthread_mutex_unlock(&a->lock);
   return ok;
 }
@@ -381,8 +308,8 @@ static long long account_plan_users(wf_account_t *a) {
   return users;
 }
 
-/* The cost model's (wf_cost) estimate of the counted calls of one poll of
- * `job` for `users` users. */
+/* The cost model's estimate of the counted calls of one poll of `job` for
+ * `users` users. */
 static int64_t account_plan_model(wf_account_t *a, wf_job_t *job,
                                   long long users) {
   /* Leave costs as many lists as there are leave types: know them first
@@ -391,29 +318,14 @@ static int64_t account_plan_model(wf_account_t *a, wf_job_t *job,
     wf_error_t err;
     account_leave_types(a, &job->client, account_wall_clock(), &err);
   }
-  wf_cost_input_t in = {
-      .platform = a->cfg.platform,
-      .collect = job->collector,
-      .interval = a->cfg.interval,
-      .user_ids = (long long)a->cfg.user_ids.count,
-      .leave_types = (a->cfg.leave_types.count > 0) ? a->cfg.leave_types.count
-                                                    : a->leave_types.count,
-      .report_readers = a->cfg.report_readers.count,
-  };
-  for (int s = 0; s < WF_HR_COUNT; s++)
-    in.employees[s] = 0;
-  in.employees[0] = (users > 0) ? users : 0;
-  wf_cost_report_t report;
-  wf_cost_compute(&in, &report);
-  return (report.count > 0) ? report.items[0].per_poll : 0;
+  return wf_job_model_cost(&a->cfg, job->collector, users,
+                           a->cache.leave_types.count);
 }
 
 /* The users a poll of `job` reads now, or 0 for a collector that reads
  * none. */
 static long long account_plan_job_users(wf_account_t *a, const wf_job_t *job) {
-  unsigned per_user =
-      WF_COLLECT_ATTENDANCE | WF_COLLECT_SIGNINS | WF_COLLECT_LEAVE;
-  return (job->collector & per_user) ? account_plan_users(a) : 0;
+  return wf_job_reads_users(job->collector) ? account_plan_users(a) : 0;
 }
 
 /* Logs what MonthlyQuota buys, once at start and again whenever the costs
@@ -421,13 +333,12 @@ static long long account_plan_job_users(wf_account_t *a, const wf_job_t *job) {
  * the lock. */
 static void account_plan_describe(wf_account_t *a, time_t now) {
   for (size_t i = 0; i < a->job_count; i++)
-    if (a->jobs[i].plan >= 0 && !a->jobs[i].plan_estimated)
+    if (a->jobs[i].plan.slot >= 0 && !a->jobs[i].plan_estimated)
       return; /* not every cost is known yet */
   int64_t total = 0;
   for (size_t i = 0; i < a->planner.count; i++)
     total += a->planner.collectors[i].cost;
-  int64_t change = total - a->described_cost;
-  if (a->described_cost > 0 && 10 * llabs(change) < a->described_cost)
+  if (!wf_job_plan_news(a->described_cost, total))
     return;
   a->described_cost = total;
   char line[1024];
@@ -451,10 +362,11 @@ static void account_plan_start(wf_account_t *a) {
   wf_planner_set_used(&a->planner, now, month, used);
   for (size_t i = 0; i < a->job_count; i++) {
     wf_job_t *job = &a->jobs[i];
-    double weight = account_plan_weight(a, job->collector);
+    double weight = wf_job_plan_weight(a->cfg.platform, job->collector);
     if (weight > 0)
-      job->plan = wf_planner_add(&a->planner, wf_collector_name(job->collector),
-                                 weight, a->cfg.interval, 1);
+      job->plan.slot =
+          wf_planner_add(&a->planner, wf_collector_name(job->collector), weight,
+                         a->cfg.interval, 1);
   }
   a->planning = true;
 }
@@ -462,40 +374,43 @@ static void account_plan_start(wf_account_t *a) {
 /* Asks the planner whether `job` may poll now. Returns 0 when it may, or
  * the time to ask again. */
 static cdtime_t account_plan_admit(wf_account_t *a, wf_job_t *job) {
-  if (!a->planning || job->plan < 0)
+  int slot = job->plan.slot;
+  if (!a->planning || slot < 0)
     return 0;
   long long users = account_plan_job_users(a, job);
-  int64_t model = (job->plan_calls > 0) ? 0 : account_plan_model(a, job, users);
+  int64_t model = (job->plan.calls > 0) ? 0 : account_plan_model(a, job, users);
   pthread_mutex_lock(&a->lock);
-  int64_t known =
-      job->plan_estimated ? a->planner.collectors[job->plan].cost : 0;
+  int64_t known = job->plan_estimated ? a->planner.collectors[slot].cost : 0;
   pthread_mutex_unlock(&a->lock);
   int64_t cost =
-      wf_job_cost(job->plan_calls, job->plan_users, users, model, known);
+      wf_job_cost(job->plan.calls, job->plan.users, users, model, known);
   time_t now = account_wall_clock();
   const char *name = wf_collector_name(job->collector);
 
-  if (cost > a->cfg.monthly_quota) {
-    if (!job->plan_refused)
-      ERROR(WF_LOG_PREFIX "%s: collector %s costs %lld counted calls a poll, "
-                          "more than MonthlyQuota %lld allows a month: it "
-                          "does not run",
-            a->cfg.name, name, (long long)cost, a->cfg.monthly_quota);
-    job->plan_refused = true;
+  switch (wf_job_plan_fit(&job->plan, cost, a->cfg.monthly_quota)) {
+  case WF_JOB_REFUSED:
+    ERROR(WF_LOG_PREFIX "%s: collector %s costs %lld counted calls a poll, "
+                        "more than MonthlyQuota %lld allows a month: it "
+                        "does not run",
+          a->cfg.name, name, (long long)cost, a->cfg.monthly_quota);
+    /* fall through */
+  case WF_JOB_STILL_REFUSED:
     return cdtime() + DOUBLE_TO_CDTIME_T(a->cfg.interval);
-  }
-  if (job->plan_refused)
+  case WF_JOB_FITS_AGAIN:
     INFO(WF_LOG_PREFIX "%s: collector %s costs %lld counted calls a poll "
                        "now, within MonthlyQuota %lld: it runs again",
          a->cfg.name, name, (long long)cost, a->cfg.monthly_quota);
-  job->plan_refused = false;
+    break;
+  case WF_JOB_FITS:
+    break;
+  }
 
   pthread_mutex_lock(&a->lock);
-  wf_planner_set_cost(&a->planner, job->plan, cost);
+  wf_planner_set_cost(&a->planner, slot, cost);
   job->plan_estimated = true;
   account_plan_describe(a, now);
-  time_t at = wf_planner_next(&a->planner, job->plan, now);
-  bool admitted = at <= now && wf_planner_admit(&a->planner, job->plan, now);
+  time_t at = wf_planner_next(&a->planner, slot, now);
+  bool admitted = at <= now && wf_planner_admit(&a->planner, slot, now);
   pthread_mutex_unlock(&a->lock);
   if (admitted)
     return 0;
@@ -505,19 +420,14 @@ static cdtime_t account_plan_admit(wf_account_t *a, wf_job_t *job) {
 /* Tells the planner how the poll of `job` went: `calls` counted calls. */
 static void account_plan_done(wf_account_t *a, wf_job_t *job, bool ok,
                               int64_t calls) {
-  if (!a->planning || job->plan < 0)
+  if (!a->planning || job->plan.slot < 0)
     return;
   pthread_mutex_lock(&a->lock);
-  wf_planner_done(&a->planner, job->plan, account_wall_clock(), ok, calls);
+  wf_planner_done(&a->planner, job->plan.slot, account_wall_clock(), ok, calls);
   pthread_mutex_unlock(&a->lock);
-  if (ok && calls > 0) {
-    job->plan_calls = calls;
-    job->plan_users = account_plan_job_users(a, job);
-  } else if (!ok && calls > 0) {
-    /* A poll that failed after spending says nothing certain of the
-     * cost; the planner's estimate goes on from here. */
-    job->plan_calls = 0;
-  }
+  /* The users it read, asked for only when they are the cost to go by. */
+  long long users = (ok && calls > 0) ? account_plan_job_users(a, job) : 0;
+  wf_job_plan_learn(&job->plan, ok, calls, users);
 }
 
 /* Runs one DingTalk collector, appending its rows to `out`. */
@@ -791,21 +701,12 @@ static int account_client(wf_account_t *a, wf_engine_t *engine,
   return 0;
 }
 
-/* True when a DingTalk job of the account reads the employee lists. */
-static bool account_needs_roster(const wf_account_t *a) {
-  if (a->cfg.platform != WF_PLATFORM_DINGTALK)
-    return false;
-  unsigned readers = WF_COLLECT_HEADCOUNT;
-  if (a->user_roster == NULL)
-    readers |= WF_COLLECT_ATTENDANCE | WF_COLLECT_SIGNINS | WF_COLLECT_LEAVE;
-  return (a->cfg.collect & readers) != 0;
-}
-
 int wf_account_start(wf_account_t *a, wf_engine_t *engine) {
   if (a->cfg.platform == WF_PLATFORM_DINGTALK)
     account_quota_load(a);
   account_plan_start(a);
-  if (account_needs_roster(a)) {
+  if (wf_job_needs_roster(a->cfg.platform, a->cfg.collect,
+                          a->user_roster != NULL)) {
     if (account_client(a, engine, &a->roster_http, &a->roster_client) != 0)
       ERROR(WF_LOG_PREFIX "%s: cannot create an HTTP client for the "
                           "employee lists",
@@ -826,7 +727,7 @@ int wf_account_start(wf_account_t *a, wf_engine_t *engine) {
             a->cfg.name, name);
       continue;
     }
-    if (job->plan >= 0) {
+    if (job->plan.slot >= 0) {
       job->client.spend = account_spend;
       job->client.spend_arg = job;
     }
@@ -927,9 +828,7 @@ void wf_account_destroy(void *arg) {
   wf_token_drop(&a->tokens.token);
   wf_limiter_destroy(a->limiter);
   wf_stats_free(&a->stats);
-  wf_strlist_free(&a->reported_ids);
-  wf_pairs_free(&a->leave_types);
-  wf_seen_free(&a->report_templates);
+  wf_cache_free(&a->cache);
   free(a->thresholds);
   free(a->quota_file);
   wf_account_config_free(&a->cfg);

@@ -27,6 +27,7 @@
 #include "wf_collectd.h"
 
 #include "wf_agg.h"
+#include "wf_cache.h"
 #include "wf_client.h"
 #include "wf_config.h"
 #include "wf_http.h"
@@ -54,13 +55,10 @@ typedef struct {
   c_complain_t complaint;
   time_t paused_until; /* the platform asked for a pause until then */
   wf_health_t health;  /* its failures, and what was notified */
-  /* MonthlyQuota: the collector's place in the account's planner (-1: its
-   * calls are not counted, or there is no quota), the users its last
-   * poll read, and the counted calls that poll made. */
-  int plan;
-  long long plan_users;
-  int64_t plan_calls;
-  bool plan_refused;   /* one poll costs more than the month allows */
+  /* MonthlyQuota: the collector's place in the account's planner
+   * (slot -1: its calls are not counted, or there is no quota), and what
+   * its last poll cost. */
+  wf_job_plan_t plan;
   bool plan_estimated; /* its cost was estimated once; under `lock` */
   /* Read by wf_account_read, under the account's lock. */
   cdtime_t last_success; /* 0: never */
@@ -83,7 +81,7 @@ struct wf_account_s {
   wf_planner_t planner;       /* MonthlyQuota; unused when 0 */
   bool planning;
   int64_t described_cost; /* the costs of the last "what it buys" line */
-  char *quota_file;
+  char *quota_file;       /* wf_quota_file */
   int64_t quota_saved;
   c_complain_t quota_complaint;
 
@@ -100,13 +98,9 @@ struct wf_account_s {
   wf_client_t roster_client;
   long long onjob_count; /* on-job ids of the last complete read; -1 */
 
-  /* Each touched by one job only. */
-  wf_strlist_t reported_ids; /* Feishu ids logged as invalid/unauthorized */
-  wf_pairs_t leave_types;    /* DingTalk leave types read from the platform,
-                                when LeaveType is not set */
-  time_t leave_types_read;
-  wf_seen_t report_templates; /* seen in the last 30 days */
-  time_t report_templates_read;
+  /* Leave types, report templates and rejected Feishu ids; each part
+   * touched by one job only. */
+  wf_cache_t cache;
 };
 
 /* Creates an account from a parsed configuration, which it takes over

@@ -127,6 +127,8 @@ unit_test_programs += \
 	tests/unit/test_planner \
 	tests/unit/test_roster \
 	tests/unit/test_job \
+	tests/unit/test_cache \
+	tests/unit/test_quota_file \
 	tests/unit/test_types \
 	tests/unit/test_agg \
 	tests/unit/test_dingtalk \
@@ -191,6 +193,18 @@ tests_unit_test_job_SOURCES = tests/unit/test_job.c $(unit_test_headers)
 tests_unit_test_job_CPPFLAGS = $(unit_cppflags)
 tests_unit_test_job_CFLAGS = $(unit_cflags)
 tests_unit_test_job_LDADD = $(unit_pure_libs) $(CMOCKA_LIBS)
+
+# What an account keeps between polls, and its quota count on disk.
+tests_unit_test_cache_SOURCES = tests/unit/test_cache.c $(unit_test_headers)
+tests_unit_test_cache_CPPFLAGS = $(unit_cppflags)
+tests_unit_test_cache_CFLAGS = $(unit_cflags)
+tests_unit_test_cache_LDADD = $(unit_pure_libs) $(CMOCKA_LIBS)
+
+tests_unit_test_quota_file_SOURCES = tests/unit/test_quota_file.c \
+	$(unit_test_headers)
+tests_unit_test_quota_file_CPPFLAGS = $(unit_cppflags)
+tests_unit_test_quota_file_CFLAGS = $(unit_cflags)
+tests_unit_test_quota_file_LDADD = $(unit_pure_libs) $(CMOCKA_LIBS)
 
 # The employee ids handed out while they are read.
 tests_unit_test_roster_SOURCES = tests/unit/test_roster.c \

@@ -4,7 +4,8 @@
  *
  * What a collector's job decides after a poll (src/wf_job.c): the rest
  * after a failure, the WARNING and OKAY of a failing collector, each once,
- * and the cost of a counted collector's next poll.
+ * the cost of a counted collector's next poll, whether it may run under
+ * MonthlyQuota, and what its polls teach the planner.
  **/
 #include "unittest.h"
 
@@ -121,6 +122,109 @@ static void test_cost_before_a_complete_poll(void **state) {
   assert_int_equal(wf_job_cost(0, 0, 0, 0, 0), 1);
 }
 
+static void test_collectors_that_read_users(void **state) {
+  (void)state;
+  assert_true(wf_job_reads_users(WF_COLLECT_ATTENDANCE));
+  assert_true(wf_job_reads_users(WF_COLLECT_SIGNINS));
+  assert_true(wf_job_reads_users(WF_COLLECT_LEAVE));
+  assert_false(wf_job_reads_users(WF_COLLECT_HEADCOUNT));
+  assert_false(wf_job_reads_users(WF_COLLECT_REPORTS));
+  assert_false(wf_job_reads_users(WF_COLLECT_LEAVE_EXPIRY));
+}
+
+static void test_who_needs_the_employee_lists(void **state) {
+  (void)state;
+  /* headcount always; attendance only without a UserID list. */
+  assert_true(
+      wf_job_needs_roster(WF_PLATFORM_DINGTALK, WF_COLLECT_HEADCOUNT, true));
+  assert_true(
+      wf_job_needs_roster(WF_PLATFORM_DINGTALK, WF_COLLECT_ATTENDANCE, false));
+  assert_false(wf_job_needs_roster(
+      WF_PLATFORM_DINGTALK, WF_COLLECT_ATTENDANCE | WF_COLLECT_LEAVE, true));
+  assert_false(wf_job_needs_roster(
+      WF_PLATFORM_DINGTALK, WF_COLLECT_DEPARTURES | WF_COLLECT_REPORTS, false));
+  /* Feishu has no employee lists to read. */
+  assert_false(wf_job_needs_roster(
+      WF_PLATFORM_FEISHU, WF_COLLECT_ATTENDANCE | WF_COLLECT_HEADCOUNT, false));
+}
+
+static void test_only_counted_collectors_have_a_weight(void **state) {
+  (void)state;
+  assert_true(wf_job_plan_weight(WF_PLATFORM_DINGTALK, WF_COLLECT_ATTENDANCE) >
+              wf_job_plan_weight(WF_PLATFORM_DINGTALK, WF_COLLECT_REPORTS));
+  assert_true(wf_job_plan_weight(WF_PLATFORM_DINGTALK, WF_COLLECT_REPORTS) >
+              wf_job_plan_weight(WF_PLATFORM_DINGTALK, WF_COLLECT_LEAVE));
+  assert_true(wf_job_plan_weight(WF_PLATFORM_DINGTALK, WF_COLLECT_SIGNINS) > 0);
+  assert_true(
+      wf_job_plan_weight(WF_PLATFORM_DINGTALK, WF_COLLECT_ANNOUNCEMENTS) > 0);
+  /* Not counted against the quota. */
+  assert_true(wf_job_plan_weight(WF_PLATFORM_DINGTALK, WF_COLLECT_DEPARTURES) ==
+              0);
+  assert_true(wf_job_plan_weight(WF_PLATFORM_DINGTALK, WF_COLLECT_HEADCOUNT) ==
+              0);
+  /* Feishu has no monthly quota. */
+  assert_true(wf_job_plan_weight(WF_PLATFORM_FEISHU, WF_COLLECT_ATTENDANCE) ==
+              0);
+}
+
+static void test_model_cost_of_one_poll(void **state) {
+  (void)state;
+  wf_account_config_t cfg = {.platform = WF_PLATFORM_DINGTALK, .interval = 60};
+  /* attendance: a list of 50 users a call. */
+  assert_int_equal(wf_job_model_cost(&cfg, WF_COLLECT_ATTENDANCE, 1000, 0), 20);
+  assert_int_equal(wf_job_model_cost(&cfg, WF_COLLECT_ATTENDANCE, 1001, 0), 21);
+  /* leave: one list per leave type, as read from the platform... */
+  assert_int_equal(wf_job_model_cost(&cfg, WF_COLLECT_LEAVE, 1000, 3), 60);
+  /* ...or as LeaveType names them, whatever the platform listed. */
+  wf_pairs_add(&cfg.leave_types, "annual", "Annual");
+  assert_int_equal(wf_job_model_cost(&cfg, WF_COLLECT_LEAVE, 1000, 3), 20);
+  wf_pairs_free(&cfg.leave_types);
+  /* Users unknown: the model's floor, never a negative count. */
+  assert_true(wf_job_model_cost(&cfg, WF_COLLECT_ATTENDANCE, -1, 0) >= 0);
+}
+
+static void test_a_poll_beyond_the_month_is_refused_once(void **state) {
+  (void)state;
+  wf_job_plan_t plan = {.slot = 0};
+  assert_int_equal(wf_job_plan_fit(&plan, 100, 5000), WF_JOB_FITS);
+  assert_int_equal(wf_job_plan_fit(&plan, 5000, 5000), WF_JOB_FITS);
+  assert_int_equal(wf_job_plan_fit(&plan, 5001, 5000), WF_JOB_REFUSED);
+  assert_int_equal(wf_job_plan_fit(&plan, 6000, 5000), WF_JOB_STILL_REFUSED);
+  assert_true(plan.refused);
+  assert_int_equal(wf_job_plan_fit(&plan, 4000, 5000), WF_JOB_FITS_AGAIN);
+  assert_int_equal(wf_job_plan_fit(&plan, 4000, 5000), WF_JOB_FITS);
+  assert_false(plan.refused);
+}
+
+static void test_complete_polls_teach_the_cost(void **state) {
+  (void)state;
+  wf_job_plan_t plan = {.slot = 0};
+  wf_job_plan_learn(&plan, true, 20, 1000);
+  assert_int_equal(plan.calls, 20);
+  assert_int_equal(plan.users, 1000);
+  /* A poll that spent nothing (cut short at once) teaches nothing. */
+  wf_job_plan_learn(&plan, true, 0, 1200);
+  wf_job_plan_learn(&plan, false, 0, 1200);
+  assert_int_equal(plan.calls, 20);
+  assert_int_equal(plan.users, 1000);
+  /* A poll that failed after spending: no cost to go by any more. */
+  wf_job_plan_learn(&plan, false, 7, 1200);
+  assert_int_equal(plan.calls, 0);
+  wf_job_plan_learn(&plan, true, 24, 1200);
+  assert_int_equal(plan.calls, 24);
+  assert_int_equal(plan.users, 1200);
+}
+
+static void test_costs_are_told_when_they_move_by_a_tenth(void **state) {
+  (void)state;
+  assert_true(wf_job_plan_news(0, 33));
+  assert_false(wf_job_plan_news(100, 100));
+  assert_false(wf_job_plan_news(100, 109));
+  assert_false(wf_job_plan_news(100, 91));
+  assert_true(wf_job_plan_news(100, 110));
+  assert_true(wf_job_plan_news(100, 90));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_pause_after_quota_is_the_month_turn),
@@ -132,6 +236,13 @@ int main(void) {
       cmocka_unit_test(test_cost_of_the_last_poll),
       cmocka_unit_test(test_cost_follows_the_users),
       cmocka_unit_test(test_cost_before_a_complete_poll),
+      cmocka_unit_test(test_collectors_that_read_users),
+      cmocka_unit_test(test_who_needs_the_employee_lists),
+      cmocka_unit_test(test_only_counted_collectors_have_a_weight),
+      cmocka_unit_test(test_model_cost_of_one_poll),
+      cmocka_unit_test(test_a_poll_beyond_the_month_is_refused_once),
+      cmocka_unit_test(test_complete_polls_teach_the_cost),
+      cmocka_unit_test(test_costs_are_told_when_they_move_by_a_tenth),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
