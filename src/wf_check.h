@@ -4,9 +4,9 @@
  *
  * collectd-workforce-check: reads collectd's configuration as the daemon
  * would and runs the <Plugin workforce> block through the plugin's own
- * configuration code. wf_check_daemon.c stands in for the few functions
- * of collectd's daemon that code calls; this header is how the tool's
- * main program (wf_check.c) reads what they logged.
+ * configuration code. wf_check_daemon.c and wf_check_log.c stand in for
+ * the few functions of collectd's daemon that code calls; this header is
+ * how the tool's main program (wf_check.c) reads what was logged.
  **/
 #ifndef WF_CHECK_H
 #define WF_CHECK_H

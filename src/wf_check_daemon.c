@@ -3,69 +3,21 @@
  * SPDX-License-Identifier: MIT
  *
  * The functions of collectd's daemon that the plugin's configuration code
- * calls (src/daemon/plugin.c, configfile.c and utils/common/common.c of
- * collectd 5.12), for collectd-workforce-check, which runs that code
- * without the daemon. They keep the daemon's contracts; unlike the
- * daemon's cf_util_* they do not log themselves, so that each problem
- * gives one line: the plugin's own message. plugin_log prints its line
- * as "error: ..." or "warning: ..." and counts it as a problem.
+ * calls to read its options (src/daemon/configfile.c and
+ * utils/common/common.c of collectd 5.12), for the programs that run that
+ * code without the daemon: collectd-workforce-check, whose plugin_log is
+ * in wf_check_log.c, and the unit tests, whose plugin_log keeps the lines
+ * for their assertions (tests/unit/collectd_stubs.c). They keep the
+ * daemon's contracts; unlike the daemon's cf_util_* they do not log
+ * themselves, so that each problem gives one line: the plugin's own
+ * message.
  **/
 #include "wf_collectd.h"
 
-#include "wf_check.h"
-
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-static FILE *daemon_out;
-static int daemon_verbose;
-static int daemon_problems;
-
-/* Chooses where log lines go and forgets the problems counted so far. */
-void wf_check_log_init(FILE *out, int verbose) {
-  daemon_out = out;
-  daemon_verbose = verbose;
-  daemon_problems = 0;
-}
-
-/* The errors and warnings logged since wf_check_log_init. */
-int wf_check_log_problems(void) { return daemon_problems; }
-
-/* Prints one log line with its severity in front. */
-static void daemon_vlog(int level, const char *format, va_list ap) {
-  const char *severity = (level <= LOG_ERR)       ? "error"
-                         : (level == LOG_WARNING) ? "warning"
-                         : (level == LOG_NOTICE)  ? "notice"
-                         : (level == LOG_INFO)    ? "info"
-                                                  : "debug";
-  if (level <= LOG_WARNING)
-    daemon_problems++;
-  else if (!daemon_verbose)
-    return;
-  char message[1024];
-  vsnprintf(message, sizeof(message), format, ap);
-  fprintf((daemon_out != NULL) ? daemon_out : stdout, "%s: %s\n", severity,
-          message);
-}
-
-/* As collectd: one log line at `level` (LOG_ERR, LOG_WARNING, ...). */
-void plugin_log(int level, const char *format, ...) {
-  va_list ap;
-  va_start(ap, format);
-  daemon_vlog(level, format, ap);
-  va_end(ap);
-}
-
-/* A problem the tool found itself, logged as the plugin's are. */
-void wf_check_problem(int level, const char *format, ...) {
-  va_list ap;
-  va_start(ap, format);
-  daemon_vlog(level, format, ap);
-  va_end(ap);
-}
 
 /* As collectd: exactly one string argument, copied; the old value is
  * freed. */

@@ -13,13 +13,14 @@ import os
 import re
 import shlex
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import unittest
 import urllib.request
+
+import unixsock
 
 SRCDIR = os.environ.get("WF_SRCDIR") or os.path.abspath(
     os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -237,44 +238,20 @@ LoadPlugin workforce
 
     def answers(self):
         """True when collectd answers on its unixsock socket."""
-        try:
-            self.command("LISTVAL")
-            return True
-        except OSError:
-            return False
+        return unixsock.answers(self.socket)
 
     def command(self, line):
         """Sends one unixsock command; returns (status, lines)."""
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
-            s.settimeout(10)
-            s.connect(self.socket)
-            f = s.makefile("rw", encoding="utf-8", newline="\n")
-            f.write(line + "\n")
-            f.flush()
-            head = f.readline().strip()
-            count_text, _, _ = head.partition(" ")
-            status = int(count_text)
-            lines = [f.readline().rstrip("\n") for _ in range(max(status, 0))]
-            return status, lines
+        return unixsock.command(self.socket, line)
 
     def listval(self):
         """Every identifier collectd holds, with the time of its last value:
         {"workforce-acme/headcount-regular": time}."""
-        status, lines = self.command("LISTVAL")
-        out = {}
-        for line in lines:
-            t, ident = line.split(" ", 1)
-            host, _, rest = ident.partition("/")
-            if host == HOSTNAME:
-                out[rest] = float(t)
-        return out
+        return unixsock.listval(self.socket, HOSTNAME)
 
     def getval(self, ident):
         """The value of "workforce-acme/headcount-regular", or None."""
-        status, lines = self.command('GETVAL "%s/%s"' % (HOSTNAME, ident))
-        if status < 1:
-            return None
-        return float(lines[0].split("=", 1)[1])
+        return unixsock.getval(self.socket, HOSTNAME, ident)
 
     def wait_polls(self, ident, polls, what=None):
         """Waits until the value `ident` ("workforce-acme/data_age-departures")

@@ -31,7 +31,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -40,6 +39,10 @@ import urllib.request
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SIMULATOR = os.path.join(TOP, "tests", "sim", "wfsim.py")
+
+# collectd's unixsock client, as the integration tests have it.
+sys.path.insert(0, os.path.join(TOP, "tests", "integration"))
+import unixsock  # noqa: E402
 
 PACKAGE = "collectd-workforce"
 COLLECTD = "/usr/sbin/collectd"
@@ -140,42 +143,24 @@ LoadPlugin unixsock
                                      stdin=subprocess.DEVNULL,
                                      stdout=self.output, stderr=self.output)
 
-    def command(self, line):
-        """One unixsock command: (status, lines)."""
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
-            s.settimeout(10)
-            s.connect(self.socket)
-            f = s.makefile("rw", encoding="utf-8", newline="\n")
-            f.write(line + "\n")
-            f.flush()
-            status = int(f.readline().split(" ", 1)[0])
-            return status, [f.readline().rstrip("\n") for _ in range(max(status, 0))]
-
     def wait_ready(self, timeout=30):
         """Waits until collectd answers on its socket; fails when it exits."""
         def ready():
             if self.proc.poll() is not None:
                 raise Failure("collectd exited with status %d: %s"
                               % (self.proc.returncode, self.messages()))
-            try:
-                self.command("LISTVAL")
-                return True
-            except OSError:
-                return False
+            return unixsock.answers(self.socket)
         wait_for(ready, timeout, "collectd's unixsock socket")
 
     def identifiers(self):
         """The identifiers of this host's values, without the host."""
-        _, lines = self.command("LISTVAL")
-        prefix = HOSTNAME + "/"
-        return {line.split(" ", 1)[1][len(prefix):] for line in lines
-                if line.split(" ", 1)[1].startswith(prefix)}
+        return set(unixsock.listval(self.socket, HOSTNAME))
 
     def getval(self, ident):
-        status, lines = self.command('GETVAL "%s/%s"' % (HOSTNAME, ident))
-        if status < 1:
-            raise Failure("GETVAL %s: %s" % (ident, lines))
-        return float(lines[0].split("=", 1)[1])
+        value = unixsock.getval(self.socket, HOSTNAME, ident)
+        if value is None:
+            raise Failure("GETVAL %s: no value" % ident)
+        return value
 
     def messages(self):
         """The log and what collectd wrote before its log plugin ran."""

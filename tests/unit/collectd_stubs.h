@@ -2,9 +2,9 @@
  * collectd-workforce - tests/unit/collectd_stubs.h
  * SPDX-License-Identifier: MIT
  *
- * Stand-ins for the collectd functions the configuration module calls
- * (plugin_log, cf_util_get_string, cf_util_get_boolean, sstrerror), and
- * access to what was logged, so tests can read the messages.
+ * A stand-in for collectd's plugin_log that keeps what was logged, and
+ * access to it, so tests can read the messages (collectd_stubs.c; the
+ * daemon's other functions come from src/wf_check_daemon.c).
  **/
 #ifndef COLLECTD_STUBS_H
 #define COLLECTD_STUBS_H

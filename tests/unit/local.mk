@@ -143,7 +143,7 @@ check_PROGRAMS += $(unit_test_programs)
 TESTS += $(unit_test_programs)
 
 unit_test_headers = tests/unit/unittest.h tests/unit/unittest_decls.h \
-	tests/unit/unittest_json.h
+	tests/unit/unittest_json.h tests/unit/unittest_metrics.h
 
 # Tests of the pure modules: no collectd, libcurl or json-c.
 tests_unit_test_time_SOURCES = tests/unit/test_time.c $(unit_test_headers)
@@ -265,12 +265,14 @@ tests_unit_test_client_CFLAGS = $(unit_cflags) $(CURL_CFLAGS) \
 tests_unit_test_client_LDADD = $(unit_client_libs) $(CMOCKA_LIBS)
 
 # The configuration parser, on hand-built oconfig trees, with collectd's
-# functions replaced by tests/unit/collectd_stubs.c. wf_config.c needs
-# collectd's headers: this test compiles it itself.
+# functions replaced by those of collectd-workforce-check
+# (src/wf_check_daemon.c) but plugin_log, which
+# tests/unit/collectd_stubs.c replaces to keep what was logged.
+# wf_config.c needs collectd's headers: this test compiles it itself.
 tests_unit_test_config_SOURCES = tests/unit/test_config.c \
 	$(unit_test_headers) \
 	tests/unit/collectd_stubs.c tests/unit/collectd_stubs.h \
-	src/wf_collectd.h \
+	src/wf_check_daemon.c src/wf_collectd.h \
 	src/wf_config.c src/wf_config.h src/wf_config_parse.h
 tests_unit_test_config_CPPFLAGS = $(unit_cppflags) $(COLLECTD_CPPFLAGS)
 tests_unit_test_config_CFLAGS = $(unit_cflags) $(JSONC_CFLAGS)

@@ -9,6 +9,7 @@
  * read as millionths.
  **/
 #include "unittest.h"
+#include "unittest_metrics.h"
 
 #include "wf_agg.h"
 #include "wf_common.h"
@@ -85,16 +86,6 @@ static int64_t today(const fixture_t *f, const char *reason) {
 
 static int64_t window(const fixture_t *f, const char *reason) {
   return wf_counts_get(&f->departures.window, reason);
-}
-
-/* The value of a metric row, failing the test when it is absent. */
-static double gauge(const wf_metrics_t *m, const char *type,
-                    const char *instance) {
-  const wf_metric_t *r = wf_metrics_find(m, type, instance);
-  if (r == NULL)
-    fail_msg("no metric row %s/%s", type, instance);
-  assert_int_equal(r->kind, WF_GAUGE);
-  return r->value.gauge;
 }
 
 static void test_init_bounds_and_declared_reasons(void **state) {
@@ -201,13 +192,14 @@ static void test_unexpected_reason_keeps_its_own_instance(void **state) {
   assert_int_equal(f->departures.window.count, 6);
 
   assert_int_equal(wf_departures_metrics(&f->departures, &f->metrics), 0);
-  assert_float_equal(gauge(&f->metrics, "departures_30d", "fired_now"), 1.0,
-                     0.0);
+  assert_float_equal(unittest_gauge(&f->metrics, "departures_30d", "fired_now"),
+                     1.0, 0.0);
   /* Present today with 0, not absent. */
-  assert_float_equal(gauge(&f->metrics, "departures_today", "fired_now"), 0.0,
-                     0.0);
+  assert_float_equal(
+      unittest_gauge(&f->metrics, "departures_today", "fired_now"), 0.0, 0.0);
   /* Not lumped into "unknown". */
-  assert_float_equal(gauge(&f->metrics, "departures_30d", "unknown"), 0.0, 0.0);
+  assert_float_equal(unittest_gauge(&f->metrics, "departures_30d", "unknown"),
+                     0.0, 0.0);
 }
 
 static void test_unreadable_leave_time_is_skipped(void **state) {
@@ -230,10 +222,11 @@ static void test_metrics_rows_with_no_records(void **state) {
   assert_int_equal(f->metrics.count, 10);
   for (size_t i = 0; i < 5; i++) {
     assert_float_equal(
-        gauge(&f->metrics, "departures_today", documented_reasons[i]), 0.0,
-        0.0);
+        unittest_gauge(&f->metrics, "departures_today", documented_reasons[i]),
+        0.0, 0.0);
     assert_float_equal(
-        gauge(&f->metrics, "departures_30d", documented_reasons[i]), 0.0, 0.0);
+        unittest_gauge(&f->metrics, "departures_30d", documented_reasons[i]),
+        0.0, 0.0);
   }
 }
 
@@ -246,16 +239,22 @@ static void test_metrics_rows_with_records(void **state) {
   add(f, "2024-03-10T03:00:00+08:00", "oapi");
   assert_int_equal(wf_departures_metrics(&f->departures, &f->metrics), 0);
   assert_int_equal(f->metrics.count, 10);
-  assert_float_equal(gauge(&f->metrics, "departures_today", "leave"), 2.0, 0.0);
-  assert_float_equal(gauge(&f->metrics, "departures_30d", "leave"), 3.0, 0.0);
-  assert_float_equal(gauge(&f->metrics, "departures_today", "delete"), 0.0,
+  assert_float_equal(unittest_gauge(&f->metrics, "departures_today", "leave"),
+                     2.0, 0.0);
+  assert_float_equal(unittest_gauge(&f->metrics, "departures_30d", "leave"),
+                     3.0, 0.0);
+  assert_float_equal(unittest_gauge(&f->metrics, "departures_today", "delete"),
+                     0.0, 0.0);
+  assert_float_equal(unittest_gauge(&f->metrics, "departures_30d", "delete"),
+                     1.0, 0.0);
+  assert_float_equal(unittest_gauge(&f->metrics, "departures_today", "oapi"),
+                     1.0, 0.0);
+  assert_float_equal(unittest_gauge(&f->metrics, "departures_30d", "oapi"), 1.0,
                      0.0);
-  assert_float_equal(gauge(&f->metrics, "departures_30d", "delete"), 1.0, 0.0);
-  assert_float_equal(gauge(&f->metrics, "departures_today", "oapi"), 1.0, 0.0);
-  assert_float_equal(gauge(&f->metrics, "departures_30d", "oapi"), 1.0, 0.0);
-  assert_float_equal(gauge(&f->metrics, "departures_today", "cancel"), 0.0,
-                     0.0);
-  assert_float_equal(gauge(&f->metrics, "departures_30d", "cancel"), 0.0, 0.0);
+  assert_float_equal(unittest_gauge(&f->metrics, "departures_today", "cancel"),
+                     0.0, 0.0);
+  assert_float_equal(unittest_gauge(&f->metrics, "departures_30d", "cancel"),
+                     0.0, 0.0);
 }
 
 /* At -05:00 the local date is behind the UTC date. */
@@ -283,11 +282,16 @@ static void test_headcount_metrics(void **state) {
   counts[WF_HR_PREENTRY] = 5;
   assert_int_equal(wf_headcount_metrics(counts, &f->metrics), 0);
   assert_int_equal(f->metrics.count, WF_HR_COUNT);
-  assert_float_equal(gauge(&f->metrics, "headcount", "probation"), 3.0, 0.0);
-  assert_float_equal(gauge(&f->metrics, "headcount", "regular"), 120.0, 0.0);
-  assert_float_equal(gauge(&f->metrics, "headcount", "leaving"), 2.0, 0.0);
-  assert_float_equal(gauge(&f->metrics, "headcount", "nostatus"), 0.0, 0.0);
-  assert_float_equal(gauge(&f->metrics, "headcount", "preentry"), 5.0, 0.0);
+  assert_float_equal(unittest_gauge(&f->metrics, "headcount", "probation"), 3.0,
+                     0.0);
+  assert_float_equal(unittest_gauge(&f->metrics, "headcount", "regular"), 120.0,
+                     0.0);
+  assert_float_equal(unittest_gauge(&f->metrics, "headcount", "leaving"), 2.0,
+                     0.0);
+  assert_float_equal(unittest_gauge(&f->metrics, "headcount", "nostatus"), 0.0,
+                     0.0);
+  assert_float_equal(unittest_gauge(&f->metrics, "headcount", "preentry"), 5.0,
+                     0.0);
 }
 
 static void test_hr_status_names_and_codes(void **state) {
@@ -352,9 +356,9 @@ static int64_t locations(const fixture_t *f, const char *result) {
 static double abnormal_rows(fixture_t *f, double employees) {
   wf_metrics_clear(&f->metrics);
   assert_int_equal(wf_checkins_metrics(&f->checkins, &f->metrics), 0);
-  assert_float_equal(gauge(&f->metrics, "abnormal_employees", ""), employees,
-                     0.0);
-  return gauge(&f->metrics, "abnormal_checkins", "");
+  assert_float_equal(unittest_gauge(&f->metrics, "abnormal_employees", ""),
+                     employees, 0.0);
+  return unittest_gauge(&f->metrics, "abnormal_checkins", "");
 }
 
 static void test_checkins_dingtalk_init_declares_results(void **state) {
@@ -442,7 +446,8 @@ static void test_checkins_dingtalk_unknown_time_result(void **state) {
   assert_int_equal(f->checkins.results.count, 7);
   assert_int_equal(locations(f, "normal"), 1);
   assert_float_equal(abnormal_rows(f, 1.0), 1.0, 0.0);
-  assert_float_equal(gauge(&f->metrics, "checkins", "overtime"), 1.0, 0.0);
+  assert_float_equal(unittest_gauge(&f->metrics, "checkins", "overtime"), 1.0,
+                     0.0);
 }
 
 static void test_checkins_dingtalk_unknown_location(void **state) {
@@ -453,8 +458,8 @@ static void test_checkins_dingtalk_unknown_location(void **state) {
   assert_int_equal(f->checkins.locations.count, 4);
   assert_int_equal(checkins(f, "normal"), 1);
   assert_float_equal(abnormal_rows(f, 1.0), 1.0, 0.0);
-  assert_float_equal(gauge(&f->metrics, "checkin_locations", "remote"), 1.0,
-                     0.0);
+  assert_float_equal(unittest_gauge(&f->metrics, "checkin_locations", "remote"),
+                     1.0, 0.0);
 }
 
 static void test_checkins_dingtalk_missing_results_read_unknown(void **state) {
@@ -502,14 +507,17 @@ static void test_checkins_dingtalk_metrics_rows(void **state) {
   /* Nothing yet: every declared instance reads 0, nothing else. */
   assert_int_equal(f->metrics.count, 6 + 3 + 2);
   for (size_t i = 0; i < WF_ARRAY_SIZE(dt_time_instances); i++)
-    assert_float_equal(gauge(&f->metrics, "checkins", dt_time_instances[i]),
-                       0.0, 0.0);
-  for (size_t i = 0; i < WF_ARRAY_SIZE(dt_location_instances); i++)
     assert_float_equal(
-        gauge(&f->metrics, "checkin_locations", dt_location_instances[i]), 0.0,
+        unittest_gauge(&f->metrics, "checkins", dt_time_instances[i]), 0.0,
         0.0);
-  assert_float_equal(gauge(&f->metrics, "abnormal_checkins", ""), 0.0, 0.0);
-  assert_float_equal(gauge(&f->metrics, "abnormal_employees", ""), 0.0, 0.0);
+  for (size_t i = 0; i < WF_ARRAY_SIZE(dt_location_instances); i++)
+    assert_float_equal(unittest_gauge(&f->metrics, "checkin_locations",
+                                      dt_location_instances[i]),
+                       0.0, 0.0);
+  assert_float_equal(unittest_gauge(&f->metrics, "abnormal_checkins", ""), 0.0,
+                     0.0);
+  assert_float_equal(unittest_gauge(&f->metrics, "abnormal_employees", ""), 0.0,
+                     0.0);
 
   dt_checkin(f, "user-0001", "Normal", "Normal");
   dt_checkin(f, "user-0001", "Normal", "Normal");
@@ -519,20 +527,27 @@ static void test_checkins_dingtalk_metrics_rows(void **state) {
   wf_metrics_clear(&f->metrics);
   assert_int_equal(wf_checkins_metrics(&f->checkins, &f->metrics), 0);
   assert_int_equal(f->metrics.count, 6 + 3 + 2);
-  assert_float_equal(gauge(&f->metrics, "checkins", "normal"), 2.0, 0.0);
-  assert_float_equal(gauge(&f->metrics, "checkins", "early"), 0.0, 0.0);
-  assert_float_equal(gauge(&f->metrics, "checkins", "late"), 1.0, 0.0);
-  assert_float_equal(gauge(&f->metrics, "checkins", "seriouslate"), 1.0, 0.0);
-  assert_float_equal(gauge(&f->metrics, "checkins", "absenteeism"), 0.0, 0.0);
-  assert_float_equal(gauge(&f->metrics, "checkins", "notsigned"), 1.0, 0.0);
-  assert_float_equal(gauge(&f->metrics, "checkin_locations", "normal"), 3.0,
+  assert_float_equal(unittest_gauge(&f->metrics, "checkins", "normal"), 2.0,
                      0.0);
-  assert_float_equal(gauge(&f->metrics, "checkin_locations", "outside"), 1.0,
+  assert_float_equal(unittest_gauge(&f->metrics, "checkins", "early"), 0.0,
                      0.0);
-  assert_float_equal(gauge(&f->metrics, "checkin_locations", "notsigned"), 1.0,
+  assert_float_equal(unittest_gauge(&f->metrics, "checkins", "late"), 1.0, 0.0);
+  assert_float_equal(unittest_gauge(&f->metrics, "checkins", "seriouslate"),
+                     1.0, 0.0);
+  assert_float_equal(unittest_gauge(&f->metrics, "checkins", "absenteeism"),
+                     0.0, 0.0);
+  assert_float_equal(unittest_gauge(&f->metrics, "checkins", "notsigned"), 1.0,
                      0.0);
-  assert_float_equal(gauge(&f->metrics, "abnormal_checkins", ""), 3.0, 0.0);
-  assert_float_equal(gauge(&f->metrics, "abnormal_employees", ""), 3.0, 0.0);
+  assert_float_equal(unittest_gauge(&f->metrics, "checkin_locations", "normal"),
+                     3.0, 0.0);
+  assert_float_equal(
+      unittest_gauge(&f->metrics, "checkin_locations", "outside"), 1.0, 0.0);
+  assert_float_equal(
+      unittest_gauge(&f->metrics, "checkin_locations", "notsigned"), 1.0, 0.0);
+  assert_float_equal(unittest_gauge(&f->metrics, "abnormal_checkins", ""), 3.0,
+                     0.0);
+  assert_float_equal(unittest_gauge(&f->metrics, "abnormal_employees", ""), 3.0,
+                     0.0);
 }
 
 static void test_checkins_feishu_init_declares_results(void **state) {
@@ -580,7 +595,8 @@ static void test_checkins_feishu_unknown_result(void **state) {
   assert_int_equal(checkins(f, "overtime"), 1);
   assert_int_equal(f->checkins.results.count, 7);
   assert_float_equal(abnormal_rows(f, 1.0), 1.0, 0.0);
-  assert_float_equal(gauge(&f->metrics, "checkins", "overtime"), 1.0, 0.0);
+  assert_float_equal(unittest_gauge(&f->metrics, "checkins", "overtime"), 1.0,
+                     0.0);
 }
 
 static void test_checkins_feishu_missing_result_ignored(void **state) {
@@ -605,14 +621,19 @@ static void test_checkins_feishu_metrics_rows(void **state) {
   assert_int_equal(f->metrics.count, 6 + 2);
   for (size_t i = 0; i < f->metrics.count; i++)
     assert_string_not_equal(f->metrics.rows[i].type, "checkin_locations");
-  assert_float_equal(gauge(&f->metrics, "checkins", "normal"), 1.0, 0.0);
-  assert_float_equal(gauge(&f->metrics, "checkins", "early"), 0.0, 0.0);
-  assert_float_equal(gauge(&f->metrics, "checkins", "late"), 1.0, 0.0);
-  assert_float_equal(gauge(&f->metrics, "checkins", "lack"), 2.0, 0.0);
-  assert_float_equal(gauge(&f->metrics, "checkins", "todo"), 1.0, 0.0);
-  assert_float_equal(gauge(&f->metrics, "checkins", "noneedcheck"), 0.0, 0.0);
-  assert_float_equal(gauge(&f->metrics, "abnormal_checkins", ""), 3.0, 0.0);
-  assert_float_equal(gauge(&f->metrics, "abnormal_employees", ""), 2.0, 0.0);
+  assert_float_equal(unittest_gauge(&f->metrics, "checkins", "normal"), 1.0,
+                     0.0);
+  assert_float_equal(unittest_gauge(&f->metrics, "checkins", "early"), 0.0,
+                     0.0);
+  assert_float_equal(unittest_gauge(&f->metrics, "checkins", "late"), 1.0, 0.0);
+  assert_float_equal(unittest_gauge(&f->metrics, "checkins", "lack"), 2.0, 0.0);
+  assert_float_equal(unittest_gauge(&f->metrics, "checkins", "todo"), 1.0, 0.0);
+  assert_float_equal(unittest_gauge(&f->metrics, "checkins", "noneedcheck"),
+                     0.0, 0.0);
+  assert_float_equal(unittest_gauge(&f->metrics, "abnormal_checkins", ""), 3.0,
+                     0.0);
+  assert_float_equal(unittest_gauge(&f->metrics, "abnormal_employees", ""), 2.0,
+                     0.0);
 }
 
 /* ---------------------------------------------------------------------

@@ -7,6 +7,7 @@
  * after their last report, and rejected Feishu ids reported once each.
  **/
 #include "unittest.h"
+#include "unittest_metrics.h"
 
 #include "wf_cache.h"
 
@@ -15,14 +16,6 @@
 /* 2026-03-15T02:00:00Z */
 #define NOW ((time_t)1773540000)
 #define DAY ((time_t)86400)
-
-/* The reports_today value of `template`, failing the test when absent. */
-static double reports_today(const wf_metrics_t *rows, const char *template) {
-  const wf_metric_t *row = wf_metrics_find(rows, "reports_today", template);
-  if (row == NULL)
-    fail_msg("no reports_today for \"%s\"", template);
-  return row->value.gauge;
-}
 
 static void test_lists_are_read_again_once_a_day(void **state) {
   (void)state;
@@ -66,8 +59,8 @@ static void test_listed_templates_read_zero(void **state) {
   wf_metrics_t rows = {0};
   assert_int_equal(wf_cache_reports_today(&cache, &today, NOW, &rows), 0);
   assert_int_equal(rows.count, 2);
-  assert_true(reports_today(&rows, "daily") == 7);
-  assert_true(reports_today(&rows, "weekly") == 0);
+  assert_true(unittest_gauge(&rows, "reports_today", "daily") == 7);
+  assert_true(unittest_gauge(&rows, "reports_today", "weekly") == 0);
   wf_metrics_free(&rows);
   wf_counts_free(&today);
   wf_strlist_free(&listed);
@@ -89,7 +82,7 @@ static void test_templates_are_forgotten_after_30_days(void **state) {
   assert_int_equal(wf_cache_reports_today(&cache, &none, NOW + 30 * DAY, &rows),
                    0);
   assert_int_equal(rows.count, 1);
-  assert_true(reports_today(&rows, "incident") == 0);
+  assert_true(unittest_gauge(&rows, "reports_today", "incident") == 0);
   wf_metrics_free(&rows);
 
   /* A second more: gone. */

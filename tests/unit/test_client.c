@@ -33,6 +33,7 @@
  *   ip_block        test_dingtalk_ip_block_*
  **/
 #include "unittest.h"
+#include "unittest_metrics.h"
 
 #include "script.h"
 #include "unittest_decls.h"
@@ -293,14 +294,10 @@ static int64_t unread_count(const fixture_t *f) {
   return count;
 }
 
-/* Asserts one gauge of the collected metrics. */
+/* Asserts one gauge of the collected metrics, to the bit. */
 static void check_gauge(const fixture_t *f, const char *type,
                         const char *instance, double value) {
-  const wf_metric_t *row = wf_metrics_find(&f->metrics, type, instance);
-  if (row == NULL)
-    fail_msg("no %s/%s among %zu metric rows", type,
-             (instance != NULL) ? instance : "", f->metrics.count);
-  assert_true(row->value.gauge == value);
+  assert_true(unittest_gauge(&f->metrics, type, instance) == value);
 }
 
 /* ---------------------------------------------------------------- seam */

@@ -11,6 +11,7 @@
  **/
 #include "unittest.h"
 #include "unittest_json.h"
+#include "unittest_metrics.h"
 
 #include "unittest_decls.h"
 #include "wf_agg.h"
@@ -520,11 +521,9 @@ static void test_records_of_today_are_counted(void **state) {
   assert_int_equal(f->checkins.locations.count, 3);
 
   assert_int_equal(wf_checkins_metrics(&f->checkins, &f->metrics), 0);
-  const wf_metric_t *employees =
-      wf_metrics_find(&f->metrics, "abnormal_employees", "");
-  assert_non_null(employees);
   /* user-0001 (Early), user-0002, user-0003 and user-0007. */
-  assert_float_equal(employees->value.gauge, 4.0, 0.0);
+  assert_float_equal(unittest_gauge(&f->metrics, "abnormal_employees", ""), 4.0,
+                     0.0);
   assert_no_personal_data(&f->metrics);
 }
 

@@ -9,6 +9,7 @@
  **/
 #include "unittest.h"
 #include "unittest_json.h"
+#include "unittest_metrics.h"
 
 #include "unittest_decls.h"
 #include "wf_agg.h"
@@ -73,15 +74,6 @@ static int64_t checkins(const fixture_t *f, const char *result) {
   return wf_counts_get(&f->checkins.results, result);
 }
 
-/* The value of a metric row, failing the test when it is absent. */
-static double gauge(const wf_metrics_t *m, const char *type,
-                    const char *instance) {
-  const wf_metric_t *r = wf_metrics_find(m, type, instance);
-  if (r == NULL)
-    fail_msg("no metric row %s/%s", type, instance);
-  return r->value.gauge;
-}
-
 /* Fails unless `list` holds exactly the `n` strings of `expected`, in
  * order. */
 static void assert_ids(const wf_strlist_t *list, const char *const *expected,
@@ -119,8 +111,10 @@ static void test_user_tasks_both_results_counted(void **state) {
              WF_ARRAY_SIZE(abnormal_users));
 
   assert_int_equal(wf_checkins_metrics(&f->checkins, &f->metrics), 0);
-  assert_float_equal(gauge(&f->metrics, "abnormal_checkins", ""), 4.0, 0.0);
-  assert_float_equal(gauge(&f->metrics, "abnormal_employees", ""), 2.0, 0.0);
+  assert_float_equal(unittest_gauge(&f->metrics, "abnormal_checkins", ""), 4.0,
+                     0.0);
+  assert_float_equal(unittest_gauge(&f->metrics, "abnormal_employees", ""), 2.0,
+                     0.0);
   assert_null(wf_metrics_find(&f->metrics, "checkin_locations", "normal"));
   /* Nothing of the answer but the results reaches a row. */
   for (size_t i = 0; i < f->metrics.count; i++) {

@@ -8,6 +8,7 @@
  * (src/wf_metrics.c, wf_strlist.c, wf_stats.c, wf_error.c).
  **/
 #include "unittest.h"
+#include "unittest_metrics.h"
 
 #include "wf_common.h"
 #include "wf_error.h"
@@ -49,16 +50,6 @@ static int teardown(void **state) {
   return 0;
 }
 
-/* Returns the row (type, instance), failing the test when it is absent. */
-static const wf_metric_t *row(const wf_metrics_t *m, const char *type,
-                              const char *instance) {
-  const wf_metric_t *r = wf_metrics_find(m, type, instance);
-  if (r == NULL)
-    fail_msg("no metric row %s/%s", type,
-             (instance != NULL) ? instance : "(null)");
-  return r;
-}
-
 static void test_metrics_add_find_clear(void **state) {
   fixture_t *f = *state;
   wf_metrics_t *m = &f->metrics;
@@ -69,18 +60,18 @@ static void test_metrics_add_find_clear(void **state) {
   assert_int_equal(wf_metrics_add_gauge(m, "uptime", NULL, 1.5), 0);
   assert_int_equal(m->count, 3);
 
-  const wf_metric_t *r = row(m, "headcount", "regular");
+  const wf_metric_t *r = unittest_metric(m, "headcount", "regular");
   assert_string_equal(r->type, "headcount");
   assert_string_equal(r->instance, "regular");
   assert_int_equal(r->kind, WF_GAUGE);
   assert_float_equal(r->value.gauge, 12.0, 0.0);
 
-  r = row(m, "api_requests", "gettoken");
+  r = unittest_metric(m, "api_requests", "gettoken");
   assert_int_equal(r->kind, WF_DERIVE);
   assert_int_equal(r->value.derive, 7);
 
   /* A NULL instance is stored and found as "". */
-  r = row(m, "uptime", NULL);
+  r = unittest_metric(m, "uptime", NULL);
   assert_string_equal(r->instance, "");
   assert_int_equal(r->kind, WF_GAUGE);
   assert_float_equal(r->value.gauge, 1.5, 0.0);
@@ -98,7 +89,7 @@ static void test_metrics_add_find_clear(void **state) {
   assert_null(wf_metrics_find(m, "headcount", "regular"));
   assert_int_equal(wf_metrics_add_gauge(m, "headcount", "leaving", 1), 0);
   assert_int_equal(m->count, 1);
-  assert_float_equal(row(m, "headcount", "leaving")->value.gauge, 1.0, 0.0);
+  assert_float_equal(unittest_gauge(m, "headcount", "leaving"), 1.0, 0.0);
 }
 
 static void test_metrics_grow_past_first_capacity(void **state) {
@@ -113,7 +104,7 @@ static void test_metrics_grow_past_first_capacity(void **state) {
   for (int i = 0; i < 100; i++) {
     char instance[16];
     snprintf(instance, sizeof(instance), "i%d", i);
-    const wf_metric_t *r = row(&f->metrics, "t", instance);
+    const wf_metric_t *r = unittest_metric(&f->metrics, "t", instance);
     assert_int_equal(r->kind, WF_DERIVE);
     assert_int_equal(r->value.derive, i);
   }
@@ -155,10 +146,11 @@ static void test_counts_to_metrics_includes_declared_zeros(void **state) {
   assert_int_equal(
       wf_counts_to_metrics(&f->counts, "departures_30d", &f->metrics), 0);
   assert_int_equal(f->metrics.count, 2);
-  const wf_metric_t *r = row(&f->metrics, "departures_30d", "leave");
+  const wf_metric_t *r =
+      unittest_metric(&f->metrics, "departures_30d", "leave");
   assert_int_equal(r->kind, WF_GAUGE);
   assert_float_equal(r->value.gauge, 0.0, 0.0);
-  r = row(&f->metrics, "departures_30d", "delete");
+  r = unittest_metric(&f->metrics, "departures_30d", "delete");
   assert_int_equal(r->kind, WF_GAUGE);
   assert_float_equal(r->value.gauge, 4.0, 0.0);
 }
@@ -341,21 +333,27 @@ static void test_stats_to_metrics(void **state) {
   assert_int_equal(wf_stats_to_metrics(&f->stats, &f->metrics), 0);
   assert_int_equal(f->metrics.count, 6);
 
-  const wf_metric_t *r = row(&f->metrics, "api_requests", "gettoken");
+  const wf_metric_t *r =
+      unittest_metric(&f->metrics, "api_requests", "gettoken");
   assert_int_equal(r->kind, WF_DERIVE);
   assert_int_equal(r->value.derive, 1);
-  r = row(&f->metrics, "api_errors", "gettoken");
+  r = unittest_metric(&f->metrics, "api_errors", "gettoken");
   assert_int_equal(r->kind, WF_DERIVE);
   assert_int_equal(r->value.derive, 0);
 
-  assert_int_equal(row(&f->metrics, "api_requests", "queryonjob")->value.derive,
-                   3);
-  assert_int_equal(row(&f->metrics, "api_errors", "queryonjob")->value.derive,
+  assert_int_equal(
+      unittest_metric(&f->metrics, "api_requests", "queryonjob")->value.derive,
+      3);
+  assert_int_equal(
+      unittest_metric(&f->metrics, "api_errors", "queryonjob")->value.derive,
+      1);
+  assert_int_equal(
+      unittest_metric(&f->metrics, "api_requests", "empLeaveRecords")
+          ->value.derive,
+      0);
+  assert_int_equal(unittest_metric(&f->metrics, "api_errors", "empLeaveRecords")
+                       ->value.derive,
                    1);
-  assert_int_equal(
-      row(&f->metrics, "api_requests", "empLeaveRecords")->value.derive, 0);
-  assert_int_equal(
-      row(&f->metrics, "api_errors", "empLeaveRecords")->value.derive, 1);
 }
 
 /* 2024-03-01T00:00:00+08:00, 2024-04-01T00:00:00+08:00 and
@@ -404,10 +402,12 @@ static void test_stats_to_metrics_ignores_quota(void **state) {
     wf_stats_quota_call(&f->stats, MARCH_START);
   assert_int_equal(wf_stats_to_metrics(&f->stats, &f->metrics), 0);
   assert_int_equal(f->metrics.count, 2);
-  assert_int_equal(row(&f->metrics, "api_requests", "listRecord")->value.derive,
-                   2);
-  assert_int_equal(row(&f->metrics, "api_errors", "listRecord")->value.derive,
-                   1);
+  assert_int_equal(
+      unittest_metric(&f->metrics, "api_requests", "listRecord")->value.derive,
+      2);
+  assert_int_equal(
+      unittest_metric(&f->metrics, "api_errors", "listRecord")->value.derive,
+      1);
   assert_null(wf_metrics_find(&f->metrics, "api_quota_used", ""));
   assert_int_equal(wf_stats_quota_used(&f->stats, MARCH_START), 7);
 }
