@@ -385,7 +385,7 @@ static int dt_take_page(wf_batch_t *b, wf_call_t *call, wf_error_t *err) {
                ? 0
                : -2;
   if (turn != WF_PAGE_DONE) {
-    wf_error_set(err, WF_ERR_PAGING, list->ep->name, "%s after %zu pages",
+    wf_error_set(err, WF_ERR_PAGING, list->ep->name, "%s, on page %zu",
                  wf_page_status_text(turn), wf_pager_pages(&reading->pager));
     return -2;
   }

@@ -260,7 +260,7 @@ class FailingPlatform(PluginTestCase):
         # Three failed polls in a row make the collector's WARNING.
         wait_for(lambda: cd.notifications("data_age"), what="the collector's warning")
         cause = ("empLeaveRecords: paging error: the platform returned a paging cursor it "
-                 "had returned before after 1 pages")
+                 "had returned before, on page 1")
         # Three more polls: nothing is logged or notified again.
         cd.wait_polls("workforce-acme/headcount-regular", 3)
         log = cd.read_log()

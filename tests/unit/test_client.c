@@ -891,7 +891,7 @@ static void test_departures_repeat_cursor(void **state) {
   assert_int_equal(
       wf_dingtalk_departures(&f->client, NOW, &f->metrics, &f->err), -1);
   check_error(&f->err, WF_ERR_PAGING, "empLeaveRecords", 0, 0);
-  assert_non_null(strstr(f->err.detail, "returned before after 2 pages"));
+  assert_non_null(strstr(f->err.detail, "returned before, on page 2"));
   assert_int_equal(f->metrics.count, 0);
   script_assert_done(f->script);
   assert_int_equal(failures(f, "empLeaveRecords"), 1);
@@ -916,7 +916,7 @@ static void test_departures_endless_cursor(void **state) {
   assert_int_equal(
       wf_dingtalk_departures(&f->client, NOW, &f->metrics, &f->err), -1);
   check_error(&f->err, WF_ERR_PAGING, "empLeaveRecords", 0, 0);
-  assert_non_null(strstr(f->err.detail, "MaxPages allows after 3 pages"));
+  assert_non_null(strstr(f->err.detail, "MaxPages allows, on page 3"));
   script_assert_done(f->script);
   assert_int_equal(requests(f, "empLeaveRecords"), 3);
 }
