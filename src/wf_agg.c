@@ -122,28 +122,28 @@ static int agg_declare_all(wf_counts_t *counts, const char *const *names,
   return 0;
 }
 
-int wf_checkins_init(wf_checkins_t *c, wf_checkins_platform_t platform) {
-  memset(c, 0, sizeof(*c));
-  c->platform = platform;
+int wf_checkins_init(wf_checkins_t *checkins, wf_checkins_platform_t platform) {
+  memset(checkins, 0, sizeof(*checkins));
+  checkins->platform = platform;
   if (platform == WF_CHECKINS_FEISHU)
-    return agg_declare_all(&c->results, feishu_results,
+    return agg_declare_all(&checkins->results, feishu_results,
                            WF_ARRAY_SIZE(feishu_results));
-  if (agg_declare_all(&c->results, dingtalk_time_results,
+  if (agg_declare_all(&checkins->results, dingtalk_time_results,
                       WF_ARRAY_SIZE(dingtalk_time_results)) != 0)
     return -1;
-  return agg_declare_all(&c->locations, dingtalk_location_results,
+  return agg_declare_all(&checkins->locations, dingtalk_location_results,
                          WF_ARRAY_SIZE(dingtalk_location_results));
 }
 
 /* Counts an abnormal check-in of `user_id`. */
-static int agg_add_abnormal(wf_checkins_t *c, const char *user_id) {
-  c->abnormal++;
+static int agg_add_abnormal(wf_checkins_t *checkins, const char *user_id) {
+  checkins->abnormal++;
   if (user_id == NULL || user_id[0] == '\0')
     return 0;
-  return wf_strlist_add(&c->abnormal_users, user_id);
+  return wf_strlist_add(&checkins->abnormal_users, user_id);
 }
 
-int wf_checkins_add_dingtalk(wf_checkins_t *c, const char *user_id,
+int wf_checkins_add_dingtalk(wf_checkins_t *checkins, const char *user_id,
                              const char *time_result,
                              const char *location_result) {
   char time_name[WF_NAME_LEN];
@@ -151,50 +151,50 @@ int wf_checkins_add_dingtalk(wf_checkins_t *c, const char *user_id,
   wf_instance_name(time_result, time_name, sizeof(time_name));
   wf_instance_name(location_result, location_name, sizeof(location_name));
 
-  if (wf_counts_add(&c->results, time_name, 1) != 0 ||
-      wf_counts_add(&c->locations, location_name, 1) != 0)
+  if (wf_counts_add(&checkins->results, time_name, 1) != 0 ||
+      wf_counts_add(&checkins->locations, location_name, 1) != 0)
     return -1;
   bool location_known = agg_one_of(location_name, dingtalk_location_results,
                                    WF_ARRAY_SIZE(dingtalk_location_results));
   if (strcmp(time_name, "normal") != 0 ||
       strcmp(location_name, "outside") == 0 || !location_known)
-    return agg_add_abnormal(c, user_id);
+    return agg_add_abnormal(checkins, user_id);
   return 0;
 }
 
-int wf_checkins_add_feishu(wf_checkins_t *c, const char *user_id,
+int wf_checkins_add_feishu(wf_checkins_t *checkins, const char *user_id,
                            const char *result) {
   if (result == NULL || result[0] == '\0')
     return 0;
   char name[WF_NAME_LEN];
   wf_instance_name(result, name, sizeof(name));
-  if (wf_counts_add(&c->results, name, 1) != 0)
+  if (wf_counts_add(&checkins->results, name, 1) != 0)
     return -1;
   if (!agg_one_of(name, feishu_normal_results,
                   WF_ARRAY_SIZE(feishu_normal_results)))
-    return agg_add_abnormal(c, user_id);
+    return agg_add_abnormal(checkins, user_id);
   return 0;
 }
 
-int wf_checkins_metrics(wf_checkins_t *c, wf_metrics_t *m) {
-  wf_strlist_sort_unique(&c->abnormal_users);
-  if (wf_counts_to_metrics(&c->results, "checkins", m) != 0)
+int wf_checkins_metrics(wf_checkins_t *checkins, wf_metrics_t *m) {
+  wf_strlist_sort_unique(&checkins->abnormal_users);
+  if (wf_counts_to_metrics(&checkins->results, "checkins", m) != 0)
     return -1;
-  if (c->platform == WF_CHECKINS_DINGTALK &&
-      wf_counts_to_metrics(&c->locations, "checkin_locations", m) != 0)
+  if (checkins->platform == WF_CHECKINS_DINGTALK &&
+      wf_counts_to_metrics(&checkins->locations, "checkin_locations", m) != 0)
     return -1;
-  if (wf_metrics_add_gauge(m, "abnormal_checkins", NULL, (double)c->abnormal) !=
-          0 ||
+  if (wf_metrics_add_gauge(m, "abnormal_checkins", NULL,
+                           (double)checkins->abnormal) != 0 ||
       wf_metrics_add_gauge(m, "abnormal_employees", NULL,
-                           (double)c->abnormal_users.count) != 0)
+                           (double)checkins->abnormal_users.count) != 0)
     return -1;
   return 0;
 }
 
-void wf_checkins_free(wf_checkins_t *c) {
-  wf_counts_free(&c->results);
-  wf_counts_free(&c->locations);
-  wf_strlist_free(&c->abnormal_users);
+void wf_checkins_free(wf_checkins_t *checkins) {
+  wf_counts_free(&checkins->results);
+  wf_counts_free(&checkins->locations);
+  wf_strlist_free(&checkins->abnormal_users);
 }
 
 int wf_leave_add(wf_leave_t *l, time_t now, const char *user_id,

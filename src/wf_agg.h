@@ -87,27 +87,27 @@ typedef struct {
 } wf_checkins_t;
 
 /* Prepares the counters with every documented result at 0. */
-int wf_checkins_init(wf_checkins_t *c, wf_checkins_platform_t platform);
+int wf_checkins_init(wf_checkins_t *checkins, wf_checkins_platform_t platform);
 
 /* Counts one DingTalk check-in. It is abnormal when its time result is not
  * Normal or its location result is Outside; a value outside the documented
  * ones keeps its own lower-case instance and is abnormal too. A missing
  * result reads "unknown". Returns 0 or -1 without memory. */
-int wf_checkins_add_dingtalk(wf_checkins_t *c, const char *user_id,
+int wf_checkins_add_dingtalk(wf_checkins_t *checkins, const char *user_id,
                              const char *time_result,
                              const char *location_result);
 
 /* Counts one Feishu check-in or check-out result. Normal, NoNeedCheck,
  * Todo and SystemCheck are normal; anything else is abnormal. A missing or
  * empty result is not a check-in and is ignored. Returns 0 or -1. */
-int wf_checkins_add_feishu(wf_checkins_t *c, const char *user_id,
+int wf_checkins_add_feishu(wf_checkins_t *checkins, const char *user_id,
                            const char *result);
 
 /* Appends checkins, checkin_locations (DingTalk), abnormal_checkins and
  * abnormal_employees rows. */
-int wf_checkins_metrics(wf_checkins_t *c, wf_metrics_t *m);
+int wf_checkins_metrics(wf_checkins_t *checkins, wf_metrics_t *m);
 
-void wf_checkins_free(wf_checkins_t *c);
+void wf_checkins_free(wf_checkins_t *checkins);
 
 /* on_leave and leave_pending of one leave type, from DingTalk's vacation
  * records. */

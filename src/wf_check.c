@@ -76,12 +76,12 @@ static void check_report(void *arg, wf_conffile_severity_t severity,
 }
 
 /* Writes "file:line: " for an item of the tree into `buffer`, or "". */
-static const char *check_place(const check_t *c, const oconfig_item_t *item,
+static const char *check_place(const check_t *check, const oconfig_item_t *item,
                                char *buffer, size_t size) {
   const char *file;
   int line;
   buffer[0] = '\0';
-  if (wf_conffile_where(c->doc, item, &file, &line))
+  if (wf_conffile_where(check->doc, item, &file, &line))
     snprintf(buffer, size, "%s:%d: ", file, line);
   return buffer;
 }
@@ -101,24 +101,24 @@ static void check_collectors(unsigned collect, char *buffer, size_t size) {
  * --probe. */
 static int check_account(const oconfig_item_t *block, wf_account_config_t *cfg,
                          void *arg) {
-  check_t *c = arg;
+  check_t *check = arg;
   char collectors[256];
   check_collectors(cfg->collect, collectors, sizeof(collectors));
   printf("account \"%s\" (%s): %s every %.0f s\n", cfg->name, block->key,
          collectors, cfg->interval);
-  if (!c->probe) {
+  if (!check->probe) {
     wf_account_config_free(cfg);
     return 0;
   }
   wf_account_config_t *tmp =
-      realloc(c->accounts, (c->accounts_num + 1) * sizeof(*tmp));
+      realloc(check->accounts, (check->accounts_num + 1) * sizeof(*tmp));
   if (tmp == NULL) {
     wf_account_config_free(cfg);
     wf_check_problem(LOG_ERR, "out of memory");
     return -1;
   }
-  c->accounts = tmp;
-  c->accounts[c->accounts_num++] = *cfg;
+  check->accounts = tmp;
+  check->accounts[check->accounts_num++] = *cfg;
   memset(cfg, 0, sizeof(*cfg));
   return 0;
 }
@@ -164,7 +164,7 @@ static const char *check_string(const oconfig_item_t *item) {
 /* Reports a LoadPlugin whose name is workforce but for its case: collectd
  * looks for the file by that name and does not find it. Returns true for
  * `LoadPlugin workforce` itself. */
-static bool check_loadplugin(const check_t *c, const oconfig_item_t *item) {
+static bool check_loadplugin(const check_t *check, const oconfig_item_t *item) {
   const char *name = check_string(item);
   if (name == NULL)
     return false;
@@ -172,18 +172,18 @@ static bool check_loadplugin(const check_t *c, const oconfig_item_t *item) {
     return true;
   if (strcasecmp(name, WF_PLUGIN_NAME) == 0) {
     char place[512];
-    wf_check_problem(LOG_ERR,
-                     "%sLoadPlugin \"%s\": collectd looks for %s.so, which "
-                     "does not exist; the plugin's name is \"" WF_PLUGIN_NAME
-                     "\"",
-                     check_place(c, item, place, sizeof(place)), name, name);
+    wf_check_problem(
+        LOG_ERR,
+        "%sLoadPlugin \"%s\": collectd looks for %s.so, which "
+        "does not exist; the plugin's name is \"" WF_PLUGIN_NAME "\"",
+        check_place(check, item, place, sizeof(place)), name, name);
   }
   return false;
 }
 
 /* Looks at a TypesDB statement: true when it names workforce.types.db,
  * which must then be readable. */
-static bool check_typesdb(const check_t *c, const oconfig_item_t *item) {
+static bool check_typesdb(const check_t *check, const oconfig_item_t *item) {
   bool found = false;
   for (int i = 0; i < item->values_num; i++) {
     if (item->values[i].type != OCONFIG_TYPE_STRING)
@@ -196,7 +196,7 @@ static bool check_typesdb(const check_t *c, const oconfig_item_t *item) {
       char place[512];
       char errbuf[256];
       wf_check_problem(LOG_ERR, "%sTypesDB \"%s\": cannot read it: %s",
-                       check_place(c, item, place, sizeof(place)), path,
+                       check_place(check, item, place, sizeof(place)), path,
                        sstrerror(errno, errbuf, sizeof(errbuf)));
     }
   }
@@ -218,10 +218,10 @@ static bool check_loaded_later(const oconfig_item_t *root, int i) {
 /* Walks collectd's top-level statements in the order the daemon
  * dispatches them, and reads each <Plugin workforce> block as the plugin
  * would. */
-static void check_walk(check_t *c) {
-  const oconfig_item_t *root = wf_conffile_root(c->doc);
+static void check_walk(check_t *check) {
+  const oconfig_item_t *root = wf_conffile_root(check->doc);
   const wf_config_block_ops_t ops = {
-      .account = check_account, .robot = check_robot, .arg = c};
+      .account = check_account, .robot = check_robot, .arg = check};
   wf_config_names_t names = {0};
   wf_config_block_counts_t counts = {0};
   bool loaded = false;
@@ -233,11 +233,11 @@ static void check_walk(check_t *c) {
     const oconfig_item_t *item = &root->children[i];
     const char *name = check_string(item);
     if (strcasecmp(item->key, "LoadPlugin") == 0) {
-      loaded = check_loadplugin(c, item) || loaded;
+      loaded = check_loadplugin(check, item) || loaded;
     } else if (strcasecmp(item->key, "AutoLoadPlugin") == 0) {
       autoload = check_true(item);
     } else if (strcasecmp(item->key, "TypesDB") == 0) {
-      types_db = check_typesdb(c, item) || types_db;
+      types_db = check_typesdb(check, item) || types_db;
     } else if (strcasecmp(item->key, "Plugin") == 0 && name != NULL &&
                strcasecmp(name, WF_PLUGIN_NAME) == 0) {
       blocks++;
@@ -246,7 +246,7 @@ static void check_walk(check_t *c) {
         wf_check_problem(LOG_ERR,
                          "%s<Plugin %s> %s \"LoadPlugin " WF_PLUGIN_NAME
                          "\": collectd ignores the block",
-                         check_place(c, item, place, sizeof(place)), name,
+                         check_place(check, item, place, sizeof(place)), name,
                          check_loaded_later(root, i) ? "comes before"
                                                      : "has no");
       }
@@ -348,15 +348,15 @@ static void check_print_cost(const wf_account_config_t *cfg,
 }
 
 /* Probes every account that loaded and prints its costs. */
-static void check_probe_all(const check_t *c) {
-  if (c->accounts_num == 0)
+static void check_probe_all(const check_t *check) {
+  if (check->accounts_num == 0)
     return;
   if (wf_http_global_init() != 0) {
     wf_check_problem(LOG_ERR, "--probe: libcurl initialisation failed");
     return;
   }
-  for (size_t i = 0; i < c->accounts_num; i++) {
-    const wf_account_config_t *cfg = &c->accounts[i];
+  for (size_t i = 0; i < check->accounts_num; i++) {
+    const wf_account_config_t *cfg = &check->accounts[i];
     wf_probe_t p;
     int status = wf_check_probe(cfg, &p);
     bool dingtalk = cfg->platform == WF_PLATFORM_DINGTALK;
@@ -387,12 +387,12 @@ static void check_probe_all(const check_t *c) {
 /* Reads the arguments, checks the file, probes when asked, and exits 0, 1
  * or 2 as the man page says. */
 int main(int argc, char **argv) {
-  check_t c = {0};
+  check_t check = {0};
   const char *path = NULL;
 
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--probe") == 0) {
-      c.probe = true;
+      check.probe = true;
     } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
       check_usage(stdout);
       return 0;
@@ -427,10 +427,10 @@ int main(int argc, char **argv) {
   if (status == WF_CONFFILE_UNREADABLE)
     return 2;
   if (status == WF_CONFFILE_OK) {
-    c.doc = doc;
-    check_walk(&c);
-    if (c.probe)
-      check_probe_all(&c);
+    check.doc = doc;
+    check_walk(&check);
+    if (check.probe)
+      check_probe_all(&check);
   }
 
   int problems = wf_check_log_problems();
@@ -439,9 +439,9 @@ int main(int argc, char **argv) {
   else
     printf("%s: %d problem%s\n", path, problems, (problems == 1) ? "" : "s");
 
-  for (size_t i = 0; i < c.accounts_num; i++)
-    wf_account_config_free(&c.accounts[i]);
-  free(c.accounts);
+  for (size_t i = 0; i < check.accounts_num; i++)
+    wf_account_config_free(&check.accounts[i]);
+  free(check.accounts);
   wf_conffile_free(doc);
   return (problems == 0) ? 0 : 1;
 }

@@ -38,11 +38,11 @@ static int64_t client_now_ms(void) { return wf_http_now_ms(); }
  * (doc/platform-notes.md, Rate limits and the per-IP block: "shared by
  * everything"), so both families go into the bucket named after the oapi host.
  */
-static void client_host_key(const wf_client_t *c, char *key, size_t size) {
+static void client_host_key(const wf_client_t *client, char *key, size_t size) {
   key[0] = '\0';
-  if (c->cfg->platform != WF_PLATFORM_DINGTALK)
+  if (client->cfg->platform != WF_PLATFORM_DINGTALK)
     return;
-  const char *url = c->cfg->oapi_url;
+  const char *url = client->cfg->oapi_url;
   const char *host = (url != NULL) ? strstr(url, "://") : NULL;
   host = (host != NULL) ? host + 3 : "";
   size_t length = strcspn(host, "/");
@@ -54,16 +54,16 @@ static void client_host_key(const wf_client_t *c, char *key, size_t size) {
  * when the slot is further away than a call may wait (the host blocked
  * this address, or the platform asked for a long pause): the collector
  * then rests until the slot. */
-static int client_slot(wf_client_t *c, const char *endpoint, int64_t *at,
+static int client_slot(wf_client_t *client, const char *endpoint, int64_t *at,
                        wf_error_t *err) {
   int64_t now = client_now_ms();
   *at = now;
-  if (c->limiter == NULL)
+  if (client->limiter == NULL)
     return 0;
   char host[128];
-  client_host_key(c, host, sizeof(host));
-  *at =
-      wf_limiter_reserve(c->limiter, endpoint, wf_endpoint_rate(endpoint), now);
+  client_host_key(client, host, sizeof(host));
+  *at = wf_limiter_reserve(client->limiter, endpoint,
+                           wf_endpoint_rate(endpoint), now);
   pthread_once(&client_hosts_once, client_hosts_create);
   if (host[0] != '\0' && client_hosts != NULL) {
     int64_t host_at =
@@ -84,16 +84,16 @@ static int client_slot(wf_client_t *c, const char *endpoint, int64_t *at,
 
 /* Holds calls of `endpoint`, or every call to its host when the platform
  * blocked this address, for `seconds`. */
-static void client_pause(wf_client_t *c, const char *endpoint, bool host_block,
-                         long seconds) {
+static void client_pause(wf_client_t *client, const char *endpoint,
+                         bool host_block, long seconds) {
   int64_t until = client_now_ms() + (int64_t)seconds * 1000;
   if (!host_block) {
-    if (c->limiter != NULL)
-      wf_limiter_pause(c->limiter, endpoint, until);
+    if (client->limiter != NULL)
+      wf_limiter_pause(client->limiter, endpoint, until);
     return;
   }
   char host[128];
-  client_host_key(c, host, sizeof(host));
+  client_host_key(client, host, sizeof(host));
   pthread_once(&client_hosts_once, client_hosts_create);
   if (host[0] != '\0' && client_hosts != NULL)
     wf_limiter_pause(client_hosts, host, until);
@@ -127,18 +127,18 @@ char *wf_client_join(const char *base, const char *a, const char *b) {
 }
 
 /* True when a call of `endpoint` counts against the monthly quota. */
-static bool client_counted(const wf_client_t *c, const char *endpoint) {
-  return c->cfg->platform == WF_PLATFORM_DINGTALK &&
+static bool client_counted(const wf_client_t *client, const char *endpoint) {
+  return client->cfg->platform == WF_PLATFORM_DINGTALK &&
          wf_endpoint_counted(endpoint);
 }
 
 /* Counts one request sent, and its quota call when the endpoint has one. */
-static void client_count_request(wf_client_t *c, const char *endpoint) {
-  wf_stats_request(c->stats, endpoint);
-  if (client_counted(c, endpoint)) {
-    c->counted++;
-    wf_stats_quota_call(c->stats,
-                        wf_month_start(c->clock(), c->cfg->utc_offset));
+static void client_count_request(wf_client_t *client, const char *endpoint) {
+  wf_stats_request(client->stats, endpoint);
+  if (client_counted(client, endpoint)) {
+    client->counted++;
+    wf_stats_quota_call(client->stats, wf_month_start(client->clock(),
+                                                      client->cfg->utc_offset));
   }
 }
 
@@ -147,31 +147,31 @@ static void client_count_request(wf_client_t *c, const char *endpoint) {
  * -1 with `err` filled when no token could be had (the fetch counted its
  * own failure); -2 without memory. `used` receives a copy of the token, to
  * free(). */
-static int client_authorize(wf_client_t *c, int family, const char *endpoint,
-                            const char *path, char **url, char **header,
-                            char **used, wf_error_t *err) {
+static int client_authorize(wf_client_t *client, wf_host_t host,
+                            const char *endpoint, const char *path, char **url,
+                            char **header, char **used, wf_error_t *err) {
   int status = 0;
-  pthread_mutex_lock(&c->tokens->lock);
-  if (!wf_token_usable(&c->tokens->token, c->clock()) &&
-      c->ops->fetch_token(c, err) != 0) {
+  pthread_mutex_lock(&client->tokens->lock);
+  if (!wf_token_usable(&client->tokens->token, client->clock()) &&
+      client->ops->fetch_token(client, err) != 0) {
     status = -1;
-  } else if (c->ops->authorize(c, family, path, url, header) != 0 ||
-             (*used = strdup(c->tokens->token.value)) == NULL) {
+  } else if (client->ops->authorize(client, host, path, url, header) != 0 ||
+             (*used = strdup(client->tokens->token.value)) == NULL) {
     wf_error_set(err, WF_ERR_NOMEM, endpoint, "out of memory");
     status = -2;
   }
-  pthread_mutex_unlock(&c->tokens->lock);
+  pthread_mutex_unlock(&client->tokens->lock);
   return status;
 }
 
 /* Drops the account's token after the platform refused it, unless another
  * call has replaced it since. */
-static void client_refused(wf_client_t *c, const char *used) {
-  pthread_mutex_lock(&c->tokens->lock);
-  if (used != NULL && c->tokens->token.value != NULL &&
-      strcmp(c->tokens->token.value, used) == 0)
-    wf_token_drop(&c->tokens->token);
-  pthread_mutex_unlock(&c->tokens->lock);
+static void client_refused(wf_client_t *client, const char *used) {
+  pthread_mutex_lock(&client->tokens->lock);
+  if (used != NULL && client->tokens->token.value != NULL &&
+      strcmp(client->tokens->token.value, used) == 0)
+    wf_token_drop(&client->tokens->token);
+  pthread_mutex_unlock(&client->tokens->lock);
 }
 
 /* Wipes and frees a string that may hold a token or a secret. */
@@ -197,11 +197,11 @@ void wf_call_free(wf_call_t *call) {
   free(call);
 }
 
-int wf_batch_init(wf_batch_t *b, wf_client_t *c, size_t window) {
+int wf_batch_init(wf_batch_t *b, wf_client_t *client, size_t window) {
   memset(b, 0, sizeof(*b));
-  b->client = c;
+  b->client = client;
   b->window = (window > 0) ? window : 1;
-  b->http = wf_http_clone(c->http);
+  b->http = wf_http_clone(client->http);
   return (b->http != NULL) ? 0 : -1;
 }
 
@@ -232,13 +232,13 @@ static void batch_requeue(wf_batch_t *b, wf_call_t *call, int64_t not_before) {
   b->queued = call;
 }
 
-wf_call_t *wf_batch_add(wf_batch_t *b, int family, const char *endpoint,
+wf_call_t *wf_batch_add(wf_batch_t *b, wf_host_t host, const char *endpoint,
                         const char *method, const char *path, const char *body,
                         void *ctx) {
   wf_call_t *call = calloc(1, sizeof(*call));
   if (call == NULL)
     return NULL;
-  call->family = family;
+  call->host = host;
   call->endpoint = strdup(endpoint);
   call->method = strdup(method);
   call->path = strdup(path);
@@ -261,12 +261,12 @@ wf_call_t *wf_batch_add(wf_batch_t *b, int family, const char *endpoint,
 /* The time before which the limits `call` passes through give out no
  * slot: a throttling answer or a block that came after its slot was
  * reserved. */
-static int64_t client_paused_until(wf_client_t *c, const wf_call_t *call) {
+static int64_t client_paused_until(wf_client_t *client, const wf_call_t *call) {
   int64_t until = 0;
-  if (c->limiter != NULL)
-    until = wf_limiter_paused_until(c->limiter, call->endpoint);
+  if (client->limiter != NULL)
+    until = wf_limiter_paused_until(client->limiter, call->endpoint);
   char host[128];
-  client_host_key(c, host, sizeof(host));
+  client_host_key(client, host, sizeof(host));
   pthread_once(&client_hosts_once, client_hosts_create);
   if (host[0] != '\0' && client_hosts != NULL) {
     int64_t host_until = wf_limiter_paused_until(client_hosts, host);
@@ -288,7 +288,7 @@ static void batch_schedule(wf_batch_t *b, wf_call_t *call) {
 /* Sends a call whose slot has come: its token, then the engine. A call
  * that cannot go out ends at once, filed as finished. */
 static void batch_send(wf_batch_t *b, wf_call_t *call) {
-  wf_client_t *c = b->client;
+  wf_client_t *client = b->client;
   char *url = NULL;
   char *token_header = NULL;
 
@@ -296,7 +296,7 @@ static void batch_send(wf_batch_t *b, wf_call_t *call) {
     client_wipe(call->used);
     call->used = NULL;
     int authorized =
-        client_authorize(c, call->family, call->endpoint, call->path, &url,
+        client_authorize(client, call->host, call->endpoint, call->path, &url,
                          &token_header, &call->used, &call->err);
     if (authorized != 0) {
       client_wipe(url);
@@ -307,8 +307,8 @@ static void batch_send(wf_batch_t *b, wf_call_t *call) {
       return;
     }
   }
-  if (c->spend != NULL && client_counted(c, call->endpoint) &&
-      !c->spend(c->spend_arg)) {
+  if (client->spend != NULL && client_counted(client, call->endpoint) &&
+      !client->spend(client->spend_arg)) {
     client_wipe(url);
     client_wipe(token_header);
     wf_error_set(&call->err, WF_ERR_BUDGET, call->endpoint,
@@ -320,7 +320,7 @@ static void batch_send(wf_batch_t *b, wf_call_t *call) {
   }
   const char *headers[] = {"Content-Type: application/json; charset=utf-8",
                            token_header, NULL};
-  client_count_request(c, call->endpoint);
+  client_count_request(client, call->endpoint);
   int started =
       wf_http_start(b->http, call->method, call->raw ? call->path : url,
                     call->raw ? (const char *const *)call->headers : headers,
@@ -375,7 +375,7 @@ static void batch_send_due(wf_batch_t *b) {
  * failure), NULL when it was queued again to retry. */
 static wf_call_t *batch_answer(wf_batch_t *b, wf_call_t *call,
                                wf_http_response_t *response) {
-  wf_client_t *c = b->client;
+  wf_client_t *client = b->client;
   wf_error_t *err = &call->err;
   int64_t now = client_now_ms();
 
@@ -400,8 +400,8 @@ static wf_call_t *batch_answer(wf_batch_t *b, wf_call_t *call,
   char parse_error[128] = "";
   json_object *parsed = wf_json_parse(response->body, response->size,
                                       parse_error, sizeof(parse_error));
-  wf_verdict_t verdict = c->ops->classify(call->family, call->endpoint,
-                                          response->status, parsed, err);
+  wf_verdict_t verdict = client->ops->classify(call->host, call->endpoint,
+                                               response->status, parsed, err);
   long retry_after = response->retry_after;
   wf_http_response_free(response);
 
@@ -427,10 +427,11 @@ static wf_call_t *batch_answer(wf_batch_t *b, wf_call_t *call,
     long pause_s = (retry_after > 0) ? retry_after : 1;
     /* The whole API waits, not only this call: the next slot of any
      * collector of the account comes after the pause. */
-    client_pause(c, call->endpoint, false, pause_s);
+    client_pause(client, call->endpoint, false, pause_s);
     if (pause_s <= WF_MAX_INLINE_PAUSE_S &&
-        call->throttled++ < c->ops->max_throttle_retries) {
-      batch_requeue(b, call, now + ((c->limiter == NULL) ? pause_s * 1000 : 0));
+        call->throttled++ < client->ops->max_throttle_retries) {
+      batch_requeue(b, call,
+                    now + ((client->limiter == NULL) ? pause_s * 1000 : 0));
       return NULL;
     }
     err->kind = WF_ERR_THROTTLED;
@@ -446,7 +447,7 @@ static wf_call_t *batch_answer(wf_batch_t *b, wf_call_t *call,
       return batch_end(b, call, WF_VERDICT_TOKEN);
     /* The platform refused a token we thought valid: drop it and try once
      * more with a new one. */
-    client_refused(c, call->used);
+    client_refused(client, call->used);
     if (call->refusals++ < 1) {
       batch_requeue(b, call, now);
       return NULL;
@@ -461,7 +462,7 @@ static wf_call_t *batch_answer(wf_batch_t *b, wf_call_t *call,
   /* A throttling failure with a pause is DingTalk's per-IP block: every
    * call to the host waits it out, whichever account or API. */
   if (err->kind == WF_ERR_THROTTLED && err->retry_after > 0)
-    client_pause(c, call->endpoint, true, err->retry_after);
+    client_pause(client, call->endpoint, true, err->retry_after);
   return batch_end(b, call, WF_VERDICT_FAIL);
 }
 
@@ -569,18 +570,18 @@ static wf_verdict_t client_run_one(wf_call_t *call, wf_batch_t *b,
   return verdict;
 }
 
-wf_verdict_t wf_client_exchange(wf_client_t *c, int family,
+wf_verdict_t wf_client_exchange(wf_client_t *client, wf_host_t host,
                                 const char *endpoint, const char *method,
                                 const char *url, const char *const *headers,
                                 const char *body, json_object **answer,
                                 wf_error_t *err) {
   wf_batch_t b;
   wf_error_clear(err);
-  if (wf_batch_init(&b, c, 1) != 0) {
+  if (wf_batch_init(&b, client, 1) != 0) {
     wf_error_set(err, WF_ERR_NOMEM, endpoint, "out of memory");
     return WF_VERDICT_FAIL;
   }
-  wf_call_t *call = wf_batch_add(&b, family, endpoint, method, url, body, NULL);
+  wf_call_t *call = wf_batch_add(&b, host, endpoint, method, url, body, NULL);
   size_t n = 0;
   while (headers != NULL && headers[n] != NULL)
     n++;
@@ -598,24 +599,23 @@ wf_verdict_t wf_client_exchange(wf_client_t *c, int family,
   return verdict;
 }
 
-int wf_client_call(wf_client_t *c, int family, const char *endpoint,
+int wf_client_call(wf_client_t *client, wf_host_t host, const char *endpoint,
                    const char *method, const char *path, const char *body,
                    json_object **answer, wf_error_t *err) {
   wf_batch_t b;
   wf_error_clear(err);
-  if (wf_batch_init(&b, c, 1) != 0) {
+  if (wf_batch_init(&b, client, 1) != 0) {
     wf_error_set(err, WF_ERR_NOMEM, endpoint, "out of memory");
-    wf_stats_error(c->stats, endpoint);
+    wf_stats_error(client->stats, endpoint);
     return -1;
   }
-  wf_call_t *call =
-      wf_batch_add(&b, family, endpoint, method, path, body, NULL);
+  wf_call_t *call = wf_batch_add(&b, host, endpoint, method, path, body, NULL);
   wf_verdict_t verdict = WF_VERDICT_FAIL;
   if (call != NULL) {
     verdict = client_run_one(call, &b, answer, err);
   } else {
     wf_error_set(err, WF_ERR_NOMEM, endpoint, "out of memory");
-    wf_stats_error(c->stats, endpoint);
+    wf_stats_error(client->stats, endpoint);
   }
   wf_batch_destroy(&b);
   return (verdict == WF_VERDICT_OK) ? 0 : -1;

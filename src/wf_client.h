@@ -12,6 +12,7 @@
 #define WF_CLIENT_H
 
 #include "wf_config.h"
+#include "wf_endpoint.h"
 #include "wf_error.h"
 #include "wf_http.h"
 #include "wf_json.h"
@@ -40,18 +41,19 @@ typedef enum {
 typedef struct wf_client_s wf_client_t;
 
 typedef struct {
-  /* Classifies one answer of API family `family`; `answer` is NULL when
+  /* Classifies one answer from `host`; `answer` is NULL when
    * the body is not JSON. Fills the codes of `err`, and its kind on
    * WF_VERDICT_FAIL. */
-  wf_verdict_t (*classify)(int family, const char *endpoint, long http_status,
-                           json_object *answer, wf_error_t *err);
+  wf_verdict_t (*classify)(wf_host_t host, const char *endpoint,
+                           long http_status, json_object *answer,
+                           wf_error_t *err);
   /* Fetches a token into the client's cache. Returns 0, or -1 with `err`
    * filled. */
   int (*fetch_token)(wf_client_t *client, wf_error_t *err);
-  /* Builds the URL of `path` in API family `family` and the header that
+  /* Builds the URL of `path` on `host` and the header that
    * carries the token (NULL when the token goes into the URL). Both are
    * to free(); they hold the token. Returns 0 or -1 without memory. */
-  int (*authorize)(const wf_client_t *client, int family, const char *path,
+  int (*authorize)(const wf_client_t *client, wf_host_t host, const char *path,
                    char **url, char **header);
   /* Throttling answers retried within a call before it gives up. */
   int max_throttle_retries;
@@ -97,7 +99,7 @@ void wf_client_destroy(wf_client_t *client);
 /* One call of a batch: what to send and, once wf_batch_next returns it,
  * what came of it. */
 typedef struct wf_call_s {
-  int family;
+  wf_host_t host; /* where the endpoint lives (wf_endpoint_t.host) */
   char *endpoint;
   char *method;
   char *path; /* the path and query (or, raw, the whole URL) */
@@ -140,10 +142,10 @@ typedef struct {
 /* Prepares a batch of `client`'s calls. Returns 0, or -1 without memory. */
 int wf_batch_init(wf_batch_t *b, wf_client_t *client, size_t window);
 
-/* Adds a call of `path` (with its query string) of API family `family`,
+/* Adds a call of `path` (with its query string) on `host`,
  * sent with the account's token. The strings are copied. Returns the
  * call, or NULL without memory. */
-wf_call_t *wf_batch_add(wf_batch_t *b, int family, const char *endpoint,
+wf_call_t *wf_batch_add(wf_batch_t *b, wf_host_t host, const char *endpoint,
                         const char *method, const char *path, const char *body,
                         void *ctx);
 
@@ -174,17 +176,17 @@ void wf_batch_destroy(wf_batch_t *b);
  * transport errors. Returns WF_VERDICT_OK with `*answer` set (release with
  * json_object_put), WF_VERDICT_TOKEN when the token was refused, or
  * WF_VERDICT_FAIL with `err` filled. Counts requests and quota calls. */
-wf_verdict_t wf_client_exchange(wf_client_t *client, int family,
+wf_verdict_t wf_client_exchange(wf_client_t *client, wf_host_t host,
                                 const char *endpoint, const char *method,
                                 const char *url, const char *const *headers,
                                 const char *body, json_object **answer,
                                 wf_error_t *err);
 
-/* Calls `path` (with its query string) of API family `family` with the
+/* Calls `path` (with its query string) on `host` with the
  * account's token: fetches one when none is usable and, when the platform
  * refuses it, drops it, fetches a new one and tries once more. Returns 0
  * with `*answer` set, or -1 with `err` filled and the failure counted. */
-int wf_client_call(wf_client_t *client, int family, const char *endpoint,
+int wf_client_call(wf_client_t *client, wf_host_t host, const char *endpoint,
                    const char *method, const char *path, const char *body,
                    json_object **answer, wf_error_t *err);
 

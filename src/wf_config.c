@@ -206,9 +206,9 @@ static int config_get_collect(const oconfig_item_t *block,
   int status = config_get_list(block, ci, &names);
   for (size_t i = 0; status == 0 && i < names.count; i++) {
     int found = -1;
-    for (int c = 0; c < WF_COLLECTOR_COUNT; c++)
-      if (strcasecmp(names.items[i], collector_names[c]) == 0)
-        found = c;
+    for (int bit = 0; bit < WF_COLLECTOR_COUNT; bit++)
+      if (strcasecmp(names.items[i], collector_names[bit]) == 0)
+        found = bit;
     if (found < 0) {
       wf_config_error(block, ci, "unknown collector \"%s\"", names.items[i]);
       status = -1;
@@ -497,13 +497,13 @@ static int config_check_collectors(const oconfig_item_t *block,
                                    unsigned collect, unsigned available,
                                    const char *platform) {
   unsigned missing = collect & ~available;
-  for (int c = 0; c < WF_COLLECTOR_COUNT; c++) {
-    if (missing & (1u << c)) {
+  for (int bit = 0; bit < WF_COLLECTOR_COUNT; bit++) {
+    if (missing & (1u << bit)) {
       oconfig_item_t option = {.key = "Collect"};
       wf_config_error(
           block, &option,
           "collector \"%s\" is not available for %s in this version",
-          collector_names[c], platform);
+          collector_names[bit], platform);
       return -1;
     }
   }

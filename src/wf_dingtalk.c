@@ -13,8 +13,8 @@
  *          with a textual code.
  *
  * dt_classify reads both kinds of answer; dt_fetch_token and dt_authorize
- * put the token where each family wants it. The retry and token loops
- * themselves are wf_client's, shared with Feishu.
+ * put the token where each host wants it (wf_endpoint_t.host). The retry and
+ *token loops themselves are wf_client's, shared with Feishu.
  **/
 #include "wf_dingtalk.h"
 #include "wf_common.h"
@@ -49,7 +49,7 @@ static bool dt_oapi_throttle_error(int64_t errcode) {
 /* Classifies one answer. `answer` may be NULL when the body is not JSON.
  * Fills the status and codes of `err`, and its kind when the verdict is
  * WF_VERDICT_FAIL or may become a failure. */
-UNITTEST wf_verdict_t dt_classify(int host, const char *endpoint,
+UNITTEST wf_verdict_t dt_classify(wf_host_t host, const char *endpoint,
                                   long http_status, json_object *answer,
                                   wf_error_t *err) {
   int64_t errcode = 0;
@@ -72,7 +72,8 @@ UNITTEST wf_verdict_t dt_classify(int host, const char *endpoint,
     return WF_VERDICT_FAIL;
   }
 
-  if (host == DT_OAPI && wf_json_int64(answer, "errcode", &errcode)) {
+  if (host == WF_HOST_DINGTALK_OAPI &&
+      wf_json_int64(answer, "errcode", &errcode)) {
     err->errcode = errcode;
     if (errcode == 0 && http_status == 200)
       return WF_VERDICT_OK;
@@ -98,7 +99,7 @@ UNITTEST wf_verdict_t dt_classify(int host, const char *endpoint,
       wf_error_set(err, WF_ERR_BAD_ANSWER, endpoint, "answer is not JSON");
       return WF_VERDICT_FAIL;
     }
-    if (host == DT_OAPI) {
+    if (host == WF_HOST_DINGTALK_OAPI) {
       wf_error_set(err, WF_ERR_BAD_ANSWER, endpoint, "answer has no errcode");
       return WF_VERDICT_FAIL;
     }
@@ -125,23 +126,24 @@ UNITTEST wf_verdict_t dt_classify(int host, const char *endpoint,
 }
 
 /* Fetches a token with gettoken into the client's cache. */
-static int dt_fetch_token(wf_client_t *c, wf_error_t *err) {
-  char *key = wf_http_escape(c->cfg->app_key);
-  char *secret = wf_http_escape(c->cfg->app_secret);
+static int dt_fetch_token(wf_client_t *client, wf_error_t *err) {
+  char *key = wf_http_escape(client->cfg->app_key);
+  char *secret = wf_http_escape(client->cfg->app_secret);
   char *query = (key != NULL && secret != NULL)
                     ? wf_client_join(key, "&appsecret=", secret)
                     : NULL;
-  char *url = (query != NULL)
-                  ? wf_client_join(c->cfg->oapi_url, "/gettoken?appkey=", query)
-                  : NULL;
+  char *url = (query != NULL) ? wf_client_join(client->cfg->oapi_url,
+                                               "/gettoken?appkey=", query)
+                              : NULL;
   int status = -1;
 
   if (url == NULL) {
     wf_error_set(err, WF_ERR_NOMEM, "gettoken", "out of memory");
   } else {
     json_object *answer = NULL;
-    wf_verdict_t verdict = wf_client_exchange(c, DT_OAPI, "gettoken", "GET",
-                                              url, NULL, NULL, &answer, err);
+    wf_verdict_t verdict =
+        wf_client_exchange(client, wf_endpoint(WF_EP_GETTOKEN)->host,
+                           "gettoken", "GET", url, NULL, NULL, &answer, err);
     if (verdict == WF_VERDICT_TOKEN) {
       /* On gettoken a "token" errcode means the key or secret is wrong. */
       err->kind = WF_ERR_AUTH;
@@ -149,9 +151,9 @@ static int dt_fetch_token(wf_client_t *c, wf_error_t *err) {
     } else if (verdict == WF_VERDICT_OK) {
       int64_t expires_in = 7200;
       wf_json_int64(answer, "expires_in", &expires_in);
-      if (wf_token_store(&c->tokens->token,
-                         wf_json_string(answer, "access_token"), c->clock(),
-                         (long)expires_in) == 0)
+      if (wf_token_store(&client->tokens->token,
+                         wf_json_string(answer, "access_token"),
+                         client->clock(), (long)expires_in) == 0)
         status = 0;
       else
         wf_error_set(err, WF_ERR_BAD_ANSWER, "gettoken",
@@ -172,25 +174,25 @@ static int dt_fetch_token(wf_client_t *c, wf_error_t *err) {
   free(key);
   free(secret);
   if (status != 0)
-    wf_stats_error(c->stats, "gettoken");
+    wf_stats_error(client->stats, "gettoken");
   return status;
 }
 
-/* Puts the token where the API family expects it: the access_token query
+/* Puts the token where `host` expects it: the access_token query
  * parameter on oapi, the x-acs-dingtalk-access-token header on v1.0. */
-static int dt_authorize(const wf_client_t *c, int family, const char *path,
-                        char **url, char **header) {
+static int dt_authorize(const wf_client_t *client, wf_host_t host,
+                        const char *path, char **url, char **header) {
   *url = NULL;
   *header = NULL;
-  if (family == DT_API) {
-    *url = wf_client_join(c->cfg->api_url, path, "");
+  if (host == WF_HOST_DINGTALK_API) {
+    *url = wf_client_join(client->cfg->api_url, path, "");
     *header = wf_client_join(
-        "x-acs-dingtalk-access-token: ", c->tokens->token.value, "");
+        "x-acs-dingtalk-access-token: ", client->tokens->token.value, "");
   } else {
-    char *escaped = wf_http_escape(c->tokens->token.value);
+    char *escaped = wf_http_escape(client->tokens->token.value);
     if (escaped != NULL) {
       char *with_path = wf_client_join(
-          c->cfg->oapi_url, path,
+          client->cfg->oapi_url, path,
           (strchr(path, '?') != NULL) ? "&access_token=" : "?access_token=");
       if (with_path != NULL)
         *url = wf_client_join(with_path, escaped, "");
@@ -199,7 +201,7 @@ static int dt_authorize(const wf_client_t *c, int family, const char *path,
       free(escaped);
     }
   }
-  if (*url == NULL || (family == DT_API && *header == NULL)) {
+  if (*url == NULL || (host == WF_HOST_DINGTALK_API && *header == NULL)) {
     free(*url);
     free(*header);
     return -1;
@@ -312,7 +314,7 @@ typedef struct {
  * while the others are read. The read callbacks run in the thread of the
  * run, one answer at a time. */
 typedef struct {
-  wf_client_t *c;
+  wf_client_t *client;
   wf_batch_t b;
   dt_reading_t **readings;
   size_t count;
@@ -338,8 +340,8 @@ static int dt_add_page(wf_batch_t *b, dt_reading_t *reading, const char *cursor,
       return -1;
     }
     snprintf(path, sizeof(path), "%s?%s", list->ep->path, query);
-    if (wf_batch_add(b, DT_API, list->ep->name, list->ep->method, path, NULL,
-                     reading) == NULL) {
+    if (wf_batch_add(b, list->ep->host, list->ep->name, list->ep->method, path,
+                     NULL, reading) == NULL) {
       wf_error_set(err, WF_ERR_NOMEM, list->ep->name, "out of memory");
       return -1;
     }
@@ -357,7 +359,7 @@ static int dt_add_page(wf_batch_t *b, dt_reading_t *reading, const char *cursor,
   int status = -1;
   if (request != NULL && list->body(request, number, list->ctx) == 0 &&
       wf_batch_add(
-          b, DT_OAPI, list->ep->name, list->ep->method, list->ep->path,
+          b, list->ep->host, list->ep->name, list->ep->method, list->ep->path,
           json_object_to_json_string_ext(request, JSON_C_TO_STRING_PLAIN),
           reading) != NULL)
     status = 0;
@@ -403,14 +405,14 @@ static void dt_reading_clear(dt_reading_t *reading) {
   reading->list.ctx = NULL;
 }
 
-/* Prepares a run of `c`'s lists. Returns 0, or -1 with `err` filled and
+/* Prepares a run of `client`'s lists. Returns 0, or -1 with `err` filled and
  * counted. */
-static int dt_run_init(dt_run_t *run, wf_client_t *c, const char *endpoint,
+static int dt_run_init(dt_run_t *run, wf_client_t *client, const char *endpoint,
                        wf_error_t *err) {
-  *run = (dt_run_t){.c = c, .endpoint = endpoint, .err = err};
-  if (wf_batch_init(&run->b, c, DT_WINDOW) != 0) {
+  *run = (dt_run_t){.client = client, .endpoint = endpoint, .err = err};
+  if (wf_batch_init(&run->b, client, DT_WINDOW) != 0) {
     wf_error_set(err, WF_ERR_NOMEM, endpoint, "out of memory");
-    wf_stats_error(c->stats, endpoint);
+    wf_stats_error(client->stats, endpoint);
     return -1;
   }
   return 0;
@@ -450,8 +452,8 @@ static int dt_run_add(dt_run_t *run, const dt_list_t *list,
   reading->release = release;
   run->readings[run->count++] = reading;
   const char *first = dt_first_page(list->ep);
-  if (wf_pager_start(&reading->pager, list->ep->paging, run->c->cfg->max_pages,
-                     first) != WF_PAGE_MORE) {
+  if (wf_pager_start(&reading->pager, list->ep->paging,
+                     run->client->cfg->max_pages, first) != WF_PAGE_MORE) {
     wf_error_set(run->err, WF_ERR_NOMEM, list->ep->name, "out of memory");
     run->status = -2;
   } else if (dt_add_page(&run->b, reading, first, run->err) != 0) {
@@ -488,7 +490,7 @@ static int dt_run_finish(dt_run_t *run) {
   /* A failure of the platform's was counted by the batch; one of the
    * answer's or of memory, here. */
   if (run->status == -2)
-    wf_stats_error(run->c->stats, run->endpoint);
+    wf_stats_error(run->client->stats, run->endpoint);
   wf_batch_destroy(&run->b);
   for (size_t i = 0; i < run->count; i++) {
     dt_reading_clear(run->readings[i]);
@@ -500,10 +502,11 @@ static int dt_run_finish(dt_run_t *run) {
 
 /* Reads every page of `count` lists, side by side. Returns 0, or -1 with
  * `err` filled and the failure counted. */
-static int dt_read_lists(wf_client_t *c, const dt_list_t *lists, size_t count,
-                         wf_error_t *err) {
+static int dt_read_lists(wf_client_t *client, const dt_list_t *lists,
+                         size_t count, wf_error_t *err) {
   dt_run_t run;
-  if (dt_run_init(&run, c, (count > 0) ? lists[0].ep->name : "list", err) != 0)
+  if (dt_run_init(&run, client, (count > 0) ? lists[0].ep->name : "list",
+                  err) != 0)
     return -1;
   for (size_t i = 0; i < count && run.status == 0; i++)
     dt_run_add(&run, &lists[i], NULL);
@@ -513,9 +516,9 @@ static int dt_read_lists(wf_client_t *c, const dt_list_t *lists, size_t count,
 }
 
 /* Reads every page of one list. */
-static int dt_read_list(wf_client_t *c, const dt_list_t *list,
+static int dt_read_list(wf_client_t *client, const dt_list_t *list,
                         wf_error_t *err) {
-  return dt_read_lists(c, list, 1, err);
+  return dt_read_lists(client, list, 1, err);
 }
 
 /* While the roster is still being read, a run waiting for answers looks
@@ -530,7 +533,7 @@ typedef int (*dt_group_fn)(dt_run_t *run, wf_strlist_t *group, void *ctx);
  * lists start as soon as its ids arrive, while the roster is still being
  * read. Returns 0, or -1 with `err` filled; a failed roster read was
  * counted by its reader. */
-static int dt_read_roster(wf_client_t *c, wf_roster_t *roster, size_t size,
+static int dt_read_roster(wf_client_t *client, wf_roster_t *roster, size_t size,
                           const char *endpoint, dt_group_fn add_group,
                           void *ctx, wf_error_t *err) {
   dt_run_t run;
@@ -538,7 +541,7 @@ static int dt_read_roster(wf_client_t *c, wf_roster_t *roster, size_t size,
   size_t next = 0;
   bool more = true; /* the roster may hand out more ids */
 
-  if (dt_run_init(&run, c, endpoint, err) != 0)
+  if (dt_run_init(&run, client, endpoint, err) != 0)
     return -1;
   while (run.status == 0) {
     /* A group's lists start when the run has room for their calls: the
@@ -653,12 +656,12 @@ static int dt_departures_read(json_object *answer, void *arg, wf_page_t *page,
                                 sizeof(page->cursor), err);
 }
 
-int wf_dingtalk_departures(wf_client_t *c, time_t now, wf_metrics_t *out,
+int wf_dingtalk_departures(wf_client_t *client, time_t now, wf_metrics_t *out,
                            wf_error_t *err) {
   wf_departures_t d;
   int status = -1;
 
-  if (wf_departures_init(&d, now, c->cfg->utc_offset) != 0) {
+  if (wf_departures_init(&d, now, client->cfg->utc_offset) != 0) {
     wf_departures_free(&d);
     wf_error_set(err, WF_ERR_NOMEM, "empLeaveRecords", "out of memory");
     return -1;
@@ -670,7 +673,7 @@ int wf_dingtalk_departures(wf_client_t *c, time_t now, wf_metrics_t *out,
                     .query = dt_departures_query,
                     .read = dt_departures_read,
                     .ctx = &ctx};
-  if (dt_read_list(c, &list, err) != 0)
+  if (dt_read_list(client, &list, err) != 0)
     goto out;
   if (wf_departures_metrics(&d, out) != 0) {
     wf_error_set(err, WF_ERR_NOMEM, "empLeaveRecords", "out of memory");
@@ -717,7 +720,7 @@ static int dt_id_read(json_object *answer, void *arg, wf_page_t *page,
   return 0;
 }
 
-int wf_dingtalk_employees(wf_client_t *c, int64_t counts[WF_HR_COUNT],
+int wf_dingtalk_employees(wf_client_t *client, int64_t counts[WF_HR_COUNT],
                           wf_roster_t *onjob, wf_error_t *err) {
   wf_strlist_t ids[WF_HR_COUNT] = {{0}};
   dt_id_list_t contexts[WF_HR_COUNT];
@@ -735,7 +738,7 @@ int wf_dingtalk_employees(wf_client_t *c, int64_t counts[WF_HR_COUNT],
     lists[s] = (dt_list_t){
         .ep = ep, .body = dt_id_fill, .read = dt_id_read, .ctx = &contexts[s]};
   }
-  int status = dt_read_lists(c, lists, WF_HR_COUNT, err);
+  int status = dt_read_lists(client, lists, WF_HR_COUNT, err);
 
   for (int s = 0; s < WF_HR_COUNT; s++) {
     /* A list that shifted while it was paged may repeat an id. */
@@ -848,22 +851,22 @@ static int dt_attendance_group(dt_run_t *run, wf_strlist_t *group, void *arg) {
   return dt_run_add(run, &list, dt_attendance_release);
 }
 
-int wf_dingtalk_attendance(wf_client_t *c, time_t now, wf_roster_t *users,
+int wf_dingtalk_attendance(wf_client_t *client, time_t now, wf_roster_t *users,
                            wf_metrics_t *out, wf_error_t *err) {
   wf_checkins_t checkins;
   char from[32];
   char to[32];
   int status = -1;
-  time_t day_start = wf_day_start(now, c->cfg->utc_offset);
+  time_t day_start = wf_day_start(now, client->cfg->utc_offset);
 
   if (wf_checkins_init(&checkins, WF_CHECKINS_DINGTALK) != 0) {
     wf_error_set(err, WF_ERR_NOMEM, "listRecord", "out of memory");
     return -1;
   }
   /* The whole of today in the organisation's zone. */
-  wf_local_format(day_start, c->cfg->utc_offset, "%Y-%m-%d 00:00:00", from,
+  wf_local_format(day_start, client->cfg->utc_offset, "%Y-%m-%d 00:00:00", from,
                   sizeof(from));
-  wf_local_format(day_start, c->cfg->utc_offset, "%Y-%m-%d 23:59:59", to,
+  wf_local_format(day_start, client->cfg->utc_offset, "%Y-%m-%d 23:59:59", to,
                   sizeof(to));
   dt_attendance_batch_t batch = {.from = from,
                                  .to = to,
@@ -871,7 +874,7 @@ int wf_dingtalk_attendance(wf_client_t *c, time_t now, wf_roster_t *users,
                                  .day_end = day_start + WF_SECONDS_PER_DAY,
                                  .checkins = &checkins};
   /* One single-page list per batch of 50 users, all side by side. */
-  if (dt_read_roster(c, users, DT_ATTENDANCE_BATCH, "listRecord",
+  if (dt_read_roster(client, users, DT_ATTENDANCE_BATCH, "listRecord",
                      dt_attendance_group, &batch, err) != 0)
     goto out;
   if (wf_checkins_metrics(&checkins, out) != 0) {
@@ -956,14 +959,15 @@ static int dt_signin_group(dt_run_t *run, wf_strlist_t *group, void *arg) {
                           dt_signin_read, arg, sizeof(dt_signin_list_t), group);
 }
 
-int wf_dingtalk_signins(wf_client_t *c, time_t now, wf_roster_t *users,
+int wf_dingtalk_signins(wf_client_t *client, time_t now, wf_roster_t *users,
                         wf_metrics_t *out, wf_error_t *err) {
   int64_t signins = 0;
-  dt_signin_list_t template = {.from = wf_day_start(now, c->cfg->utc_offset),
+  dt_signin_list_t template = {.from =
+                                   wf_day_start(now, client->cfg->utc_offset),
                                .to = now,
                                .signins = &signins};
 
-  if (dt_read_roster(c, users, DT_SIGNIN_BATCH, "checkinRecord",
+  if (dt_read_roster(client, users, DT_SIGNIN_BATCH, "checkinRecord",
                      dt_signin_group, &template, err) != 0)
     return -1;
   if (wf_metrics_add_gauge(out, "signins_today", NULL, (double)signins) != 0) {
@@ -987,7 +991,7 @@ int wf_dingtalk_signins(wf_client_t *c, time_t now, wf_roster_t *users,
 
 /* Calls a topapi endpoint with a JSON body built by the caller, which
  * releases `request` in all cases. */
-static int dt_post(wf_client_t *c, const wf_endpoint_t *ep,
+static int dt_post(wf_client_t *client, const wf_endpoint_t *ep,
                    json_object *request, json_object **answer,
                    wf_error_t *err) {
   if (request == NULL) {
@@ -995,24 +999,26 @@ static int dt_post(wf_client_t *c, const wf_endpoint_t *ep,
     return -1;
   }
   int status = wf_client_call(
-      c, DT_OAPI, ep->name, ep->method, ep->path,
+      client, ep->host, ep->name, ep->method, ep->path,
       json_object_to_json_string_ext(request, JSON_C_TO_STRING_PLAIN), answer,
       err);
   json_object_put(request);
   return status;
 }
 
-int wf_dingtalk_leave_types(wf_client_t *c, wf_pairs_t *types,
+int wf_dingtalk_leave_types(wf_client_t *client, wf_pairs_t *types,
                             wf_error_t *err) {
   json_object *request = json_object_new_object();
   if (request != NULL) {
-    json_object_object_add(request, "op_userid",
-                           json_object_new_string(c->cfg->operator_user_id));
+    json_object_object_add(
+        request, "op_userid",
+        json_object_new_string(client->cfg->operator_user_id));
     json_object_object_add(request, "vacation_source",
                            json_object_new_string("all"));
   }
   json_object *answer = NULL;
-  if (dt_post(c, wf_endpoint(WF_EP_VACATION_TYPES), request, &answer, err) != 0)
+  if (dt_post(client, wf_endpoint(WF_EP_VACATION_TYPES), request, &answer,
+              err) != 0)
     return -1;
 
   int status = 0;
@@ -1038,7 +1044,7 @@ int wf_dingtalk_leave_types(wf_client_t *c, wf_pairs_t *types,
   }
   json_object_put(answer);
   if (status != 0)
-    wf_stats_error(c->stats, "vacationTypes");
+    wf_stats_error(client->stats, "vacationTypes");
   return status;
 }
 
@@ -1135,7 +1141,7 @@ static int dt_leave_group(dt_run_t *run, wf_strlist_t *group, void *arg) {
   return 0;
 }
 
-int wf_dingtalk_leave(wf_client_t *c, time_t now, const wf_pairs_t *types,
+int wf_dingtalk_leave(wf_client_t *client, time_t now, const wf_pairs_t *types,
                       wf_roster_t *users, wf_metrics_t *out, wf_error_t *err) {
   wf_leave_t *leaves = calloc(types->count + 1, sizeof(*leaves));
   int status = -1;
@@ -1145,8 +1151,8 @@ int wf_dingtalk_leave(wf_client_t *c, time_t now, const wf_pairs_t *types,
     return -1;
   }
   /* One list per leave type and batch of users, all read side by side. */
-  dt_leave_poll_t poll = {c->cfg->operator_user_id, types, now, leaves};
-  if (dt_read_roster(c, users, DT_LEAVE_BATCH, "vacationRecords",
+  dt_leave_poll_t poll = {client->cfg->operator_user_id, types, now, leaves};
+  if (dt_read_roster(client, users, DT_LEAVE_BATCH, "vacationRecords",
                      dt_leave_group, &poll, err) != 0)
     goto out;
 
@@ -1205,7 +1211,7 @@ static int dt_unread_read(json_object *answer, void *arg, wf_page_t *page,
   return dt_parse_unread_count(answer, &l->count, err);
 }
 
-int wf_dingtalk_unread_reports(wf_client_t *c, const wf_pairs_t *readers,
+int wf_dingtalk_unread_reports(wf_client_t *client, const wf_pairs_t *readers,
                                wf_metrics_t *out, wf_error_t *err) {
   dt_unread_t *contexts = calloc(readers->count + 1, sizeof(*contexts));
   dt_list_t *lists = calloc(readers->count + 1, sizeof(*lists));
@@ -1222,7 +1228,7 @@ int wf_dingtalk_unread_reports(wf_client_t *c, const wf_pairs_t *readers,
                            .read = dt_unread_read,
                            .ctx = &contexts[i]};
   }
-  if (dt_read_lists(c, lists, readers->count, err) != 0)
+  if (dt_read_lists(client, lists, readers->count, err) != 0)
     goto out;
   status = 0;
   for (size_t i = 0; status == 0 && i < readers->count; i++)
@@ -1291,15 +1297,15 @@ static int dt_report_read(json_object *answer, void *arg, wf_page_t *page,
                               sizeof(page->cursor), err);
 }
 
-int wf_dingtalk_reports_today(wf_client_t *c, time_t now,
+int wf_dingtalk_reports_today(wf_client_t *client, time_t now,
                               wf_counts_t *templates, wf_error_t *err) {
-  dt_report_list_t ctx = {wf_day_start(now, c->cfg->utc_offset), now,
+  dt_report_list_t ctx = {wf_day_start(now, client->cfg->utc_offset), now,
                           templates};
   dt_list_t list = {.ep = wf_endpoint(WF_EP_REPORT_LIST),
                     .body = dt_report_fill,
                     .read = dt_report_read,
                     .ctx = &ctx};
-  return dt_read_list(c, &list, err);
+  return dt_read_list(client, &list, err);
 }
 
 /* report/template/listbyuserid (oapi): cursor paging. The first request
@@ -1350,13 +1356,13 @@ static int dt_template_read(json_object *answer, void *arg, wf_page_t *page,
                                 err);
 }
 
-int wf_dingtalk_report_templates(wf_client_t *c, wf_strlist_t *names,
+int wf_dingtalk_report_templates(wf_client_t *client, wf_strlist_t *names,
                                  wf_error_t *err) {
   dt_list_t list = {.ep = wf_endpoint(WF_EP_REPORT_TEMPLATES),
                     .body = dt_template_fill,
                     .read = dt_template_read,
                     .ctx = names};
-  return dt_read_list(c, &list, err);
+  return dt_read_list(client, &list, err);
 }
 
 /* Reads one blackboard/listids page: appends its ids to `ids` and sets
@@ -1446,19 +1452,19 @@ static int dt_announcement_read(json_object *answer, void *arg, wf_page_t *page,
 }
 
 /* Reads every page of announcement ids created since `from`. */
-static int dt_announcement_ids(wf_client_t *c, time_t from, time_t now,
+static int dt_announcement_ids(wf_client_t *client, time_t from, time_t now,
                                wf_strlist_t *ids, wf_error_t *err) {
-  dt_announcement_list_t ctx = {.operator_user_id = c->cfg->operator_user_id,
-                                .ids = ids};
-  wf_local_format(from, c->cfg->utc_offset, "%Y-%m-%d %H:%M:%S", ctx.start,
+  dt_announcement_list_t ctx = {
+      .operator_user_id = client->cfg->operator_user_id, .ids = ids};
+  wf_local_format(from, client->cfg->utc_offset, "%Y-%m-%d %H:%M:%S", ctx.start,
                   sizeof(ctx.start));
-  wf_local_format(now, c->cfg->utc_offset, "%Y-%m-%d %H:%M:%S", ctx.end,
+  wf_local_format(now, client->cfg->utc_offset, "%Y-%m-%d %H:%M:%S", ctx.end,
                   sizeof(ctx.end));
   dt_list_t list = {.ep = wf_endpoint(WF_EP_BLACKBOARD_LIST),
                     .body = dt_announcement_fill,
                     .read = dt_announcement_read,
                     .ctx = &ctx};
-  return dt_read_list(c, &list, err);
+  return dt_read_list(client, &list, err);
 }
 
 /* One announcement's blackboard/get: not paged. */
@@ -1486,8 +1492,8 @@ static int dt_announcement_get(json_object *answer, void *arg, wf_page_t *page,
   return dt_parse_announcement(answer, l->unread, err);
 }
 
-int wf_dingtalk_announcements(wf_client_t *c, time_t now, wf_metrics_t *out,
-                              wf_error_t *err) {
+int wf_dingtalk_announcements(wf_client_t *client, time_t now,
+                              wf_metrics_t *out, wf_error_t *err) {
   time_t from = now - (time_t)DT_ANNOUNCEMENT_DAYS * WF_SECONDS_PER_DAY;
   wf_strlist_t ids = {0};
   dt_announcement_t *contexts = NULL;
@@ -1495,7 +1501,7 @@ int wf_dingtalk_announcements(wf_client_t *c, time_t now, wf_metrics_t *out,
   int64_t unread = 0;
   int status = -1;
 
-  if (dt_announcement_ids(c, from, now, &ids, err) != 0)
+  if (dt_announcement_ids(client, from, now, &ids, err) != 0)
     goto out;
   /* Then every announcement's receipts, side by side. */
   contexts = calloc(ids.count + 1, sizeof(*contexts));
@@ -1505,14 +1511,14 @@ int wf_dingtalk_announcements(wf_client_t *c, time_t now, wf_metrics_t *out,
     goto out;
   }
   for (size_t i = 0; i < ids.count; i++) {
-    contexts[i] =
-        (dt_announcement_t){ids.items[i], c->cfg->operator_user_id, &unread};
+    contexts[i] = (dt_announcement_t){ids.items[i],
+                                      client->cfg->operator_user_id, &unread};
     lists[i] = (dt_list_t){.ep = wf_endpoint(WF_EP_BLACKBOARD_GET),
                            .body = dt_announcement_get_fill,
                            .read = dt_announcement_get,
                            .ctx = &contexts[i]};
   }
-  if (dt_read_lists(c, lists, ids.count, err) != 0)
+  if (dt_read_lists(client, lists, ids.count, err) != 0)
     goto out;
   if (wf_metrics_add_gauge(out, "announcement_unread", NULL, (double)unread) !=
       0) {

@@ -2,8 +2,8 @@
  * collectd-workforce - src/wf_dingtalk_private.h
  * SPDX-License-Identifier: MIT
  *
- * What wf_dingtalk.c shares with its unit tests and nobody else: the API
- * families, the classification of answers and the parsers of pages.
+ * What wf_dingtalk.c shares with its unit tests and nobody else: the
+ * classification of answers and the parsers of pages.
  **/
 #ifndef WF_DINGTALK_PRIVATE_H
 #define WF_DINGTALK_PRIVATE_H
@@ -17,16 +17,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* The two API families: oapi (token in the query string, errcode in an
- * HTTP 200 answer) and v1.0 (token in a header, errors as HTTP status and
- * textual code). */
-typedef enum {
-  DT_OAPI,
-  DT_API,
-} dt_host_t;
-
 #ifdef WF_UNIT_TEST
-wf_verdict_t dt_classify(int host, const char *endpoint, long http_status,
+wf_verdict_t dt_classify(wf_host_t host, const char *endpoint, long http_status,
                          json_object *answer, wf_error_t *err);
 int dt_parse_leave_records(json_object *answer, wf_departures_t *d, char *next,
                            size_t next_size, wf_error_t *err);

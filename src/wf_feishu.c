@@ -32,12 +32,12 @@ static bool fs_token_error(int64_t code) {
          code == 99991668 || code == 99991671;
 }
 
-UNITTEST wf_verdict_t fs_classify(int family, const char *endpoint,
+UNITTEST wf_verdict_t fs_classify(wf_host_t host, const char *endpoint,
                                   long http_status, json_object *answer,
                                   wf_error_t *err) {
   int64_t code = 0;
   bool has_code = wf_json_int64(answer, "code", &code);
-  (void)family;
+  (void)host; /* one host */
 
   wf_error_clear(err);
   snprintf(err->endpoint, sizeof(err->endpoint), "%s", endpoint);
@@ -66,9 +66,9 @@ UNITTEST wf_verdict_t fs_classify(int family, const char *endpoint,
 }
 
 /* Fetches a tenant access token into the client's cache. */
-static int fs_fetch_token(wf_client_t *c, wf_error_t *err) {
+static int fs_fetch_token(wf_client_t *client, wf_error_t *err) {
   json_object *request = json_object_new_object();
-  char *url = wf_client_join(c->cfg->oapi_url,
+  char *url = wf_client_join(client->cfg->oapi_url,
                              wf_endpoint(WF_EP_TENANT_TOKEN)->path, "");
   int status = -1;
 
@@ -76,16 +76,17 @@ static int fs_fetch_token(wf_client_t *c, wf_error_t *err) {
     wf_error_set(err, WF_ERR_NOMEM, "tenantToken", "out of memory");
   } else {
     json_object_object_add(request, "app_id",
-                           json_object_new_string(c->cfg->app_key));
+                           json_object_new_string(client->cfg->app_key));
     json_object_object_add(request, "app_secret",
-                           json_object_new_string(c->cfg->app_secret));
+                           json_object_new_string(client->cfg->app_secret));
     const char *body =
         json_object_to_json_string_ext(request, JSON_C_TO_STRING_PLAIN);
     const char *headers[] = {"Content-Type: application/json; charset=utf-8",
                              NULL};
     json_object *answer = NULL;
-    wf_verdict_t verdict = wf_client_exchange(c, 0, "tenantToken", "POST", url,
-                                              headers, body, &answer, err);
+    wf_verdict_t verdict = wf_client_exchange(
+        client, wf_endpoint(WF_EP_TENANT_TOKEN)->host, "tenantToken", "POST",
+        url, headers, body, &answer, err);
     /* A code in an ordinary answer refuses the app's id or secret. */
     if (verdict == WF_VERDICT_TOKEN ||
         (verdict == WF_VERDICT_FAIL && err->kind == WF_ERR_PLATFORM &&
@@ -95,9 +96,9 @@ static int fs_fetch_token(wf_client_t *c, wf_error_t *err) {
     } else if (verdict == WF_VERDICT_OK) {
       int64_t expire = 7200;
       wf_json_int64(answer, "expire", &expire);
-      if (wf_token_store(&c->tokens->token,
+      if (wf_token_store(&client->tokens->token,
                          wf_json_string(answer, "tenant_access_token"),
-                         c->clock(), (long)expire) == 0)
+                         client->clock(), (long)expire) == 0)
         status = 0;
       else
         wf_error_set(err, WF_ERR_BAD_ANSWER, "tenantToken",
@@ -108,17 +109,17 @@ static int fs_fetch_token(wf_client_t *c, wf_error_t *err) {
   json_object_put(request);
   free(url);
   if (status != 0)
-    wf_stats_error(c->stats, "tenantToken");
+    wf_stats_error(client->stats, "tenantToken");
   return status;
 }
 
 /* The token goes into the Authorization header. */
-static int fs_authorize(const wf_client_t *c, int family, const char *path,
-                        char **url, char **header) {
-  (void)family;
-  *url = wf_client_join(c->cfg->oapi_url, path, "");
+static int fs_authorize(const wf_client_t *client, wf_host_t host,
+                        const char *path, char **url, char **header) {
+  (void)host; /* one host */
+  *url = wf_client_join(client->cfg->oapi_url, path, "");
   *header =
-      wf_client_join("Authorization: Bearer ", c->tokens->token.value, "");
+      wf_client_join("Authorization: Bearer ", client->tokens->token.value, "");
   if (*url == NULL || *header == NULL) {
     free(*url);
     free(*header);
@@ -196,11 +197,11 @@ UNITTEST int fs_parse_user_tasks(json_object *answer, long today,
   return 0;
 }
 
-int wf_feishu_attendance(wf_client_t *c, time_t now, const wf_strlist_t *users,
-                         wf_metrics_t *out, wf_feishu_rejects_t *rejects,
-                         wf_error_t *err) {
+int wf_feishu_attendance(wf_client_t *client, time_t now,
+                         const wf_strlist_t *users, wf_metrics_t *out,
+                         wf_feishu_rejects_t *rejects, wf_error_t *err) {
   wf_checkins_t checkins;
-  long today = wf_local_yyyymmdd(now, c->cfg->utc_offset);
+  long today = wf_local_yyyymmdd(now, client->cfg->utc_offset);
   int status = -1;
 
   if (wf_checkins_init(&checkins, WF_CHECKINS_FEISHU) != 0) {
@@ -209,7 +210,7 @@ int wf_feishu_attendance(wf_client_t *c, time_t now, const wf_strlist_t *users,
   }
   /* Every batch of 50 users at once; the answers are read as they come. */
   wf_batch_t b;
-  if (wf_batch_init(&b, c, FS_WINDOW) != 0) {
+  if (wf_batch_init(&b, client, FS_WINDOW) != 0) {
     wf_error_set(err, WF_ERR_NOMEM, "userTasks", "out of memory");
     goto out;
   }
@@ -234,7 +235,7 @@ int wf_feishu_attendance(wf_client_t *c, time_t now, const wf_strlist_t *users,
       char path[128];
       snprintf(path, sizeof(path), "%s?employee_type=employee_id", ep->path);
       if (wf_batch_add(
-              &b, 0, ep->name, ep->method, path,
+              &b, ep->host, ep->name, ep->method, path,
               json_object_to_json_string_ext(request, JSON_C_TO_STRING_PLAIN),
               NULL) == NULL)
         added = -1;
@@ -253,7 +254,7 @@ int wf_feishu_attendance(wf_client_t *c, time_t now, const wf_strlist_t *users,
       failed = -1;
     } else if (fs_parse_user_tasks(call->answer, today, &checkins, rejects,
                                    err) != 0) {
-      wf_stats_error(c->stats, "userTasks");
+      wf_stats_error(client->stats, "userTasks");
       failed = -1;
     }
     wf_call_free(call);
@@ -348,14 +349,15 @@ typedef struct {
 
 /* Adds the leave_employ_expire_records call of one employment and leave
  * type to the batch. Returns 0, or -1 without memory. */
-static int fs_expiry_add(wf_batch_t *b, wf_client_t *c, time_t now,
+static int fs_expiry_add(wf_batch_t *b, wf_client_t *client, time_t now,
                          const char *employment, const char *leave_type,
                          int window_days, fs_expiry_sum_t *sum) {
   char start[16];
   char end[16];
-  wf_local_format(now, c->cfg->utc_offset, "%Y-%m-%d", start, sizeof(start));
+  wf_local_format(now, client->cfg->utc_offset, "%Y-%m-%d", start,
+                  sizeof(start));
   wf_local_format(now + (time_t)window_days * WF_SECONDS_PER_DAY,
-                  c->cfg->utc_offset, "%Y-%m-%d", end, sizeof(end));
+                  client->cfg->utc_offset, "%Y-%m-%d", end, sizeof(end));
 
   /* The leave type is the path's last part: {path}/{leave_id}?... */
   const wf_endpoint_t *ep = wf_endpoint(WF_EP_LEAVE_EXPIRY);
@@ -378,10 +380,10 @@ static int fs_expiry_add(wf_batch_t *b, wf_client_t *c, time_t now,
     json_object_object_add(request, "end_expiration_date",
                            json_object_new_string(end));
     json_object_object_add(request, "time_offset",
-                           json_object_new_int(c->cfg->utc_offset / 60));
+                           json_object_new_int(client->cfg->utc_offset / 60));
     /* A GET that carries a JSON body, as the platform documents it. */
     if (wf_batch_add(
-            b, 0, ep->name, ep->method, path,
+            b, ep->host, ep->name, ep->method, path,
             json_object_to_json_string_ext(request, JSON_C_TO_STRING_PLAIN),
             sum) != NULL)
       status = 0;
@@ -392,7 +394,7 @@ static int fs_expiry_add(wf_batch_t *b, wf_client_t *c, time_t now,
   return status;
 }
 
-int wf_feishu_leave_expiry(wf_client_t *c, time_t now,
+int wf_feishu_leave_expiry(wf_client_t *client, time_t now,
                            const wf_strlist_t *employments,
                            const wf_pairs_t *types, int window_days,
                            wf_metrics_t *out, wf_error_t *err) {
@@ -401,7 +403,7 @@ int wf_feishu_leave_expiry(wf_client_t *c, time_t now,
   wf_batch_t b;
   int status = 0;
 
-  if (sums == NULL || wf_batch_init(&b, c, FS_WINDOW) != 0) {
+  if (sums == NULL || wf_batch_init(&b, client, FS_WINDOW) != 0) {
     free(sums);
     wf_error_set(err, WF_ERR_NOMEM, "leaveExpiry", "out of memory");
     return -1;
@@ -409,7 +411,7 @@ int wf_feishu_leave_expiry(wf_client_t *c, time_t now,
   /* Every employment and leave type at once. */
   for (size_t t = 0; status == 0 && t < types->count; t++)
     for (size_t e = 0; status == 0 && e < employments->count; e++)
-      status = fs_expiry_add(&b, c, now, employments->items[e],
+      status = fs_expiry_add(&b, client, now, employments->items[e],
                              types->items[t].code, window_days, &sums[t]);
   if (status != 0)
     wf_error_set(err, WF_ERR_NOMEM, "leaveExpiry", "out of memory");
@@ -422,7 +424,7 @@ int wf_feishu_leave_expiry(wf_client_t *c, time_t now,
       status = -1;
     } else if (fs_parse_expiry(call->answer, &sum->days, &sum->hours, err) !=
                0) {
-      wf_stats_error(c->stats, "leaveExpiry");
+      wf_stats_error(client->stats, "leaveExpiry");
       status = -1;
     }
     wf_call_free(call);

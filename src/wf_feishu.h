@@ -32,16 +32,16 @@ void wf_feishu_rejects_free(wf_feishu_rejects_t *rejects);
  * users a call, and appends checkins, abnormal_checkins and
  * abnormal_employees. Ids the platform rejects are added to `rejects`.
  * Returns 0 or -1 with `err` filled. */
-int wf_feishu_attendance(wf_client_t *c, time_t now, const wf_strlist_t *users,
-                         wf_metrics_t *out, wf_feishu_rejects_t *rejects,
-                         wf_error_t *err);
+int wf_feishu_attendance(wf_client_t *client, time_t now,
+                         const wf_strlist_t *users, wf_metrics_t *out,
+                         wf_feishu_rejects_t *rejects, wf_error_t *err);
 
 /* leave_expiry: for every leave type of `types` (leave_type_id, name),
  * sums over `employments` the left quantity of grants expiring within
  * `window_days` from today, and appends leave_expiring "<name>-days" and
  * "<name>-hours". Returns 0, or -1 with `err` filled and nothing
  * appended. */
-int wf_feishu_leave_expiry(wf_client_t *c, time_t now,
+int wf_feishu_leave_expiry(wf_client_t *client, time_t now,
                            const wf_strlist_t *employments,
                            const wf_pairs_t *types, int window_days,
                            wf_metrics_t *out, wf_error_t *err);

@@ -13,7 +13,7 @@
 #include "wf_feishu.h"
 
 #ifdef WF_UNIT_TEST
-wf_verdict_t fs_classify(int family, const char *endpoint, long http_status,
+wf_verdict_t fs_classify(wf_host_t host, const char *endpoint, long http_status,
                          json_object *answer, wf_error_t *err);
 int fs_parse_user_tasks(json_object *answer, long today,
                         wf_checkins_t *checkins, wf_feishu_rejects_t *rejects,

@@ -121,10 +121,10 @@ wf_http_t *wf_http_create(const wf_http_options_t *options) {
   pthread_mutex_init(&http->lock, NULL);
   pthread_cond_init(&http->answered, NULL);
   /* A client with a transport of its own never touches libcurl. */
-  bool easy = options->engine == NULL && options->transport == NULL;
-  if (easy)
+  bool own_handle = options->engine == NULL && options->transport == NULL;
+  if (own_handle)
     http->curl = curl_easy_init();
-  if ((easy && http->curl == NULL) ||
+  if ((own_handle && http->curl == NULL) ||
       (options->ca_file != NULL && options->ca_file[0] != '\0' &&
        http->ca_file == NULL) ||
       (options->proxy != NULL && options->proxy[0] != '\0' &&
@@ -261,44 +261,44 @@ static wf_http_call_t *http_call_new(wf_http_t *http, const char *method,
 }
 
 /* Sets an easy handle up for `call`. */
-static void http_setup(CURL *c, wf_http_call_t *call) {
+static void http_setup(CURL *easy, wf_http_call_t *call) {
   const wf_http_options_t *o = &call->owner->options;
-  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, call->errbuf);
-  curl_easy_setopt(c, CURLOPT_PRIVATE, call);
-  curl_easy_setopt(c, CURLOPT_URL, call->url);
+  curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, call->errbuf);
+  curl_easy_setopt(easy, CURLOPT_PRIVATE, call);
+  curl_easy_setopt(easy, CURLOPT_URL, call->url);
 #if LIBCURL_VERSION_NUM >= 0x075500
-  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
 #endif
-  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-  curl_easy_setopt(c, CURLOPT_USERAGENT, "collectd-workforce/" WF_VERSION);
-  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, o->timeout_ms);
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, o->timeout_ms);
-  curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE,
+  curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(easy, CURLOPT_USERAGENT, "collectd-workforce/" WF_VERSION);
+  curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, o->timeout_ms);
+  curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, o->timeout_ms);
+  curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE,
                    (curl_off_t)o->max_response_size);
-  curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
-  curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, o->verify_peer ? 1L : 0L);
-  curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, o->verify_host ? 2L : 0L);
+  curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
+  curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, o->verify_peer ? 1L : 0L);
+  curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, o->verify_host ? 2L : 0L);
   if (o->ca_file != NULL)
-    curl_easy_setopt(c, CURLOPT_CAINFO, o->ca_file);
+    curl_easy_setopt(easy, CURLOPT_CAINFO, o->ca_file);
   if (o->proxy != NULL)
-    curl_easy_setopt(c, CURLOPT_PROXY, o->proxy);
-  curl_easy_setopt(c, CURLOPT_HTTPHEADER, call->headers);
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, http_on_body);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, call);
-  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, http_on_header);
-  curl_easy_setopt(c, CURLOPT_HEADERDATA, call);
+    curl_easy_setopt(easy, CURLOPT_PROXY, o->proxy);
+  curl_easy_setopt(easy, CURLOPT_HTTPHEADER, call->headers);
+  curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, http_on_body);
+  curl_easy_setopt(easy, CURLOPT_WRITEDATA, call);
+  curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, http_on_header);
+  curl_easy_setopt(easy, CURLOPT_HEADERDATA, call);
 
   if (call->body != NULL) {
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, call->body);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDS, call->body);
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE,
                      (curl_off_t)strlen(call->body));
     if (strcmp(call->method, "POST") != 0)
-      curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, call->method);
+      curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, call->method);
   } else if (strcmp(call->method, "POST") == 0) {
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, "");
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDS, "");
   } else {
-    curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+    curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
   }
 }
 
@@ -311,10 +311,10 @@ static void http_set_error(wf_http_call_t *call, CURLcode code) {
 }
 
 /* Reads the outcome of a finished transfer into the call's response. */
-static void http_finish(wf_http_call_t *call, CURL *c, CURLcode code) {
+static void http_finish(wf_http_call_t *call, CURL *easy, CURLcode code) {
   wf_http_response_t *r = &call->response;
   if (code == CURLE_OK) {
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &r->status);
     r->result = WF_HTTP_OK;
   } else if (call->too_large || code == CURLE_FILESIZE_EXCEEDED) {
     snprintf(r->error, sizeof(r->error), "answer larger than %zu bytes",

@@ -123,20 +123,21 @@ void wf_metrics_free(wf_metrics_t *m) {
 }
 
 /* Returns the counter called `name`, or NULL. */
-static wf_count_t *metrics_counts_find(const wf_counts_t *c, const char *name) {
-  for (size_t i = 0; i < c->count; i++)
-    if (strcmp(c->items[i].name, name) == 0)
-      return &c->items[i];
+static wf_count_t *metrics_counts_find(const wf_counts_t *counts,
+                                       const char *name) {
+  for (size_t i = 0; i < counts->count; i++)
+    if (strcmp(counts->items[i].name, name) == 0)
+      return &counts->items[i];
   return NULL;
 }
 
-int wf_counts_add(wf_counts_t *c, const char *name, int64_t n) {
-  wf_count_t *item = metrics_counts_find(c, name);
+int wf_counts_add(wf_counts_t *counts, const char *name, int64_t n) {
+  wf_count_t *item = metrics_counts_find(counts, name);
   if (item == NULL) {
-    if (metrics_grow((void **)&c->items, &c->capacity, c->count,
-                     sizeof(*c->items)) != 0)
+    if (metrics_grow((void **)&counts->items, &counts->capacity, counts->count,
+                     sizeof(*counts->items)) != 0)
       return -1;
-    item = &c->items[c->count++];
+    item = &counts->items[counts->count++];
     snprintf(item->name, sizeof(item->name), "%s", name);
     item->count = 0;
   }
@@ -144,36 +145,36 @@ int wf_counts_add(wf_counts_t *c, const char *name, int64_t n) {
   return 0;
 }
 
-int wf_counts_declare(wf_counts_t *c, const char *name) {
-  return wf_counts_add(c, name, 0);
+int wf_counts_declare(wf_counts_t *counts, const char *name) {
+  return wf_counts_add(counts, name, 0);
 }
 
-int64_t wf_counts_get(const wf_counts_t *c, const char *name) {
-  const wf_count_t *item = metrics_counts_find(c, name);
+int64_t wf_counts_get(const wf_counts_t *counts, const char *name) {
+  const wf_count_t *item = metrics_counts_find(counts, name);
   return (item != NULL) ? item->count : 0;
 }
 
-int64_t wf_counts_total(const wf_counts_t *c) {
+int64_t wf_counts_total(const wf_counts_t *counts) {
   int64_t total = 0;
-  for (size_t i = 0; i < c->count; i++)
-    total += c->items[i].count;
+  for (size_t i = 0; i < counts->count; i++)
+    total += counts->items[i].count;
   return total;
 }
 
-int wf_counts_to_metrics(const wf_counts_t *c, const char *type,
+int wf_counts_to_metrics(const wf_counts_t *counts, const char *type,
                          wf_metrics_t *m) {
-  for (size_t i = 0; i < c->count; i++)
-    if (wf_metrics_add_gauge(m, type, c->items[i].name,
-                             (double)c->items[i].count) != 0)
+  for (size_t i = 0; i < counts->count; i++)
+    if (wf_metrics_add_gauge(m, type, counts->items[i].name,
+                             (double)counts->items[i].count) != 0)
       return -1;
   return 0;
 }
 
-void wf_counts_free(wf_counts_t *c) {
-  free(c->items);
-  c->items = NULL;
-  c->count = 0;
-  c->capacity = 0;
+void wf_counts_free(wf_counts_t *counts) {
+  free(counts->items);
+  counts->items = NULL;
+  counts->count = 0;
+  counts->capacity = 0;
 }
 
 void wf_instance_name(const char *value, char *buffer, size_t size) {

@@ -85,22 +85,22 @@ typedef struct {
 } wf_counts_t;
 
 /* Makes sure `name` exists, with 0 if it is new. Returns 0 or -1. */
-int wf_counts_declare(wf_counts_t *c, const char *name);
+int wf_counts_declare(wf_counts_t *counts, const char *name);
 
 /* Adds `n` to `name`, creating it when needed. Returns 0 or -1. */
-int wf_counts_add(wf_counts_t *c, const char *name, int64_t n);
+int wf_counts_add(wf_counts_t *counts, const char *name, int64_t n);
 
 /* Returns the count of `name`, 0 when unknown. */
-int64_t wf_counts_get(const wf_counts_t *c, const char *name);
+int64_t wf_counts_get(const wf_counts_t *counts, const char *name);
 
 /* Sum over every name. */
-int64_t wf_counts_total(const wf_counts_t *c);
+int64_t wf_counts_total(const wf_counts_t *counts);
 
 /* Appends one gauge row of `type` for every name. Returns 0 or -1. */
-int wf_counts_to_metrics(const wf_counts_t *c, const char *type,
+int wf_counts_to_metrics(const wf_counts_t *counts, const char *type,
                          wf_metrics_t *m);
 
-void wf_counts_free(wf_counts_t *c);
+void wf_counts_free(wf_counts_t *counts);
 
 /* Turns a value read from an answer into a type instance: lower case for
  * ASCII letters, '/' and control characters replaced by '_' (collectd

@@ -269,8 +269,8 @@ static void planner_shares(const wf_planner_t *p, time_t now,
   double need[WF_PLAN_MAX];
   bool open[WF_PLAN_MAX];
   for (size_t i = 0; i < p->count; i++) {
-    const wf_plan_collector_t *c = &p->collectors[i];
-    need[i] = (double)c->cost * *weighted_left / c->interval;
+    const wf_plan_collector_t *collector = &p->collectors[i];
+    need[i] = (double)collector->cost * *weighted_left / collector->interval;
     open[i] = true;
     share[i] = (planner_share_t){0.0, false};
   }
@@ -306,44 +306,44 @@ static void planner_shares(const wf_planner_t *p, time_t now,
       share[i].budget = left * p->collectors[i].weight / weights;
 }
 
-/* P_i: the weighted seconds between two polls of collector `c` that its
+/* P_i: the weighted seconds between two polls of `collector` that its
  * share pays for, never less than its Interval. Its share must be
  * positive. */
-static double planner_period(const wf_plan_collector_t *c,
+static double planner_period(const wf_plan_collector_t *collector,
                              const planner_share_t *share,
                              double weighted_left) {
   if (share->at_interval)
-    return c->interval;
-  double period = (double)c->cost * weighted_left / share->budget;
-  return period > c->interval ? period : c->interval;
+    return collector->interval;
+  double period = (double)collector->cost * weighted_left / share->budget;
+  return period > collector->interval ? period : collector->interval;
 }
 
 /* The earliest instant, at most `month_end`, by which `period` weighted
  * seconds and `interval` wall seconds have passed since the collector's
  * last poll. */
 static time_t planner_paced(const wf_plan_config_t *cfg,
-                            const wf_plan_collector_t *c, double period,
+                            const wf_plan_collector_t *collector, double period,
                             time_t month_end) {
-  int64_t limit = planner_weighted(cfg, c->last_start, month_end);
+  int64_t limit = planner_weighted(cfg, collector->last_start, month_end);
   double units = period * WF_PLAN_WORK_UNITS;
   if (units >= (double)limit)
     return month_end;
   int64_t whole_units = (int64_t)units;
   if ((double)whole_units < units)
     whole_units++;
-  time_t t = planner_advance(cfg, c->last_start, whole_units);
-  int64_t interval = (int64_t)c->interval;
-  if ((double)interval < c->interval)
+  time_t t = planner_advance(cfg, collector->last_start, whole_units);
+  int64_t interval = (int64_t)collector->interval;
+  if ((double)interval < collector->interval)
     interval++;
-  if (t < c->last_start + (time_t)interval)
-    t = c->last_start + (time_t)interval;
+  if (t < collector->last_start + (time_t)interval)
+    t = collector->last_start + (time_t)interval;
   return t < month_end ? t : month_end;
 }
 
 /* Stores a cost estimate: at least one call, since a poll of no cost
  * could start when the line cannot pay for its first call. */
-static void planner_store_cost(wf_plan_collector_t *c, int64_t cost) {
-  c->cost = cost > 1 ? cost : 1;
+static void planner_store_cost(wf_plan_collector_t *collector, int64_t cost) {
+  collector->cost = cost > 1 ? cost : 1;
 }
 
 void wf_planner_init(wf_planner_t *p, const wf_plan_config_t *cfg, time_t now) {
@@ -359,12 +359,12 @@ int wf_planner_add(wf_planner_t *p, const char *name, double weight,
       strlen(name) >= sizeof(p->collectors[0].name) || !(weight > 0) ||
       !(interval > 0))
     return -1;
-  wf_plan_collector_t *c = &p->collectors[p->count];
-  memset(c, 0, sizeof(*c));
-  memcpy(c->name, name, strlen(name) + 1);
-  c->weight = weight;
-  c->interval = interval;
-  planner_store_cost(c, cost);
+  wf_plan_collector_t *collector = &p->collectors[p->count];
+  memset(collector, 0, sizeof(*collector));
+  memcpy(collector->name, name, strlen(name) + 1);
+  collector->weight = weight;
+  collector->interval = interval;
+  planner_store_cost(collector, cost);
   return (int)p->count++;
 }
 
@@ -398,12 +398,12 @@ bool wf_planner_admit(wf_planner_t *p, int idx, time_t now) {
   if (!planner_valid(p, idx))
     return false;
   planner_roll(p, now);
-  wf_plan_collector_t *c = &p->collectors[idx];
-  if (p->used + planner_reserved_by_others(p, idx) + c->cost >
+  wf_plan_collector_t *collector = &p->collectors[idx];
+  if (p->used + planner_reserved_by_others(p, idx) + collector->cost >
       wf_planner_line(p, now))
     return false;
-  c->reserved = c->cost;
-  c->last_start = now;
+  collector->reserved = collector->cost;
+  collector->last_start = now;
   return true;
 }
 
@@ -412,33 +412,35 @@ void wf_planner_done(wf_planner_t *p, int idx, time_t now, bool ok,
   if (!planner_valid(p, idx))
     return;
   planner_roll(p, now);
-  wf_plan_collector_t *c = &p->collectors[idx];
-  c->reserved = 0;
+  wf_plan_collector_t *collector = &p->collectors[idx];
+  collector->reserved = 0;
   if (ok && calls > 0)
-    planner_store_cost(c, calls);
-  else if (!ok && calls >= c->cost)
+    planner_store_cost(collector, calls);
+  else if (!ok && calls >= collector->cost)
     /* A poll cut short after making all the calls it was expected to
      * make needed more, how many more is unknown: the next one waits for
      * room for twice as many, so that a cost far above its estimate is
      * found in a few polls, not one call at a time. */
-    planner_store_cost(c, (calls + 1 > 2 * c->cost) ? calls + 1 : 2 * c->cost);
+    planner_store_cost(collector, (calls + 1 > 2 * collector->cost)
+                                      ? calls + 1
+                                      : 2 * collector->cost);
 }
 
 time_t wf_planner_next(const wf_planner_t *p, int idx, time_t now) {
   if (!planner_valid(p, idx))
     return now;
-  const wf_plan_collector_t *c = &p->collectors[idx];
+  const wf_plan_collector_t *collector = &p->collectors[idx];
   time_t month_end = planner_month_end(p, now);
   time_t at = planner_line_time(p, idx, now);
 
   planner_share_t share[WF_PLAN_MAX];
   double weighted_left;
   planner_shares(p, now, share, &weighted_left);
-  if (share[idx].budget <= 0 || c->last_start == 0)
+  if (share[idx].budget <= 0 || collector->last_start == 0)
     return at;
 
-  double period = planner_period(c, &share[idx], weighted_left);
-  time_t paced = planner_paced(&p->cfg, c, period, month_end);
+  double period = planner_period(collector, &share[idx], weighted_left);
+  time_t paced = planner_paced(&p->cfg, collector, period, month_end);
   if (paced > at)
     at = paced;
   return at > now ? at : now;
@@ -516,13 +518,14 @@ int wf_planner_describe(const wf_planner_t *p, time_t now, char *buffer,
   planner_append(buffer, size, &length,
                  "MonthlyQuota %lld:", (long long)planner_quota(&p->cfg));
   for (size_t i = 0; i < p->count; i++) {
-    const wf_plan_collector_t *c = &p->collectors[i];
+    const wf_plan_collector_t *collector = &p->collectors[i];
     planner_append(buffer, size, &length, "%s %s (%lld call%s%s)",
-                   i == 0 ? "" : ",", c->name, (long long)c->cost,
-                   c->cost == 1 ? "" : "s", i == 0 ? " a poll" : "");
+                   i == 0 ? "" : ",", collector->name,
+                   (long long)collector->cost, collector->cost == 1 ? "" : "s",
+                   i == 0 ? " a poll" : "");
     /* A share below one poll's cost buys no poll before the month ends. */
     double period = share[i].budget > 0
-                        ? planner_period(c, &share[i], weighted_left)
+                        ? planner_period(collector, &share[i], weighted_left)
                         : weighted_left + 1;
     if (period > weighted_left) {
       planner_append(buffer, size, &length, " waits for next month");

@@ -46,7 +46,8 @@ static void read_dingtalk(reader_t reader, json_object *answer) {
   bool has_more = false;
   int64_t signins = 0;
 
-  (void)dt_classify(reader == READ_DT_LEAVE_RECORDS ? DT_API : DT_OAPI,
+  (void)dt_classify(reader == READ_DT_LEAVE_RECORDS ? WF_HOST_DINGTALK_API
+                                                    : WF_HOST_DINGTALK_OAPI,
                     "queryonjob", 200, answer, &err);
   wf_error_clear(&err);
 
@@ -64,16 +65,16 @@ static void read_dingtalk(reader_t reader, json_object *answer) {
     break;
   }
   case READ_DT_RECORDS: {
-    wf_checkins_t c;
-    if (wf_checkins_init(&c, WF_CHECKINS_DINGTALK) != 0)
+    wf_checkins_t checkins;
+    if (wf_checkins_init(&checkins, WF_CHECKINS_DINGTALK) != 0)
       return;
-    if (dt_parse_records(answer, NOW - 4 * 3600, NOW + 20 * 3600, &c, &err) ==
-        0) {
+    if (dt_parse_records(answer, NOW - 4 * 3600, NOW + 20 * 3600, &checkins,
+                         &err) == 0) {
       wf_metrics_t m = {0};
-      (void)wf_checkins_metrics(&c, &m);
+      (void)wf_checkins_metrics(&checkins, &m);
       wf_metrics_free(&m);
     }
-    wf_checkins_free(&c);
+    wf_checkins_free(&checkins);
     break;
   }
   case READ_DT_SIGNINS:
@@ -137,21 +138,21 @@ static void read_dingtalk(reader_t reader, json_object *answer) {
 static void read_feishu(reader_t reader, json_object *answer) {
   wf_error_t err = {0};
 
-  (void)fs_classify(0, "userTasks", 200, answer, &err);
+  (void)fs_classify(WF_HOST_FEISHU, "userTasks", 200, answer, &err);
   wf_error_clear(&err);
 
   if (reader == READ_FS_USER_TASKS) {
-    wf_checkins_t c;
+    wf_checkins_t checkins;
     wf_feishu_rejects_t rejects = {0};
-    if (wf_checkins_init(&c, WF_CHECKINS_FEISHU) != 0)
+    if (wf_checkins_init(&checkins, WF_CHECKINS_FEISHU) != 0)
       return;
-    if (fs_parse_user_tasks(answer, 20240310, &c, &rejects, &err) == 0) {
+    if (fs_parse_user_tasks(answer, 20240310, &checkins, &rejects, &err) == 0) {
       wf_metrics_t m = {0};
-      (void)wf_checkins_metrics(&c, &m);
+      (void)wf_checkins_metrics(&checkins, &m);
       wf_metrics_free(&m);
     }
     wf_feishu_rejects_free(&rejects);
-    wf_checkins_free(&c);
+    wf_checkins_free(&checkins);
   } else {
     int64_t days = 0;
     int64_t hours = 0;

@@ -256,10 +256,10 @@ static int64_t failures(const fixture_t *f, const char *endpoint) {
 }
 
 /* A counted oapi call, as the unread-reports collector makes it. */
-static int call_oapi(fixture_t *f, wf_client_t *c) {
+static int call_oapi(fixture_t *f, wf_client_t *client) {
   json_object_put(f->answer);
   f->answer = NULL;
-  return wf_client_call(c, DT_OAPI, "reportUnread", "POST",
+  return wf_client_call(client, WF_HOST_DINGTALK_OAPI, "reportUnread", "POST",
                         "/topapi/report/getunreadcount",
                         "{\"userid\":\"manager01\"}", &f->answer, &f->err);
 }
@@ -269,7 +269,7 @@ static int call_v1(fixture_t *f) {
   json_object_put(f->answer);
   f->answer = NULL;
   return wf_client_call(
-      &f->client, DT_API, "empLeaveRecords", "GET",
+      &f->client, WF_HOST_DINGTALK_API, "empLeaveRecords", "GET",
       "/v1.0/contact/empLeaveRecords?startTime=2024-02-09T16:00:00Z"
       "&nextToken=0&maxResults=50",
       NULL, &f->answer, &f->err);
@@ -280,7 +280,7 @@ static int call_feishu(fixture_t *f) {
   json_object_put(f->answer);
   f->answer = NULL;
   return wf_client_call(
-      &f->client, 0, "userTasks", "POST",
+      &f->client, WF_HOST_FEISHU, "userTasks", "POST",
       "/open-apis/attendance/v1/user_tasks/query?employee_type=employee_id",
       "{\"user_ids\":[\"fe00001\"],\"check_date_from\":20240310,"
       "\"check_date_to\":20240310}",

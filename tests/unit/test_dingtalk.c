@@ -931,7 +931,7 @@ static void test_report_page_without_result(void **state) {
 
 typedef struct {
   const char *name; /* the cmocka test name */
-  dt_host_t host;
+  wf_host_t host;
   long http_status;
   const char *body; /* NULL: the body was not JSON */
   wf_verdict_t verdict;
@@ -942,84 +942,92 @@ typedef struct {
 } classify_case_t;
 
 static const classify_case_t classify_cases[] = {
-    {"classify oapi errcode 0 HTTP 200 -> OK", DT_OAPI, 200,
+    {"classify oapi errcode 0 HTTP 200 -> OK", WF_HOST_DINGTALK_OAPI, 200,
      "{\"errcode\":0,\"errmsg\":\"ok\",\"result\":{}}", WF_VERDICT_OK,
      WF_ERR_NONE, 0, "", -1},
-    {"classify oapi errcode -1 (busy) -> RETRY", DT_OAPI, 200,
+    {"classify oapi errcode -1 (busy) -> RETRY", WF_HOST_DINGTALK_OAPI, 200,
      "{\"errcode\":-1,\"errmsg\":\"系统繁忙\"}", WF_VERDICT_RETRY, WF_ERR_NONE,
      -1, "", -1},
-    {"classify oapi errcode 40001 -> TOKEN", DT_OAPI, 200,
+    {"classify oapi errcode 40001 -> TOKEN", WF_HOST_DINGTALK_OAPI, 200,
      "{\"errcode\":40001,\"errmsg\":\"invalid credential\"}", WF_VERDICT_TOKEN,
      WF_ERR_NONE, 40001, "", -1},
-    {"classify oapi errcode 40014 -> TOKEN", DT_OAPI, 200,
+    {"classify oapi errcode 40014 -> TOKEN", WF_HOST_DINGTALK_OAPI, 200,
      "{\"errcode\":40014,\"errmsg\":\"不合法的access_token\"}",
      WF_VERDICT_TOKEN, WF_ERR_NONE, 40014, "", -1},
-    {"classify oapi errcode 41001 -> TOKEN", DT_OAPI, 200,
+    {"classify oapi errcode 41001 -> TOKEN", WF_HOST_DINGTALK_OAPI, 200,
      "{\"errcode\":41001,\"errmsg\":\"缺少access_token参数\"}",
      WF_VERDICT_TOKEN, WF_ERR_NONE, 41001, "", -1},
-    {"classify oapi errcode 42001 -> TOKEN", DT_OAPI, 200,
+    {"classify oapi errcode 42001 -> TOKEN", WF_HOST_DINGTALK_OAPI, 200,
      "{\"errcode\":42001,\"errmsg\":\"access_token超时\"}", WF_VERDICT_TOKEN,
      WF_ERR_NONE, 42001, "", -1},
-    {"classify oapi errcode 88 -> TOKEN", DT_OAPI, 200,
+    {"classify oapi errcode 88 -> TOKEN", WF_HOST_DINGTALK_OAPI, 200,
      "{\"errcode\":88,\"errmsg\":\"鉴权异常\"}", WF_VERDICT_TOKEN, WF_ERR_NONE,
      88, "", -1},
-    {"classify oapi errcode as a string \"40001\" -> TOKEN", DT_OAPI, 200,
+    {"classify oapi errcode as a string \"40001\" -> TOKEN",
+     WF_HOST_DINGTALK_OAPI, 200,
      "{\"errcode\":\"40001\",\"errmsg\":\"invalid credential\"}",
      WF_VERDICT_TOKEN, WF_ERR_NONE, 40001, "", -1},
-    {"classify oapi errcode 90018 -> THROTTLE", DT_OAPI, 200,
+    {"classify oapi errcode 90018 -> THROTTLE", WF_HOST_DINGTALK_OAPI, 200,
      "{\"errcode\":90018,\"errmsg\":\"请求频率超限\"}", WF_VERDICT_THROTTLE,
      WF_ERR_NONE, 90018, "", -1},
-    {"classify oapi errcode 90002 -> THROTTLE", DT_OAPI, 200,
+    {"classify oapi errcode 90002 -> THROTTLE", WF_HOST_DINGTALK_OAPI, 200,
      "{\"errcode\":90002,\"errmsg\":\"请求频率超限\"}", WF_VERDICT_THROTTLE,
      WF_ERR_NONE, 90002, "", -1},
-    {"classify oapi errcode 90020 -> FAIL quota", DT_OAPI, 200,
+    {"classify oapi errcode 90020 -> FAIL quota", WF_HOST_DINGTALK_OAPI, 200,
      "{\"errcode\":90020,\"errmsg\":\"月调用量超限\"}", WF_VERDICT_FAIL,
      WF_ERR_QUOTA, 90020, "", -1},
-    {"classify oapi errcode 60011 -> FAIL platform", DT_OAPI, 200,
+    {"classify oapi errcode 60011 -> FAIL platform", WF_HOST_DINGTALK_OAPI, 200,
      "{\"errcode\":60011,\"errmsg\":\"管理员权限不足\"}", WF_VERDICT_FAIL,
      WF_ERR_PLATFORM, 60011, "", -1},
-    {"classify oapi errcode 0 without HTTP 200 -> RETRY", DT_OAPI, 502,
-     "{\"errcode\":0}", WF_VERDICT_RETRY, WF_ERR_NONE, 0, "", -1},
-    {"classify oapi HTTP 200 without errcode -> FAIL bad answer", DT_OAPI, 200,
-     "{\"result\":{}}", WF_VERDICT_FAIL, WF_ERR_BAD_ANSWER, 0, "", -1},
-    {"classify oapi HTTP 200 not JSON -> FAIL bad answer", DT_OAPI, 200, NULL,
-     WF_VERDICT_FAIL, WF_ERR_BAD_ANSWER, 0, "", -1},
-    {"classify IP block status 1111 wait 5 -> FAIL throttled 300 s", DT_OAPI,
-     200, "{\"status\":1111,\"wait\":5,\"message\":\"ip limited\"}",
-     WF_VERDICT_FAIL, WF_ERR_THROTTLED, 0, "", 300},
-    {"classify IP block on v1.0 wait 2 -> FAIL throttled 120 s", DT_API, 403,
-     "{\"status\":1111,\"wait\":2}", WF_VERDICT_FAIL, WF_ERR_THROTTLED, 0, "",
-     120},
-    {"classify v1.0 HTTP 200 -> OK", DT_API, 200,
+    {"classify oapi errcode 0 without HTTP 200 -> RETRY", WF_HOST_DINGTALK_OAPI,
+     502, "{\"errcode\":0}", WF_VERDICT_RETRY, WF_ERR_NONE, 0, "", -1},
+    {"classify oapi HTTP 200 without errcode -> FAIL bad answer",
+     WF_HOST_DINGTALK_OAPI, 200, "{\"result\":{}}", WF_VERDICT_FAIL,
+     WF_ERR_BAD_ANSWER, 0, "", -1},
+    {"classify oapi HTTP 200 not JSON -> FAIL bad answer",
+     WF_HOST_DINGTALK_OAPI, 200, NULL, WF_VERDICT_FAIL, WF_ERR_BAD_ANSWER, 0,
+     "", -1},
+    {"classify IP block status 1111 wait 5 -> FAIL throttled 300 s",
+     WF_HOST_DINGTALK_OAPI, 200,
+     "{\"status\":1111,\"wait\":5,\"message\":\"ip limited\"}", WF_VERDICT_FAIL,
+     WF_ERR_THROTTLED, 0, "", 300},
+    {"classify IP block on v1.0 wait 2 -> FAIL throttled 120 s",
+     WF_HOST_DINGTALK_API, 403, "{\"status\":1111,\"wait\":2}", WF_VERDICT_FAIL,
+     WF_ERR_THROTTLED, 0, "", 120},
+    {"classify v1.0 HTTP 200 -> OK", WF_HOST_DINGTALK_API, 200,
      "{\"records\":[],\"nextToken\":\"\"}", WF_VERDICT_OK, WF_ERR_NONE, 0, "",
      -1},
-    {"classify v1.0 HTTP 200 not JSON -> FAIL bad answer", DT_API, 200, NULL,
-     WF_VERDICT_FAIL, WF_ERR_BAD_ANSWER, 0, "", -1},
-    {"classify v1.0 400 InvalidAuthentication -> TOKEN", DT_API, 400,
+    {"classify v1.0 HTTP 200 not JSON -> FAIL bad answer", WF_HOST_DINGTALK_API,
+     200, NULL, WF_VERDICT_FAIL, WF_ERR_BAD_ANSWER, 0, "", -1},
+    {"classify v1.0 400 InvalidAuthentication -> TOKEN", WF_HOST_DINGTALK_API,
+     400,
      "{\"code\":\"InvalidAuthentication\",\"message\":\"不合法的access_token\","
      "\"requestid\":\"r1\"}",
      WF_VERDICT_TOKEN, WF_ERR_NONE, 0, "InvalidAuthentication", -1},
-    {"classify v1.0 401 -> TOKEN", DT_API, 401, NULL, WF_VERDICT_TOKEN,
-     WF_ERR_NONE, 0, "", -1},
-    {"classify v1.0 403 QpsLimitForAppkeyAndApi -> THROTTLE", DT_API, 403,
+    {"classify v1.0 401 -> TOKEN", WF_HOST_DINGTALK_API, 401, NULL,
+     WF_VERDICT_TOKEN, WF_ERR_NONE, 0, "", -1},
+    {"classify v1.0 403 QpsLimitForAppkeyAndApi -> THROTTLE",
+     WF_HOST_DINGTALK_API, 403,
      "{\"code\":\"Forbidden.AccessDenied.QpsLimitForAppkeyAndApi\","
      "\"message\":\"app qps limit\"}",
      WF_VERDICT_THROTTLE, WF_ERR_NONE, 0,
      "Forbidden.AccessDenied.QpsLimitForAppkeyAndApi", -1},
-    {"classify v1.0 403 ApiCountLimitForOrg -> FAIL quota", DT_API, 403,
+    {"classify v1.0 403 ApiCountLimitForOrg -> FAIL quota",
+     WF_HOST_DINGTALK_API, 403,
      "{\"code\":\"Forbidden.AccessDenied.ApiCountLimitForOrg\","
      "\"message\":\"org api count limit\"}",
      WF_VERDICT_FAIL, WF_ERR_QUOTA, 0,
      "Forbidden.AccessDenied.ApiCountLimitForOrg", -1},
-    {"classify v1.0 429 -> THROTTLE", DT_API, 429,
+    {"classify v1.0 429 -> THROTTLE", WF_HOST_DINGTALK_API, 429,
      "{\"code\":\"Throttling\",\"message\":\"too many requests\"}",
      WF_VERDICT_THROTTLE, WF_ERR_NONE, 0, "Throttling", -1},
-    {"classify v1.0 500 -> RETRY", DT_API, 500,
+    {"classify v1.0 500 -> RETRY", WF_HOST_DINGTALK_API, 500,
      "{\"code\":\"InternalError\",\"message\":\"internal error\"}",
      WF_VERDICT_RETRY, WF_ERR_NONE, 0, "InternalError", -1},
-    {"classify v1.0 503 not JSON -> RETRY", DT_API, 503, NULL, WF_VERDICT_RETRY,
-     WF_ERR_NONE, 0, "", -1},
-    {"classify v1.0 400 invalidParameter -> FAIL platform", DT_API, 400,
+    {"classify v1.0 503 not JSON -> RETRY", WF_HOST_DINGTALK_API, 503, NULL,
+     WF_VERDICT_RETRY, WF_ERR_NONE, 0, "", -1},
+    {"classify v1.0 400 invalidParameter -> FAIL platform",
+     WF_HOST_DINGTALK_API, 400,
      "{\"code\":\"invalidParameter.param.invalid\",\"message\":\"bad "
      "param\"}",
      WF_VERDICT_FAIL, WF_ERR_PLATFORM, 0, "invalidParameter.param.invalid", -1},
@@ -1027,27 +1035,27 @@ static const classify_case_t classify_cases[] = {
 
 /* Runs one row of classify_cases (the test's initial state). */
 static void test_classify_case(void **state) {
-  const classify_case_t *c = *state;
+  const classify_case_t *row = *state;
   json_object *answer = NULL;
-  if (c->body != NULL) {
+  if (row->body != NULL) {
     char error[128];
-    answer = parse_text(c->body, error, sizeof(error));
+    answer = parse_text(row->body, error, sizeof(error));
     if (answer == NULL)
       fail_msg("test body does not parse: %s", error);
   }
   wf_error_t err;
   memset(&err, 0xA5, sizeof(err)); /* dt_classify must fill it all */
   wf_verdict_t verdict =
-      dt_classify(c->host, "queryonjob", c->http_status, answer, &err);
+      dt_classify(row->host, "queryonjob", row->http_status, answer, &err);
   json_object_put(answer);
 
-  assert_int_equal(verdict, c->verdict);
-  assert_int_equal(err.kind, c->kind);
+  assert_int_equal(verdict, row->verdict);
+  assert_int_equal(err.kind, row->kind);
   assert_string_equal(err.endpoint, "queryonjob");
-  assert_int_equal(err.http_status, c->http_status);
-  assert_int_equal(err.errcode, c->errcode);
-  assert_string_equal(err.code, c->code);
-  assert_int_equal(err.retry_after, c->retry_after);
+  assert_int_equal(err.http_status, row->http_status);
+  assert_int_equal(err.errcode, row->errcode);
+  assert_string_equal(err.code, row->code);
+  assert_int_equal(err.retry_after, row->retry_after);
   if (verdict == WF_VERDICT_FAIL)
     assert_string_not_equal(err.detail, "");
 }

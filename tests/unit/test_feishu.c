@@ -424,25 +424,25 @@ static const classify_case_t classify_cases[] = {
 
 /* Runs one row of classify_cases (the test's initial state). */
 static void test_classify_case(void **state) {
-  const classify_case_t *c = *state;
+  const classify_case_t *row = *state;
   json_object *answer = NULL;
-  if (c->body != NULL) {
+  if (row->body != NULL) {
     char error[128] = "";
-    answer = wf_json_parse(c->body, strlen(c->body), error, sizeof(error));
+    answer = wf_json_parse(row->body, strlen(row->body), error, sizeof(error));
     if (answer == NULL)
       fail_msg("test body does not parse: %s", error);
   }
   wf_error_t err;
   memset(&err, 0xA5, sizeof(err)); /* fs_classify must fill it all */
   wf_verdict_t verdict =
-      fs_classify(0, "userTasks", c->http_status, answer, &err);
+      fs_classify(WF_HOST_FEISHU, "userTasks", row->http_status, answer, &err);
   json_object_put(answer);
 
-  assert_int_equal(verdict, c->verdict);
-  assert_int_equal(err.kind, c->kind);
+  assert_int_equal(verdict, row->verdict);
+  assert_int_equal(err.kind, row->kind);
   assert_string_equal(err.endpoint, "userTasks");
-  assert_int_equal(err.http_status, c->http_status);
-  assert_int_equal(err.errcode, c->errcode);
+  assert_int_equal(err.http_status, row->http_status);
+  assert_int_equal(err.errcode, row->errcode);
   assert_string_equal(err.code, "");
   assert_int_equal(err.retry_after, -1);
   if (verdict == WF_VERDICT_FAIL)
