@@ -30,7 +30,7 @@ void wf_check_log_init(FILE *out, int verbose) {
 int wf_check_log_problems(void) { return daemon_problems; }
 
 /* Prints one log line with its severity in front. */
-static void daemon_vlog(int level, const char *format, va_list ap) {
+static void check_log_vlog(int level, const char *format, va_list ap) {
   const char *severity = (level <= LOG_ERR)       ? "error"
                          : (level == LOG_WARNING) ? "warning"
                          : (level == LOG_NOTICE)  ? "notice"
@@ -50,7 +50,7 @@ static void daemon_vlog(int level, const char *format, va_list ap) {
 void plugin_log(int level, const char *format, ...) {
   va_list ap;
   va_start(ap, format);
-  daemon_vlog(level, format, ap);
+  check_log_vlog(level, format, ap);
   va_end(ap);
 }
 
@@ -58,6 +58,6 @@ void plugin_log(int level, const char *format, ...) {
 void wf_check_problem(int level, const char *format, ...) {
   va_list ap;
   va_start(ap, format);
-  daemon_vlog(level, format, ap);
+  check_log_vlog(level, format, ap);
   va_end(ap);
 }

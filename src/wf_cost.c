@@ -41,51 +41,51 @@ static long long cost_employee_lists(const wf_cost_input_t *in,
 static wf_cost_t cost_collector(const wf_cost_input_t *in,
                                 wf_collector_t collector, long long users) {
   bool dingtalk = in->platform == WF_PLATFORM_DINGTALK;
-  wf_cost_t c = {.collector = collector};
+  wf_cost_t cost = {.collector = collector};
   switch (collector) {
   case WF_COLLECT_DEPARTURES:
-    c.per_poll = 1;
-    c.at_least = true;
+    cost.per_poll = 1;
+    cost.at_least = true;
     break;
   case WF_COLLECT_HEADCOUNT:
-    c.per_poll = cost_employee_lists(in, &c.at_least);
+    cost.per_poll = cost_employee_lists(in, &cost.at_least);
     break;
   case WF_COLLECT_ATTENDANCE:
-    c.per_poll = cost_calls(dingtalk ? users : in->user_ids, COST_BATCH);
-    c.counted = dingtalk;
+    cost.per_poll = cost_calls(dingtalk ? users : in->user_ids, COST_BATCH);
+    cost.counted = dingtalk;
     break;
   case WF_COLLECT_SIGNINS:
-    c.per_poll = cost_calls(users, COST_SIGNIN_BATCH);
-    c.at_least = true;
-    c.counted = dingtalk;
+    cost.per_poll = cost_calls(users, COST_SIGNIN_BATCH);
+    cost.at_least = true;
+    cost.counted = dingtalk;
     break;
   case WF_COLLECT_LEAVE: {
     long long types = (long long)in->leave_types;
     if (types == 0) {
-      types = 1;     /* at least one type of the platform's list */
-      c.per_day = 1; /* vacation/type/list */
+      types = 1;        /* at least one type of the platform's list */
+      cost.per_day = 1; /* vacation/type/list */
     }
-    c.per_poll = types * cost_calls(users, COST_BATCH);
-    c.at_least = true;
-    c.counted = dingtalk;
+    cost.per_poll = types * cost_calls(users, COST_BATCH);
+    cost.at_least = true;
+    cost.counted = dingtalk;
     break;
   }
   case WF_COLLECT_REPORTS:
-    c.per_poll = (long long)in->report_readers + 1;
-    c.per_day = 1; /* report/template/listbyuserid */
-    c.at_least = true;
-    c.counted = dingtalk;
+    cost.per_poll = (long long)in->report_readers + 1;
+    cost.per_day = 1; /* report/template/listbyuserid */
+    cost.at_least = true;
+    cost.counted = dingtalk;
     break;
   case WF_COLLECT_ANNOUNCEMENTS:
-    c.per_poll = 1;
-    c.at_least = true;
-    c.counted = dingtalk;
+    cost.per_poll = 1;
+    cost.at_least = true;
+    cost.counted = dingtalk;
     break;
   case WF_COLLECT_LEAVE_EXPIRY:
-    c.per_poll = (long long)in->employment_ids * (long long)in->leave_types;
+    cost.per_poll = (long long)in->employment_ids * (long long)in->leave_types;
     break;
   }
-  return c;
+  return cost;
 }
 
 void wf_cost_compute(const wf_cost_input_t *in, wf_cost_report_t *out) {
@@ -119,14 +119,14 @@ void wf_cost_compute(const wf_cost_input_t *in, wf_cost_report_t *out) {
     wf_collector_t collector = (wf_collector_t)(1u << i);
     if (!(in->collect & collector))
       continue;
-    wf_cost_t c = cost_collector(in, collector, out->users);
-    c.per_month =
-        c.per_poll * out->polls_per_month + c.per_day * WF_COST_MONTH_DAYS;
-    if (c.counted) {
-      out->counted_per_month += c.per_month;
-      out->counted_at_least = out->counted_at_least || c.at_least;
+    wf_cost_t cost = cost_collector(in, collector, out->users);
+    cost.per_month = cost.per_poll * out->polls_per_month +
+                     cost.per_day * WF_COST_MONTH_DAYS;
+    if (cost.counted) {
+      out->counted_per_month += cost.per_month;
+      out->counted_at_least = out->counted_at_least || cost.at_least;
     }
-    out->items[out->count++] = c;
+    out->items[out->count++] = cost;
   }
 }
 
