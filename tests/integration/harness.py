@@ -7,7 +7,6 @@ daemon, started in the foreground with the plugin from the build
 directory, and read through its own unixsock plugin and log file.
 """
 
-import grp
 import json
 import os
 import re
@@ -16,11 +15,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 import unittest
 import urllib.request
 
 import unixsock
+import waiting
+from waiting import read_text
 
 SRCDIR = os.environ.get("WF_SRCDIR") or os.path.abspath(
     os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -48,28 +48,11 @@ def require_tools():
 
 
 def wait_for(predicate, timeout=20.0, interval=0.1, what="condition"):
-    """Polls `predicate` until it returns a true value, or fails after
-    `timeout` seconds. Returns the value."""
+    """Polls `predicate` until it returns a true value, or fails (an
+    AssertionError) after `timeout` seconds. Returns the value."""
     if os.environ.get("WF_VALGRIND"):
         timeout *= 4  # memcheck runs the daemon many times slower
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        last = predicate()
-        if last:
-            return last
-        time.sleep(interval)
-    raise AssertionError("timed out after %.0f s waiting for %s (last: %r)"
-                         % (timeout, what, last))
-
-
-def read_text(path):
-    """A text file's content, or "" while it does not exist."""
-    try:
-        with open(path, encoding="utf-8", errors="replace") as f:
-            return f.read()
-    except FileNotFoundError:
-        return ""
+    return waiting.wait_for(predicate, timeout, what, interval)
 
 
 def stop_process(proc, timeout):
@@ -195,11 +178,7 @@ LoadPlugin logfile
   File "{self.log}"
   Timestamp true
 </Plugin>
-LoadPlugin unixsock
-<Plugin unixsock>
-  SocketFile "{self.socket}"
-  SocketGroup "{grp.getgrgid(os.getgid()).gr_name}"
-</Plugin>
+{unixsock.plugin_config(self.socket)}
 LoadPlugin csv
 <Plugin csv>
   DataDir "{self.dir}/csv"

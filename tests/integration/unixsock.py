@@ -1,11 +1,24 @@
 # SPDX-License-Identifier: MIT
-"""A client of collectd's unixsock plugin: one command a connection.
+"""A client of collectd's unixsock plugin: one command a connection, and
+the configuration that has collectd listen for it.
 
 Used by the integration tests (harness.py) and by the package's smoke test
 (tests/package/smoke.py), which runs without the rest of the harness.
 """
 
+import grp
+import os
 import socket
+
+
+def plugin_config(path):
+    """The lines of a collectd.conf that load the unixsock plugin with its
+    socket at `path`, in this process's group, for command() to use."""
+    return f"""LoadPlugin unixsock
+<Plugin unixsock>
+  SocketFile "{path}"
+  SocketGroup "{grp.getgrgid(os.getgid()).gr_name}"
+</Plugin>"""
 
 
 def command(path, line, timeout=10):

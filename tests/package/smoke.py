@@ -25,7 +25,6 @@ Usage: smoke.py OUTDIR      (as root: it installs the package)
 
 import fnmatch
 import glob
-import grp
 import json
 import os
 import re
@@ -40,9 +39,12 @@ import urllib.request
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SIMULATOR = os.path.join(TOP, "tests", "sim", "wfsim.py")
 
-# collectd's unixsock client, as the integration tests have it.
+# collectd's unixsock client, and the waiting for a condition or a file,
+# as the integration tests have them.
 sys.path.insert(0, os.path.join(TOP, "tests", "integration"))
 import unixsock  # noqa: E402
+import waiting  # noqa: E402
+from waiting import read_text  # noqa: E402
 
 PACKAGE = "collectd-workforce"
 COLLECTD = "/usr/sbin/collectd"
@@ -77,23 +79,10 @@ def on_sigterm(signum, frame):
 
 
 def wait_for(predicate, timeout, what):
-    """Polls `predicate` until it returns a true value; fails after
-    `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise Failure("timed out after %d s waiting for %s" % (timeout, what))
-
-
-def read_text(path):
-    try:
-        with open(path, encoding="utf-8", errors="replace") as f:
-            return f.read()
-    except FileNotFoundError:
-        return ""
+    """Polls `predicate` until it returns a true value; fails (a Failure)
+    after `timeout` seconds."""
+    return waiting.wait_for(predicate, timeout, what, interval=0.2,
+                            error=Failure)
 
 
 def stop_process(proc, timeout=10):
@@ -131,11 +120,7 @@ LoadPlugin logfile
   Timestamp true
   PrintSeverity true
 </Plugin>
-LoadPlugin unixsock
-<Plugin unixsock>
-  SocketFile "{self.socket}"
-  SocketGroup "{grp.getgrgid(os.getgid()).gr_name}"
-</Plugin>
+{unixsock.plugin_config(self.socket)}
 {body}
 """)
         self.output = open(os.path.join(self.dir, "output"), "w")

@@ -376,6 +376,14 @@ def iso(ts):
     return wfsim.rfc3339(ts)
 
 
+class OrgTest(unittest.TestCase):
+    """The tests of a DingTalk organisation of 200 employees: self.c its client, self.tok a token."""
+
+    def setUp(self):
+        self.c = OrgClient(employees=200)
+        self.tok = self.c.token()
+
+
 class TimeHelpers(unittest.TestCase):
     """Offset and RFC 3339 parsing."""
 
@@ -1736,12 +1744,8 @@ class FeishuUserTasks(unittest.TestCase):
         self.assertEqual(c.rules(), [])
 
 
-class Vacation(unittest.TestCase):
+class Vacation(OrgTest):
     """vacation/type/list, vacation/record/list, on_leave and leave_pending."""
-
-    def setUp(self):
-        self.c = OrgClient(employees=200)
-        self.tok = self.c.token()
 
     def test_types_shape_and_operator(self):
         c, tok = self.c, self.tok
@@ -1939,12 +1943,8 @@ class Vacation(unittest.TestCase):
         self.assertEqual(c.rules(), [])
 
 
-class Reports(unittest.TestCase):
+class Reports(OrgTest):
     """report/getunreadcount, report/simplelist, unread_reports and reports_today."""
-
-    def setUp(self):
-        self.c = OrgClient(employees=200)
-        self.tok = self.c.token()
 
     def test_unread_counts(self):
         c, tok = self.c, self.tok
@@ -2095,12 +2095,8 @@ def local(ts):
     return wfsim.local_text(ts, 480)
 
 
-class Blackboard(unittest.TestCase):
+class Blackboard(OrgTest):
     """blackboard/listids, blackboard/get and announcement_unread."""
-
-    def setUp(self):
-        self.c = OrgClient(employees=200)
-        self.tok = self.c.token()
 
     def created(self, bid):
         """gmt_create of an announcement in epoch seconds."""
@@ -3043,7 +3039,19 @@ class Stats(unittest.TestCase):
         self.assertEqual(c.control("GET", "/_sim/stats")[1]["endpoints"], {})
 
 
-class HTTPServer(unittest.TestCase):
+class SimHTTPTest(unittest.TestCase):
+    """The tests of wfsim.py as a process on cls.port: each has a connection of its own, self.conn, and
+    starts on a reset simulator. Subclasses start the process and define request()."""
+
+    def setUp(self):
+        self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        self.request("POST", "/_sim/reset")
+
+    def tearDown(self):
+        self.conn.close()
+
+
+class HTTPServer(SimHTTPTest):
     """wfsim.py as a process."""
 
     @classmethod
@@ -3064,13 +3072,6 @@ class HTTPServer(unittest.TestCase):
         cls.proc.stdout.close()
         cls.proc.stderr.close()
         cls.tmp.cleanup()
-
-    def setUp(self):
-        self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-        self.request("POST", "/_sim/reset")
-
-    def tearDown(self):
-        self.conn.close()
 
     def request(self, method, path, body=None, headers=None):
         """One request on the shared keep-alive connection; returns (response, bytes)."""
@@ -3155,31 +3156,18 @@ class HTTPServer(unittest.TestCase):
         self.assertNotIn("appsecret", err)                   # query (secret) not logged
 
 
-class FeishuHTTP(unittest.TestCase):
+class FeishuHTTP(SimHTTPTest):
     """The new command-line flags and the Feishu endpoints over HTTP."""
 
     @classmethod
     def setUpClass(cls):
-        cls.proc = subprocess.Popen(
-            [sys.executable, os.path.join(HERE, "wfsim.py"), "--port", "0", "--employees", "60", "--quiet",
-             "--feishu-app", "cli_a:sa", "--feishu-app", "cli_b:sb", "--odd-results", "--monthly-quota", "2",
-             "--feishu-unauthorized", "1", "--feishu-same-token-window", "60", "--admin", "boss01"],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV)
-        cls.port = read_ready(cls.proc)
+        cls.proc, cls.port = start_sim(
+            "--feishu-app", "cli_a:sa", "--feishu-app", "cli_b:sb", "--odd-results", "--monthly-quota", "2",
+            "--feishu-unauthorized", "1", "--feishu-same-token-window", "60", "--admin", "boss01")
 
     @classmethod
     def tearDownClass(cls):
-        cls.proc.send_signal(signal.SIGTERM)
-        cls.proc.wait(timeout=10)
-        cls.proc.stdout.close()
-        cls.proc.stderr.close()
-
-    def setUp(self):
-        self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-        self.request("POST", "/_sim/reset")
-
-    def tearDown(self):
-        self.conn.close()
+        stop_sim(cls.proc)
 
     def request(self, method, path, body=None, headers=None):
         """One request; returns (response, decoded JSON or raw bytes)."""

@@ -143,7 +143,8 @@ check_PROGRAMS += $(unit_test_programs)
 TESTS += $(unit_test_programs)
 
 unit_test_headers = tests/unit/unittest.h tests/unit/unittest_decls.h \
-	tests/unit/unittest_json.h tests/unit/unittest_metrics.h
+	tests/unit/unittest_json.h tests/unit/unittest_metrics.h \
+	tests/unit/unittest_fixture.h
 
 # Tests of the pure modules: no collectd, libcurl or json-c.
 tests_unit_test_time_SOURCES = tests/unit/test_time.c $(unit_test_headers)

@@ -10,6 +10,7 @@
  * test per answer.
  **/
 #include "unittest.h"
+#include "unittest_fixture.h"
 #include "unittest_json.h"
 #include "unittest_metrics.h"
 
@@ -39,49 +40,13 @@
 #define TODAY_START ((time_t)1710000000)
 #define TOMORROW_START ((time_t)1710086400)
 
-/* Everything a test may hold; the teardown releases it whether the test
- * passed or not. */
-typedef struct {
-  json_object *answer;
-  wf_departures_t departures;
-  wf_checkins_t checkins;
-  wf_metrics_t metrics;
-  int64_t signins;
-  wf_strlist_t ids;
-  wf_leave_t leave;
-  wf_counts_t templates;
-  wf_error_t err;
-  char next[256];
-} fixture_t;
-
+/* The fixture with DingTalk's check-in counters, and departures at NOW
+ * and +08:00. */
 static int setup(void **state) {
-  fixture_t *f = calloc(1, sizeof(*f));
-  if (f == NULL)
+  if (unittest_fixture_setup(state, WF_CHECKINS_DINGTALK) != 0)
     return -1;
-  *state = f;
-  wf_error_clear(&f->err);
-  snprintf(f->next, sizeof(f->next), "untouched");
-  if (wf_checkins_init(&f->checkins, WF_CHECKINS_DINGTALK) != 0)
-    return -1;
+  unittest_fixture_t *f = *state;
   return wf_departures_init(&f->departures, NOW, PLUS_0800);
-}
-
-static int teardown(void **state) {
-  fixture_t *f = *state;
-  json_object_put(f->answer);
-  wf_departures_free(&f->departures);
-  wf_checkins_free(&f->checkins);
-  wf_metrics_free(&f->metrics);
-  wf_strlist_free(&f->ids);
-  wf_leave_free(&f->leave);
-  wf_counts_free(&f->templates);
-  free(f);
-  return 0;
-}
-
-/* Parses tests/data/<name> into f->answer, replacing the previous one. */
-static json_object *load(fixture_t *f, const char *name) {
-  return unittest_load_json(&f->answer, name);
 }
 
 /* Checks that tests/data/<name> is refused by wf_json_parse with an error
@@ -107,11 +72,11 @@ static json_object *parse_text(const char *text, char *error, size_t size) {
   return wf_json_parse(text, strlen(text), error, size);
 }
 
-static int64_t today(const fixture_t *f, const char *reason) {
+static int64_t today(const unittest_fixture_t *f, const char *reason) {
   return wf_counts_get(&f->departures.today, reason);
 }
 
-static int64_t window(const fixture_t *f, const char *reason) {
+static int64_t window(const unittest_fixture_t *f, const char *reason) {
   return wf_counts_get(&f->departures.window, reason);
 }
 
@@ -120,8 +85,8 @@ static int64_t window(const fixture_t *f, const char *reason) {
  * --------------------------------------------------------------------- */
 
 static void test_json_parse_accepts_a_page(void **state) {
-  fixture_t *f = *state;
-  json_object *answer = load(f, "queryonjob-page1.json");
+  unittest_fixture_t *f = *state;
+  json_object *answer = unittest_fixture_load(f, "queryonjob-page1.json");
   assert_true(json_object_is_type(answer, json_type_object));
   /* Trailing white space after the value is allowed. */
   char error[128];
@@ -306,8 +271,8 @@ static void test_json_typed_getters_refuse_other_types(void **state) {
  * --------------------------------------------------------------------- */
 
 static void test_leave_records_first_page(void **state) {
-  fixture_t *f = *state;
-  load(f, "empLeaveRecords-page1.json");
+  unittest_fixture_t *f = *state;
+  unittest_fixture_load(f, "empLeaveRecords-page1.json");
   assert_int_equal(dt_parse_leave_records(f->answer, &f->departures, f->next,
                                           sizeof(f->next), &f->err),
                    0);
@@ -323,8 +288,8 @@ static void test_leave_records_first_page(void **state) {
 }
 
 static void test_leave_records_last_page(void **state) {
-  fixture_t *f = *state;
-  load(f, "empLeaveRecords-last.json");
+  unittest_fixture_t *f = *state;
+  unittest_fixture_load(f, "empLeaveRecords-last.json");
   assert_int_equal(dt_parse_leave_records(f->answer, &f->departures, f->next,
                                           sizeof(f->next), &f->err),
                    0);
@@ -339,12 +304,12 @@ static void test_leave_records_last_page(void **state) {
 }
 
 static void test_leave_records_pages_accumulate(void **state) {
-  fixture_t *f = *state;
-  load(f, "empLeaveRecords-page1.json");
+  unittest_fixture_t *f = *state;
+  unittest_fixture_load(f, "empLeaveRecords-page1.json");
   assert_int_equal(dt_parse_leave_records(f->answer, &f->departures, f->next,
                                           sizeof(f->next), &f->err),
                    0);
-  load(f, "empLeaveRecords-last.json");
+  unittest_fixture_load(f, "empLeaveRecords-last.json");
   assert_int_equal(dt_parse_leave_records(f->answer, &f->departures, f->next,
                                           sizeof(f->next), &f->err),
                    0);
@@ -354,8 +319,8 @@ static void test_leave_records_pages_accumulate(void **state) {
 }
 
 static void test_leave_records_malformed_records_are_skipped(void **state) {
-  fixture_t *f = *state;
-  load(f, "empLeaveRecords-malformed.json");
+  unittest_fixture_t *f = *state;
+  unittest_fixture_load(f, "empLeaveRecords-malformed.json");
   assert_int_equal(dt_parse_leave_records(f->answer, &f->departures, f->next,
                                           sizeof(f->next), &f->err),
                    0);
@@ -370,8 +335,8 @@ static void test_leave_records_malformed_records_are_skipped(void **state) {
 }
 
 static void test_leave_records_without_records_list(void **state) {
-  fixture_t *f = *state;
-  load(f, "empLeaveRecords-no-records.json");
+  unittest_fixture_t *f = *state;
+  unittest_fixture_load(f, "empLeaveRecords-no-records.json");
   assert_int_equal(dt_parse_leave_records(f->answer, &f->departures, f->next,
                                           sizeof(f->next), &f->err),
                    -1);
@@ -380,9 +345,7 @@ static void test_leave_records_without_records_list(void **state) {
   assert_int_equal(wf_counts_total(&f->departures.window), 0);
 
   /* records of the wrong type, and no answer at all. */
-  char error[128];
-  json_object_put(f->answer);
-  f->answer = parse_text("{\"records\": {}}", error, sizeof(error));
+  unittest_fixture_answer(f, "{\"records\": {}}");
   wf_error_clear(&f->err);
   assert_int_equal(dt_parse_leave_records(f->answer, &f->departures, f->next,
                                           sizeof(f->next), &f->err),
@@ -400,8 +363,8 @@ static void test_leave_records_without_records_list(void **state) {
  * --------------------------------------------------------------------- */
 
 static void test_id_page_with_numeric_cursor(void **state) {
-  fixture_t *f = *state;
-  load(f, "queryonjob-page1.json");
+  unittest_fixture_t *f = *state;
+  unittest_fixture_load(f, "queryonjob-page1.json");
   assert_int_equal(dt_parse_id_page(f->answer, "queryonjob", &f->ids, f->next,
                                     sizeof(f->next), &f->err),
                    0);
@@ -413,8 +376,8 @@ static void test_id_page_with_numeric_cursor(void **state) {
 }
 
 static void test_id_page_with_string_cursor(void **state) {
-  fixture_t *f = *state;
-  load(f, "queryonjob-page2.json");
+  unittest_fixture_t *f = *state;
+  unittest_fixture_load(f, "queryonjob-page2.json");
   assert_int_equal(dt_parse_id_page(f->answer, "queryonjob", &f->ids, f->next,
                                     sizeof(f->next), &f->err),
                    0);
@@ -424,12 +387,12 @@ static void test_id_page_with_string_cursor(void **state) {
 }
 
 static void test_id_pages_append_until_last(void **state) {
-  fixture_t *f = *state;
+  unittest_fixture_t *f = *state;
   static const char *const pages[] = {
       "queryonjob-page1.json", "queryonjob-page2.json", "queryonjob-last.json"};
   static const char *const cursors[] = {"50", "100", ""};
   for (size_t i = 0; i < WF_ARRAY_SIZE(pages); i++) {
-    load(f, pages[i]);
+    unittest_fixture_load(f, pages[i]);
     assert_int_equal(dt_parse_id_page(f->answer, "queryonjob", &f->ids, f->next,
                                       sizeof(f->next), &f->err),
                      0);
@@ -443,8 +406,8 @@ static void test_id_pages_append_until_last(void **state) {
 }
 
 static void test_id_page_without_result(void **state) {
-  fixture_t *f = *state;
-  load(f, "queryonjob-no-result.json");
+  unittest_fixture_t *f = *state;
+  unittest_fixture_load(f, "queryonjob-no-result.json");
   assert_int_equal(dt_parse_id_page(f->answer, "querypreentry", &f->ids,
                                     f->next, sizeof(f->next), &f->err),
                    -1);
@@ -454,8 +417,8 @@ static void test_id_page_without_result(void **state) {
 }
 
 static void test_id_page_with_non_string_item(void **state) {
-  fixture_t *f = *state;
-  load(f, "queryonjob-non-string-id.json");
+  unittest_fixture_t *f = *state;
+  unittest_fixture_load(f, "queryonjob-non-string-id.json");
   assert_int_equal(dt_parse_id_page(f->answer, "queryonjob", &f->ids, f->next,
                                     sizeof(f->next), &f->err),
                    -1);
@@ -468,16 +431,16 @@ static void test_id_page_with_non_string_item(void **state) {
  * listRecord answers (attendance).
  * --------------------------------------------------------------------- */
 
-static int64_t checkins(const fixture_t *f, const char *result) {
+static int64_t checkins(const unittest_fixture_t *f, const char *result) {
   return wf_counts_get(&f->checkins.results, result);
 }
 
-static int64_t locations(const fixture_t *f, const char *result) {
+static int64_t locations(const unittest_fixture_t *f, const char *result) {
   return wf_counts_get(&f->checkins.locations, result);
 }
 
 /* Parses f->answer as one listRecord answer for today at +08:00. */
-static int parse_records(fixture_t *f) {
+static int parse_records(unittest_fixture_t *f) {
   return dt_parse_records(f->answer, TODAY_START, TOMORROW_START, &f->checkins,
                           &f->err);
 }
@@ -498,8 +461,8 @@ static void assert_no_personal_data(const wf_metrics_t *m) {
 }
 
 static void test_records_of_today_are_counted(void **state) {
-  fixture_t *f = *state;
-  load(f, "listRecord-today.json");
+  unittest_fixture_t *f = *state;
+  unittest_fixture_load(f, "listRecord-today.json");
   assert_int_equal(parse_records(f), 0);
   assert_int_equal(f->err.kind, WF_ERR_NONE);
   /* Today's five, the one without workDate, and the one at the last
@@ -528,8 +491,8 @@ static void test_records_of_today_are_counted(void **state) {
 }
 
 static void test_records_of_other_days_are_skipped(void **state) {
-  fixture_t *f = *state;
-  load(f, "listRecord-today.json");
+  unittest_fixture_t *f = *state;
+  unittest_fixture_load(f, "listRecord-today.json");
   /* The fixture read for the day before (2024-03-09 at +08:00): only its
    * two records of that day, and the one without workDate. */
   assert_int_equal(dt_parse_records(f->answer, TODAY_START - WF_SECONDS_PER_DAY,
@@ -544,20 +507,20 @@ static void test_records_of_other_days_are_skipped(void **state) {
 }
 
 static void test_records_pages_accumulate(void **state) {
-  fixture_t *f = *state;
-  load(f, "listRecord-today.json");
+  unittest_fixture_t *f = *state;
+  unittest_fixture_load(f, "listRecord-today.json");
   assert_int_equal(parse_records(f), 0);
-  load(f, "listRecord-empty.json");
+  unittest_fixture_load(f, "listRecord-empty.json");
   assert_int_equal(parse_records(f), 0);
-  load(f, "listRecord-today.json");
+  unittest_fixture_load(f, "listRecord-today.json");
   assert_int_equal(parse_records(f), 0);
   assert_int_equal(wf_counts_total(&f->checkins.results), 12);
   assert_int_equal(f->checkins.abnormal, 8);
 }
 
 static void test_records_empty_list(void **state) {
-  fixture_t *f = *state;
-  load(f, "listRecord-empty.json");
+  unittest_fixture_t *f = *state;
+  unittest_fixture_load(f, "listRecord-empty.json");
   assert_int_equal(parse_records(f), 0);
   assert_int_equal(wf_counts_total(&f->checkins.results), 0);
   assert_int_equal(wf_counts_total(&f->checkins.locations), 0);
@@ -567,8 +530,8 @@ static void test_records_empty_list(void **state) {
 /* Items of recordresult that are not objects are not check-ins: they must
  * neither crash the parser nor be counted (as "unknown" and abnormal). */
 static void test_records_non_object_items_are_ignored(void **state) {
-  fixture_t *f = *state;
-  load(f, "listRecord-malformed.json");
+  unittest_fixture_t *f = *state;
+  unittest_fixture_load(f, "listRecord-malformed.json");
   assert_int_equal(parse_records(f), 0);
   assert_int_equal(checkins(f, "normal"), 1);
   assert_int_equal(locations(f, "normal"), 1);
@@ -579,8 +542,8 @@ static void test_records_non_object_items_are_ignored(void **state) {
 }
 
 static void test_records_without_recordresult(void **state) {
-  fixture_t *f = *state;
-  load(f, "listRecord-no-recordresult.json");
+  unittest_fixture_t *f = *state;
+  unittest_fixture_load(f, "listRecord-no-recordresult.json");
   assert_int_equal(parse_records(f), -1);
   assert_int_equal(f->err.kind, WF_ERR_BAD_ANSWER);
   assert_string_equal(f->err.endpoint, "listRecord");
@@ -588,11 +551,7 @@ static void test_records_without_recordresult(void **state) {
   assert_int_equal(wf_counts_total(&f->checkins.results), 0);
 
   /* recordresult of the wrong type, and no answer at all. */
-  char error[128];
-  json_object_put(f->answer);
-  f->answer =
-      parse_text("{\"errcode\":0,\"recordresult\":{}}", error, sizeof(error));
-  assert_non_null(f->answer);
+  unittest_fixture_answer(f, "{\"errcode\":0,\"recordresult\":{}}");
   wf_error_clear(&f->err);
   assert_int_equal(parse_records(f), -1);
   assert_int_equal(f->err.kind, WF_ERR_BAD_ANSWER);
@@ -608,14 +567,14 @@ static void test_records_without_recordresult(void **state) {
  * --------------------------------------------------------------------- */
 
 /* Parses f->answer as one sign-in page of today until NOW. */
-static int parse_signins(fixture_t *f) {
+static int parse_signins(unittest_fixture_t *f) {
   return dt_parse_signins(f->answer, TODAY_START, NOW, &f->signins, f->next,
                           sizeof(f->next), &f->err);
 }
 
 static void test_signins_first_page(void **state) {
-  fixture_t *f = *state;
-  load(f, "checkinRecord-page1.json");
+  unittest_fixture_t *f = *state;
+  unittest_fixture_load(f, "checkinRecord-page1.json");
   assert_int_equal(parse_signins(f), 0);
   /* The first second of today, a sign-in at 02:00 and one at the very
    * second of "now"; not the millisecond before today, the second after
@@ -626,8 +585,8 @@ static void test_signins_first_page(void **state) {
 }
 
 static void test_signins_string_cursor(void **state) {
-  fixture_t *f = *state;
-  load(f, "checkinRecord-page2.json");
+  unittest_fixture_t *f = *state;
+  unittest_fixture_load(f, "checkinRecord-page2.json");
   assert_int_equal(parse_signins(f), 0);
   /* Tomorrow's sign-in and the one with a null checkin_time are not. */
   assert_int_equal(f->signins, 1);
@@ -635,19 +594,15 @@ static void test_signins_string_cursor(void **state) {
 }
 
 static void test_signins_last_page_has_no_cursor(void **state) {
-  fixture_t *f = *state;
-  load(f, "checkinRecord-last.json");
+  unittest_fixture_t *f = *state;
+  unittest_fixture_load(f, "checkinRecord-last.json");
   assert_int_equal(parse_signins(f), 0);
   assert_int_equal(f->signins, 1);
   assert_string_equal(f->next, "");
 
   /* A null next_cursor means the same ("null: no more data"). */
-  char error[128];
-  json_object_put(f->answer);
-  f->answer = parse_text(
-      "{\"errcode\":0,\"result\":{\"next_cursor\":null,\"page_list\":[]}}",
-      error, sizeof(error));
-  assert_non_null(f->answer);
+  unittest_fixture_answer(
+      f, "{\"errcode\":0,\"result\":{\"next_cursor\":null,\"page_list\":[]}}");
   snprintf(f->next, sizeof(f->next), "untouched");
   assert_int_equal(parse_signins(f), 0);
   assert_string_equal(f->next, "");
@@ -655,13 +610,13 @@ static void test_signins_last_page_has_no_cursor(void **state) {
 }
 
 static void test_signins_pages_accumulate(void **state) {
-  fixture_t *f = *state;
+  unittest_fixture_t *f = *state;
   static const char *const pages[] = {"checkinRecord-page1.json",
                                       "checkinRecord-page2.json",
                                       "checkinRecord-last.json"};
   static const char *const cursors[] = {"100", "200", ""};
   for (size_t i = 0; i < WF_ARRAY_SIZE(pages); i++) {
-    load(f, pages[i]);
+    unittest_fixture_load(f, pages[i]);
     assert_int_equal(parse_signins(f), 0);
     assert_string_equal(f->next, cursors[i]);
   }
@@ -669,8 +624,8 @@ static void test_signins_pages_accumulate(void **state) {
 }
 
 static void test_signins_window_bounds(void **state) {
-  fixture_t *f = *state;
-  load(f, "checkinRecord-page1.json");
+  unittest_fixture_t *f = *state;
+  unittest_fixture_load(f, "checkinRecord-page1.json");
   /* Until one second before now: the sign-in at now drops out. */
   assert_int_equal(dt_parse_signins(f->answer, TODAY_START, NOW - 1,
                                     &f->signins, f->next, sizeof(f->next),
@@ -687,8 +642,8 @@ static void test_signins_window_bounds(void **state) {
 }
 
 static void test_signins_without_result(void **state) {
-  fixture_t *f = *state;
-  load(f, "checkinRecord-no-result.json");
+  unittest_fixture_t *f = *state;
+  unittest_fixture_load(f, "checkinRecord-no-result.json");
   f->signins = 7;
   assert_int_equal(parse_signins(f), -1);
   assert_int_equal(f->err.kind, WF_ERR_BAD_ANSWER);
@@ -704,8 +659,8 @@ static void test_signins_without_result(void **state) {
 }
 
 static void test_signins_result_without_page_list(void **state) {
-  fixture_t *f = *state;
-  load(f, "checkinRecord-no-page-list.json");
+  unittest_fixture_t *f = *state;
+  unittest_fixture_load(f, "checkinRecord-no-page-list.json");
   assert_int_equal(parse_signins(f), 0);
   assert_int_equal(f->signins, 0);
   assert_string_equal(f->next, "");
@@ -721,7 +676,8 @@ static size_t leave_page_records;
 
 /* Parses f->answer as one vacation record page at NOW. `has_more` starts
  * as `before` so that a test sees whether the parser set it. */
-static int parse_leave_page(fixture_t *f, bool before, bool *has_more) {
+static int parse_leave_page(unittest_fixture_t *f, bool before,
+                            bool *has_more) {
   *has_more = before;
   leave_page_records = 12345;
   return dt_parse_leave_page(f->answer, NOW, &f->leave, &leave_page_records,
@@ -729,8 +685,8 @@ static int parse_leave_page(fixture_t *f, bool before, bool *has_more) {
 }
 
 static void test_leave_page_with_more(void **state) {
-  fixture_t *f = *state;
-  load(f, "vacationRecords-page1.json");
+  unittest_fixture_t *f = *state;
+  unittest_fixture_load(f, "vacationRecords-page1.json");
   bool has_more = false;
   assert_int_equal(parse_leave_page(f, false, &has_more), 0);
   assert_true(has_more);
@@ -746,8 +702,8 @@ static void test_leave_page_with_more(void **state) {
 }
 
 static void test_leave_page_last(void **state) {
-  fixture_t *f = *state;
-  load(f, "vacationRecords-last.json");
+  unittest_fixture_t *f = *state;
+  unittest_fixture_load(f, "vacationRecords-last.json");
   bool has_more = true;
   assert_int_equal(parse_leave_page(f, true, &has_more), 0);
   assert_false(has_more);
@@ -761,12 +717,12 @@ static void test_leave_page_last(void **state) {
 }
 
 static void test_leave_pages_accumulate(void **state) {
-  fixture_t *f = *state;
+  unittest_fixture_t *f = *state;
   bool has_more = false;
-  load(f, "vacationRecords-page1.json");
+  unittest_fixture_load(f, "vacationRecords-page1.json");
   assert_int_equal(parse_leave_page(f, false, &has_more), 0);
   assert_true(has_more);
-  load(f, "vacationRecords-last.json");
+  unittest_fixture_load(f, "vacationRecords-last.json");
   assert_int_equal(parse_leave_page(f, true, &has_more), 0);
   assert_false(has_more);
   assert_int_equal(wf_leave_on_leave(&f->leave), 3);
@@ -775,8 +731,8 @@ static void test_leave_pages_accumulate(void **state) {
 
 /* Without has_more, the page is the last. */
 static void test_leave_page_without_has_more(void **state) {
-  fixture_t *f = *state;
-  load(f, "vacationRecords-no-has-more.json");
+  unittest_fixture_t *f = *state;
+  unittest_fixture_load(f, "vacationRecords-no-has-more.json");
   bool has_more = true;
   assert_int_equal(parse_leave_page(f, true, &has_more), 0);
   assert_false(has_more);
@@ -785,8 +741,8 @@ static void test_leave_page_without_has_more(void **state) {
 }
 
 static void test_leave_page_malformed_records(void **state) {
-  fixture_t *f = *state;
-  load(f, "vacationRecords-malformed.json");
+  unittest_fixture_t *f = *state;
+  unittest_fixture_load(f, "vacationRecords-malformed.json");
   bool has_more = false;
   assert_int_equal(parse_leave_page(f, false, &has_more), 0);
   /* has_more as the string "true" is followed. */
@@ -801,11 +757,8 @@ static void test_leave_page_malformed_records(void **state) {
 }
 
 static void test_leave_page_without_records_list(void **state) {
-  fixture_t *f = *state;
-  char error[128];
-  f->answer = parse_text("{\"errcode\":0,\"result\":{\"has_more\":false}}",
-                         error, sizeof(error));
-  assert_non_null(f->answer);
+  unittest_fixture_t *f = *state;
+  unittest_fixture_answer(f, "{\"errcode\":0,\"result\":{\"has_more\":false}}");
   bool has_more = true;
   assert_int_equal(parse_leave_page(f, true, &has_more), 0);
   assert_false(has_more);
@@ -814,8 +767,8 @@ static void test_leave_page_without_records_list(void **state) {
 }
 
 static void test_leave_page_without_result(void **state) {
-  fixture_t *f = *state;
-  load(f, "vacationRecords-no-result.json");
+  unittest_fixture_t *f = *state;
+  unittest_fixture_load(f, "vacationRecords-no-result.json");
   bool has_more = false;
   assert_int_equal(parse_leave_page(f, false, &has_more), -1);
   assert_int_equal(f->err.kind, WF_ERR_BAD_ANSWER);
@@ -824,10 +777,7 @@ static void test_leave_page_without_result(void **state) {
   assert_int_equal(wf_leave_on_leave(&f->leave), 0);
 
   /* result of the wrong type, and no answer at all. */
-  char error[128];
-  json_object_put(f->answer);
-  f->answer = parse_text("{\"errcode\":0,\"result\":[]}", error, sizeof(error));
-  assert_non_null(f->answer);
+  unittest_fixture_answer(f, "{\"errcode\":0,\"result\":[]}");
   wf_error_clear(&f->err);
   assert_int_equal(parse_leave_page(f, false, &has_more), -1);
   assert_int_equal(f->err.kind, WF_ERR_BAD_ANSWER);
@@ -843,18 +793,18 @@ static void test_leave_page_without_result(void **state) {
  * --------------------------------------------------------------------- */
 
 /* Parses f->answer as one report page into f->templates and f->next. */
-static int parse_report_page(fixture_t *f) {
+static int parse_report_page(unittest_fixture_t *f) {
   return dt_parse_report_page(f->answer, &f->templates, f->next,
                               sizeof(f->next), &f->err);
 }
 
-static int64_t reports(const fixture_t *f, const char *template_name) {
+static int64_t reports(const unittest_fixture_t *f, const char *template_name) {
   return wf_counts_get(&f->templates, template_name);
 }
 
 static void test_report_page_counts_templates(void **state) {
-  fixture_t *f = *state;
-  load(f, "reportList-page1.json");
+  unittest_fixture_t *f = *state;
+  unittest_fixture_load(f, "reportList-page1.json");
   assert_int_equal(parse_report_page(f), 0);
   assert_int_equal(f->err.kind, WF_ERR_NONE);
   /* Chinese names intact, ASCII lower-cased, '/' replaced; a missing or
@@ -873,10 +823,10 @@ static void test_report_page_counts_templates(void **state) {
 }
 
 static void test_report_pages_accumulate(void **state) {
-  fixture_t *f = *state;
-  load(f, "reportList-page1.json");
+  unittest_fixture_t *f = *state;
+  unittest_fixture_load(f, "reportList-page1.json");
   assert_int_equal(parse_report_page(f), 0);
-  load(f, "reportList-last.json");
+  unittest_fixture_load(f, "reportList-last.json");
   assert_int_equal(parse_report_page(f), 0);
   /* has_more false: no next page, although next_cursor is there. */
   assert_string_equal(f->next, "");
@@ -886,7 +836,7 @@ static void test_report_pages_accumulate(void **state) {
 }
 
 static void test_report_page_cursor_only_while_has_more(void **state) {
-  fixture_t *f = *state;
+  unittest_fixture_t *f = *state;
   static const struct {
     const char *body;
     const char *next;
@@ -899,10 +849,7 @@ static void test_report_page_cursor_only_while_has_more(void **state) {
       {"{\"result\":{\"has_more\":false,\"next_cursor\":30}}", ""},
   };
   for (size_t i = 0; i < WF_ARRAY_SIZE(cases); i++) {
-    char error[128];
-    json_object_put(f->answer);
-    f->answer = parse_text(cases[i].body, error, sizeof(error));
-    assert_non_null(f->answer);
+    unittest_fixture_answer(f, cases[i].body);
     snprintf(f->next, sizeof(f->next), "untouched");
     assert_int_equal(parse_report_page(f), 0);
     assert_string_equal(f->next, cases[i].next);
@@ -911,8 +858,8 @@ static void test_report_page_cursor_only_while_has_more(void **state) {
 }
 
 static void test_report_page_without_result(void **state) {
-  fixture_t *f = *state;
-  load(f, "reportList-no-result.json");
+  unittest_fixture_t *f = *state;
+  unittest_fixture_load(f, "reportList-no-result.json");
   assert_int_equal(parse_report_page(f), -1);
   assert_int_equal(f->err.kind, WF_ERR_BAD_ANSWER);
   assert_string_equal(f->err.endpoint, "reportList");
@@ -1064,18 +1011,11 @@ static void test_classify_case(void **state) {
  * report/getunreadcount, blackboard/listids and blackboard/get answers.
  * --------------------------------------------------------------------- */
 
-/* Replaces f->answer with the parsed `text`. */
-static void answer(fixture_t *f, const char *text) {
-  char error[128] = "";
-  json_object_put(f->answer);
-  f->answer = parse_text(text, error, sizeof(error));
-  assert_non_null(f->answer);
-}
-
 static void test_unread_count(void **state) {
-  fixture_t *f = *state;
+  unittest_fixture_t *f = *state;
   int64_t count = -1;
-  answer(f, "{\"errcode\":0,\"count\":28,\"request_id\":\"x\"}");
+  unittest_fixture_answer(f,
+                          "{\"errcode\":0,\"count\":28,\"request_id\":\"x\"}");
   assert_int_equal(dt_parse_unread_count(f->answer, &count, &f->err), 0);
   assert_int_equal(count, 28);
 
@@ -1086,7 +1026,7 @@ static void test_unread_count(void **state) {
       "{\"errcode\":0,\"count\":-3}",
   };
   for (size_t i = 0; i < WF_ARRAY_SIZE(refused); i++) {
-    answer(f, refused[i]);
+    unittest_fixture_answer(f, refused[i]);
     wf_error_clear(&f->err);
     assert_int_equal(dt_parse_unread_count(f->answer, &count, &f->err), -1);
     assert_int_equal(f->err.kind, WF_ERR_BAD_ANSWER);
@@ -1095,10 +1035,11 @@ static void test_unread_count(void **state) {
 }
 
 static void test_announcement_ids_accumulate(void **state) {
-  fixture_t *f = *state;
+  unittest_fixture_t *f = *state;
   size_t count = 0;
   bool repeated = true;
-  answer(f, "{\"errcode\":0,\"result\":[\"b1\",\"b2\",7,\"b3\"]}");
+  unittest_fixture_answer(
+      f, "{\"errcode\":0,\"result\":[\"b1\",\"b2\",7,\"b3\"]}");
   assert_int_equal(
       dt_parse_announcement_ids(f->answer, &f->ids, &count, &repeated, &f->err),
       0);
@@ -1107,7 +1048,7 @@ static void test_announcement_ids_accumulate(void **state) {
   assert_false(repeated);
   assert_int_equal(f->ids.count, 3);
 
-  answer(f, "{\"errcode\":0,\"result\":[\"b4\"]}");
+  unittest_fixture_answer(f, "{\"errcode\":0,\"result\":[\"b4\"]}");
   assert_int_equal(
       dt_parse_announcement_ids(f->answer, &f->ids, &count, &repeated, &f->err),
       0);
@@ -1120,10 +1061,10 @@ static void test_announcement_ids_accumulate(void **state) {
 /* A page that repeats an id of an earlier page is how page-number paging
  * loops; the caller stops on it. */
 static void test_announcement_ids_repeated(void **state) {
-  fixture_t *f = *state;
+  unittest_fixture_t *f = *state;
   size_t count = 0;
   bool repeated = false;
-  answer(f, "{\"errcode\":0,\"result\":[\"b1\",\"b2\"]}");
+  unittest_fixture_answer(f, "{\"errcode\":0,\"result\":[\"b1\",\"b2\"]}");
   assert_int_equal(
       dt_parse_announcement_ids(f->answer, &f->ids, &count, &repeated, &f->err),
       0);
@@ -1135,10 +1076,10 @@ static void test_announcement_ids_repeated(void **state) {
 }
 
 static void test_announcement_ids_without_result(void **state) {
-  fixture_t *f = *state;
+  unittest_fixture_t *f = *state;
   size_t count = 9;
   bool repeated = false;
-  answer(f, "{\"errcode\":0,\"result\":{\"ids\":[]}}");
+  unittest_fixture_answer(f, "{\"errcode\":0,\"result\":{\"ids\":[]}}");
   assert_int_equal(
       dt_parse_announcement_ids(f->answer, &f->ids, &count, &repeated, &f->err),
       -1);
@@ -1148,10 +1089,10 @@ static void test_announcement_ids_without_result(void **state) {
 }
 
 static void test_announcement_unread_sum(void **state) {
-  fixture_t *f = *state;
+  unittest_fixture_t *f = *state;
   int64_t unread = 0;
-  answer(f, "{\"errcode\":0,\"result\":{\"title\":\"t\","
-            "\"unread_count\":12,\"read_count\":3}}");
+  unittest_fixture_answer(f, "{\"errcode\":0,\"result\":{\"title\":\"t\","
+                             "\"unread_count\":12,\"read_count\":3}}");
   assert_int_equal(dt_parse_announcement(f->answer, &unread, &f->err), 0);
   assert_int_equal(dt_parse_announcement(f->answer, &unread, &f->err), 0);
   assert_int_equal(unread, 24);
@@ -1160,7 +1101,7 @@ static void test_announcement_unread_sum(void **state) {
 /* Missing, negative, and a count whose sum would overflow: refused, the
  * sum so far kept. */
 static void test_announcement_unread_refused(void **state) {
-  fixture_t *f = *state;
+  unittest_fixture_t *f = *state;
   static const char *const refused[] = {
       "{\"errcode\":0,\"result\":{\"read_count\":3}}",
       "{\"errcode\":0,\"unread_count\":3}",
@@ -1169,7 +1110,7 @@ static void test_announcement_unread_refused(void **state) {
   };
   for (size_t i = 0; i < WF_ARRAY_SIZE(refused); i++) {
     int64_t unread = 5;
-    answer(f, refused[i]);
+    unittest_fixture_answer(f, refused[i]);
     wf_error_clear(&f->err);
     assert_int_equal(dt_parse_announcement(f->answer, &unread, &f->err), -1);
     assert_int_equal(f->err.kind, WF_ERR_BAD_ANSWER);
@@ -1178,10 +1119,12 @@ static void test_announcement_unread_refused(void **state) {
   }
 }
 
+#define PARSER_TEST(f)                                                         \
+  cmocka_unit_test_setup_teardown(f, setup, unittest_fixture_teardown)
+
 int main(void) {
   static const struct CMUnitTest fixed[] = {
-      cmocka_unit_test_setup_teardown(test_json_parse_accepts_a_page, setup,
-                                      teardown),
+      PARSER_TEST(test_json_parse_accepts_a_page),
       cmocka_unit_test(test_json_parse_rejects_truncated),
       cmocka_unit_test(test_json_parse_rejects_trailing_garbage),
       cmocka_unit_test(test_json_parse_nesting_limit),
@@ -1189,96 +1132,51 @@ int main(void) {
       cmocka_unit_test(test_json_int64),
       cmocka_unit_test(test_json_cursor),
       cmocka_unit_test(test_json_typed_getters_refuse_other_types),
-      cmocka_unit_test_setup_teardown(test_leave_records_first_page, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(test_leave_records_last_page, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(test_leave_records_pages_accumulate,
-                                      setup, teardown),
-      cmocka_unit_test_setup_teardown(
-          test_leave_records_malformed_records_are_skipped, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_leave_records_without_records_list,
-                                      setup, teardown),
-      cmocka_unit_test_setup_teardown(test_id_page_with_numeric_cursor, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(test_id_page_with_string_cursor, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(test_id_pages_append_until_last, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(test_id_page_without_result, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(test_id_page_with_non_string_item, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(test_records_of_today_are_counted, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(test_records_of_other_days_are_skipped,
-                                      setup, teardown),
-      cmocka_unit_test_setup_teardown(test_records_pages_accumulate, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(test_records_empty_list, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_records_non_object_items_are_ignored,
-                                      setup, teardown),
-      cmocka_unit_test_setup_teardown(test_records_without_recordresult, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(test_signins_first_page, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_signins_string_cursor, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(test_signins_last_page_has_no_cursor,
-                                      setup, teardown),
-      cmocka_unit_test_setup_teardown(test_signins_pages_accumulate, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(test_signins_window_bounds, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(test_signins_without_result, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(test_signins_result_without_page_list,
-                                      setup, teardown),
-      cmocka_unit_test_setup_teardown(test_leave_page_with_more, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(test_leave_page_last, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_leave_pages_accumulate, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(test_leave_page_without_has_more, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(test_leave_page_malformed_records, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(test_leave_page_without_records_list,
-                                      setup, teardown),
-      cmocka_unit_test_setup_teardown(test_leave_page_without_result, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(test_report_page_counts_templates, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(test_report_pages_accumulate, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(
-          test_report_page_cursor_only_while_has_more, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_report_page_without_result, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(test_unread_count, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_announcement_ids_accumulate, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(test_announcement_ids_repeated, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(test_announcement_ids_without_result,
-                                      setup, teardown),
-      cmocka_unit_test_setup_teardown(test_announcement_unread_sum, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(test_announcement_unread_refused, setup,
-                                      teardown),
+      PARSER_TEST(test_leave_records_first_page),
+      PARSER_TEST(test_leave_records_last_page),
+      PARSER_TEST(test_leave_records_pages_accumulate),
+      PARSER_TEST(test_leave_records_malformed_records_are_skipped),
+      PARSER_TEST(test_leave_records_without_records_list),
+      PARSER_TEST(test_id_page_with_numeric_cursor),
+      PARSER_TEST(test_id_page_with_string_cursor),
+      PARSER_TEST(test_id_pages_append_until_last),
+      PARSER_TEST(test_id_page_without_result),
+      PARSER_TEST(test_id_page_with_non_string_item),
+      PARSER_TEST(test_records_of_today_are_counted),
+      PARSER_TEST(test_records_of_other_days_are_skipped),
+      PARSER_TEST(test_records_pages_accumulate),
+      PARSER_TEST(test_records_empty_list),
+      PARSER_TEST(test_records_non_object_items_are_ignored),
+      PARSER_TEST(test_records_without_recordresult),
+      PARSER_TEST(test_signins_first_page),
+      PARSER_TEST(test_signins_string_cursor),
+      PARSER_TEST(test_signins_last_page_has_no_cursor),
+      PARSER_TEST(test_signins_pages_accumulate),
+      PARSER_TEST(test_signins_window_bounds),
+      PARSER_TEST(test_signins_without_result),
+      PARSER_TEST(test_signins_result_without_page_list),
+      PARSER_TEST(test_leave_page_with_more),
+      PARSER_TEST(test_leave_page_last),
+      PARSER_TEST(test_leave_pages_accumulate),
+      PARSER_TEST(test_leave_page_without_has_more),
+      PARSER_TEST(test_leave_page_malformed_records),
+      PARSER_TEST(test_leave_page_without_records_list),
+      PARSER_TEST(test_leave_page_without_result),
+      PARSER_TEST(test_report_page_counts_templates),
+      PARSER_TEST(test_report_pages_accumulate),
+      PARSER_TEST(test_report_page_cursor_only_while_has_more),
+      PARSER_TEST(test_report_page_without_result),
+      PARSER_TEST(test_unread_count),
+      PARSER_TEST(test_announcement_ids_accumulate),
+      PARSER_TEST(test_announcement_ids_repeated),
+      PARSER_TEST(test_announcement_ids_without_result),
+      PARSER_TEST(test_announcement_unread_sum),
+      PARSER_TEST(test_announcement_unread_refused),
   };
 
   /* The fixed tests, then one test per classify_cases row, named after
    * it. */
   struct CMUnitTest tests[WF_ARRAY_SIZE(fixed) + WF_ARRAY_SIZE(classify_cases)];
-  size_t n = 0;
-  for (size_t i = 0; i < WF_ARRAY_SIZE(fixed); i++)
-    tests[n++] = fixed[i];
-  for (size_t i = 0; i < WF_ARRAY_SIZE(classify_cases); i++) {
-    tests[n++] = (struct CMUnitTest){
-        .name = classify_cases[i].name,
-        .test_func = test_classify_case,
-        .initial_state = (void *)&classify_cases[i],
-    };
-  }
+  unittest_row_tests(tests, fixed, classify_cases, test_classify_case);
   return cmocka_run_group_tests_name("wf_dingtalk", tests, NULL, NULL);
 }

@@ -8,6 +8,7 @@
  * does next, one cmocka test per answer.
  **/
 #include "unittest.h"
+#include "unittest_fixture.h"
 #include "unittest_json.h"
 #include "unittest_metrics.h"
 
@@ -30,47 +31,18 @@
 /* The local day of the userTasks fixtures, as Feishu writes it. */
 #define TODAY 20240310L
 
-/* Everything a test may hold; the teardown releases it whether the test
- * passed or not. */
-typedef struct {
-  json_object *answer;
-  wf_checkins_t checkins;
-  wf_feishu_rejects_t rejects;
-  wf_metrics_t metrics;
-  wf_error_t err;
-} fixture_t;
-
+/* The fixture with Feishu's check-in counters. */
 static int setup(void **state) {
-  fixture_t *f = calloc(1, sizeof(*f));
-  if (f == NULL)
-    return -1;
-  *state = f;
-  wf_error_clear(&f->err);
-  return wf_checkins_init(&f->checkins, WF_CHECKINS_FEISHU);
-}
-
-static int teardown(void **state) {
-  fixture_t *f = *state;
-  json_object_put(f->answer);
-  wf_checkins_free(&f->checkins);
-  wf_feishu_rejects_free(&f->rejects);
-  wf_metrics_free(&f->metrics);
-  free(f);
-  return 0;
-}
-
-/* Parses tests/data/<name> into f->answer, replacing the previous one. */
-static json_object *load(fixture_t *f, const char *name) {
-  return unittest_load_json(&f->answer, name);
+  return unittest_fixture_setup(state, WF_CHECKINS_FEISHU);
 }
 
 /* Parses f->answer as one user_tasks/query answer for TODAY. */
-static int parse(fixture_t *f) {
+static int parse(unittest_fixture_t *f) {
   return fs_parse_user_tasks(f->answer, TODAY, &f->checkins, &f->rejects,
                              &f->err);
 }
 
-static int64_t checkins(const fixture_t *f, const char *result) {
+static int64_t checkins(const unittest_fixture_t *f, const char *result) {
   return wf_counts_get(&f->checkins.results, result);
 }
 
@@ -88,8 +60,8 @@ static void assert_ids(const wf_strlist_t *list, const char *const *expected,
  * --------------------------------------------------------------------- */
 
 static void test_user_tasks_both_results_counted(void **state) {
-  fixture_t *f = *state;
-  load(f, "userTasks-today.json");
+  unittest_fixture_t *f = *state;
+  unittest_fixture_load(f, "userTasks-today.json");
   assert_int_equal(parse(f), 0);
   assert_int_equal(f->err.kind, WF_ERR_NONE);
   /* Each record's check-in and check-out result, for e1, e2 and e5; the
@@ -127,8 +99,8 @@ static void test_user_tasks_both_results_counted(void **state) {
 }
 
 static void test_user_tasks_other_days_skipped(void **state) {
-  fixture_t *f = *state;
-  load(f, "userTasks-today.json");
+  unittest_fixture_t *f = *state;
+  unittest_fixture_load(f, "userTasks-today.json");
   /* Read for the day before: only e3's record of 2024-03-09. */
   assert_int_equal(fs_parse_user_tasks(f->answer, 20240309L, &f->checkins,
                                        &f->rejects, &f->err),
@@ -139,8 +111,8 @@ static void test_user_tasks_other_days_skipped(void **state) {
 }
 
 static void test_user_tasks_rejected_ids_collected(void **state) {
-  fixture_t *f = *state;
-  load(f, "userTasks-today.json");
+  unittest_fixture_t *f = *state;
+  unittest_fixture_load(f, "userTasks-today.json");
   assert_int_equal(parse(f), 0);
   static const char *const invalid[] = {"e404", "e405"};
   static const char *const unauthorized[] = {"e403"};
@@ -150,8 +122,8 @@ static void test_user_tasks_rejected_ids_collected(void **state) {
 }
 
 static void test_user_tasks_rejected_ids_skip_non_strings(void **state) {
-  fixture_t *f = *state;
-  load(f, "userTasks-rejected.json");
+  unittest_fixture_t *f = *state;
+  unittest_fixture_load(f, "userTasks-rejected.json");
   assert_int_equal(parse(f), 0);
   static const char *const invalid[] = {"e901", "e903"};
   static const char *const unauthorized[] = {"e904"};
@@ -162,10 +134,10 @@ static void test_user_tasks_rejected_ids_skip_non_strings(void **state) {
 }
 
 static void test_user_tasks_pages_accumulate(void **state) {
-  fixture_t *f = *state;
-  load(f, "userTasks-today.json");
+  unittest_fixture_t *f = *state;
+  unittest_fixture_load(f, "userTasks-today.json");
   assert_int_equal(parse(f), 0);
-  load(f, "userTasks-no-names.json");
+  unittest_fixture_load(f, "userTasks-no-names.json");
   assert_int_equal(parse(f), 0);
   assert_int_equal(wf_counts_total(&f->checkins.results), 11);
   assert_int_equal(checkins(f, "late"), 2);
@@ -177,8 +149,8 @@ static void test_user_tasks_pages_accumulate(void **state) {
 }
 
 static void test_user_tasks_employee_name_not_needed(void **state) {
-  fixture_t *f = *state;
-  load(f, "userTasks-no-names.json");
+  unittest_fixture_t *f = *state;
+  unittest_fixture_load(f, "userTasks-no-names.json");
   assert_int_equal(parse(f), 0);
   assert_int_equal(checkins(f, "late"), 1);
   assert_int_equal(checkins(f, "normal"), 1);
@@ -191,8 +163,8 @@ static void test_user_tasks_employee_name_not_needed(void **state) {
 }
 
 static void test_user_tasks_without_data(void **state) {
-  fixture_t *f = *state;
-  load(f, "userTasks-no-data.json");
+  unittest_fixture_t *f = *state;
+  unittest_fixture_load(f, "userTasks-no-data.json");
   assert_int_equal(parse(f), -1);
   assert_int_equal(f->err.kind, WF_ERR_BAD_ANSWER);
   assert_string_equal(f->err.endpoint, "userTasks");
@@ -211,14 +183,14 @@ static void test_user_tasks_without_data(void **state) {
 
 /* Parses tests/data/<name> into running totals of days and hours, in
  * millionths, that start at `days` and `hours`. */
-static int parse_expiry(fixture_t *f, const char *name, int64_t *days,
+static int parse_expiry(unittest_fixture_t *f, const char *name, int64_t *days,
                         int64_t *hours) {
-  load(f, name);
+  unittest_fixture_load(f, name);
   return fs_parse_expiry(f->answer, days, hours, &f->err);
 }
 
 static void test_expiry_days_and_hours_summed(void **state) {
-  fixture_t *f = *state;
+  unittest_fixture_t *f = *state;
   int64_t days = 0;
   int64_t hours = 0;
   assert_int_equal(
@@ -232,7 +204,7 @@ static void test_expiry_days_and_hours_summed(void **state) {
 
 /* The totals run over every employment of a leave type. */
 static void test_expiry_adds_to_running_totals(void **state) {
-  fixture_t *f = *state;
+  unittest_fixture_t *f = *state;
   int64_t days = 1000000;
   int64_t hours = 250000;
   assert_int_equal(
@@ -244,7 +216,7 @@ static void test_expiry_adds_to_running_totals(void **state) {
 }
 
 static void test_expiry_empty_records(void **state) {
-  fixture_t *f = *state;
+  unittest_fixture_t *f = *state;
   int64_t days = 0;
   int64_t hours = 0;
   assert_int_equal(parse_expiry(f, "leaveExpiry-empty.json", &days, &hours), 0);
@@ -253,18 +225,14 @@ static void test_expiry_empty_records(void **state) {
   assert_int_equal(f->err.kind, WF_ERR_NONE);
 
   /* data without records: nothing expires either. */
-  char error[128] = "";
-  static const char text[] = "{\"code\":0,\"data\":{}}";
-  json_object_put(f->answer);
-  f->answer = wf_json_parse(text, strlen(text), error, sizeof(error));
-  assert_non_null(f->answer);
+  unittest_fixture_answer(f, "{\"code\":0,\"data\":{}}");
   assert_int_equal(fs_parse_expiry(f->answer, &days, &hours, &f->err), 0);
   assert_int_equal(days, 0);
   assert_int_equal(hours, 0);
 }
 
 static void test_expiry_unknown_unit_refused(void **state) {
-  fixture_t *f = *state;
+  unittest_fixture_t *f = *state;
   int64_t days = 0;
   int64_t hours = 0;
   assert_int_equal(parse_expiry(f, "leaveExpiry-bad-unit.json", &days, &hours),
@@ -274,20 +242,16 @@ static void test_expiry_unknown_unit_refused(void **state) {
   assert_non_null(strstr(f->err.detail, "granting_unit 3"));
 
   /* A record without granting_unit is refused too. */
-  char error[128] = "";
-  static const char text[] =
-      "{\"code\":0,\"data\":{\"records\":[{\"left_granting_quantity\":"
-      "\"1\"}]}}";
-  json_object_put(f->answer);
-  f->answer = wf_json_parse(text, strlen(text), error, sizeof(error));
-  assert_non_null(f->answer);
+  unittest_fixture_answer(
+      f, "{\"code\":0,\"data\":{\"records\":[{\"left_granting_quantity\":"
+         "\"1\"}]}}");
   wf_error_clear(&f->err);
   assert_int_equal(fs_parse_expiry(f->answer, &days, &hours, &f->err), -1);
   assert_int_equal(f->err.kind, WF_ERR_BAD_ANSWER);
 }
 
 static void test_expiry_non_decimal_quantity_refused(void **state) {
-  fixture_t *f = *state;
+  unittest_fixture_t *f = *state;
   int64_t days = 0;
   int64_t hours = 0;
   assert_int_equal(
@@ -303,10 +267,7 @@ static void test_expiry_non_decimal_quantity_refused(void **state) {
       "\"left_granting_quantity\":\"0.1234567\"}]}}",
   };
   for (size_t i = 0; i < WF_ARRAY_SIZE(texts); i++) {
-    char error[128] = "";
-    json_object_put(f->answer);
-    f->answer = wf_json_parse(texts[i], strlen(texts[i]), error, sizeof(error));
-    assert_non_null(f->answer);
+    unittest_fixture_answer(f, texts[i]);
     wf_error_clear(&f->err);
     assert_int_equal(fs_parse_expiry(f->answer, &days, &hours, &f->err), -1);
     assert_int_equal(f->err.kind, WF_ERR_BAD_ANSWER);
@@ -316,7 +277,7 @@ static void test_expiry_non_decimal_quantity_refused(void **state) {
 /* Ten grants of the largest quantity a decimal may have add up beyond 64
  * bits: the answer is refused rather than the sum wrapping round. */
 static void test_expiry_sum_overflow_refused(void **state) {
-  fixture_t *f = *state;
+  unittest_fixture_t *f = *state;
   char text[2048];
   size_t used = (size_t)snprintf(text, sizeof(text),
                                  "{\"code\":0,\"data\":{\"records\":[");
@@ -326,10 +287,7 @@ static void test_expiry_sum_overflow_refused(void **state) {
                              "\"left_granting_quantity\":\"1000000000000\"}",
                              i ? "," : "");
   snprintf(text + used, sizeof(text) - used, "]}}");
-  char error[128] = "";
-  json_object_put(f->answer);
-  f->answer = wf_json_parse(text, strlen(text), error, sizeof(error));
-  assert_non_null(f->answer);
+  unittest_fixture_answer(f, text);
 
   int64_t days = 0;
   int64_t hours = 0;
@@ -342,7 +300,7 @@ static void test_expiry_sum_overflow_refused(void **state) {
 }
 
 static void test_expiry_without_data(void **state) {
-  fixture_t *f = *state;
+  unittest_fixture_t *f = *state;
   int64_t days = 7;
   int64_t hours = 8;
   assert_int_equal(parse_expiry(f, "leaveExpiry-no-data.json", &days, &hours),
@@ -449,7 +407,8 @@ static void test_classify_case(void **state) {
     assert_string_not_equal(err.detail, "");
 }
 
-#define PARSER_TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define PARSER_TEST(f)                                                         \
+  cmocka_unit_test_setup_teardown(f, setup, unittest_fixture_teardown)
 
 int main(void) {
   static const struct CMUnitTest fixed[] = {
@@ -472,15 +431,6 @@ int main(void) {
   /* The fixed tests, then one test per classify_cases row, named after
    * it. */
   struct CMUnitTest tests[WF_ARRAY_SIZE(fixed) + WF_ARRAY_SIZE(classify_cases)];
-  size_t n = 0;
-  for (size_t i = 0; i < WF_ARRAY_SIZE(fixed); i++)
-    tests[n++] = fixed[i];
-  for (size_t i = 0; i < WF_ARRAY_SIZE(classify_cases); i++) {
-    tests[n++] = (struct CMUnitTest){
-        .name = classify_cases[i].name,
-        .test_func = test_classify_case,
-        .initial_state = (void *)&classify_cases[i],
-    };
-  }
+  unittest_row_tests(tests, fixed, classify_cases, test_classify_case);
   return cmocka_run_group_tests_name("wf_feishu", tests, NULL, NULL);
 }

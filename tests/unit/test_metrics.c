@@ -104,9 +104,7 @@ static void test_metrics_grow_past_first_capacity(void **state) {
   for (int i = 0; i < 100; i++) {
     char instance[16];
     snprintf(instance, sizeof(instance), "i%d", i);
-    const wf_metric_t *r = unittest_metric(&f->metrics, "t", instance);
-    assert_int_equal(r->kind, WF_DERIVE);
-    assert_int_equal(r->value.derive, i);
+    assert_int_equal(unittest_derive(&f->metrics, "t", instance), i);
   }
 }
 
@@ -319,6 +317,18 @@ static void test_strlist_sort_unique_small_and_many(void **state) {
   assert_string_equal(l->items[199], "user199");
 }
 
+/* Fails unless `m` has the derive rows api_requests and api_errors of
+ * `endpoint`, counting `requests` and `errors`. */
+static void assert_api_rows(const wf_metrics_t *m, const char *endpoint,
+                            int64_t requests, int64_t errors) {
+  int64_t requested = unittest_derive(m, "api_requests", endpoint);
+  int64_t failed = unittest_derive(m, "api_errors", endpoint);
+  if (requested != requests || failed != errors)
+    fail_msg("%s: %lld requests and %lld errors, not %lld and %lld", endpoint,
+             (long long)requested, (long long)failed, (long long)requests,
+             (long long)errors);
+}
+
 static void test_stats_to_metrics(void **state) {
   fixture_t *f = *state;
   wf_stats_request(&f->stats, "gettoken");
@@ -333,27 +343,9 @@ static void test_stats_to_metrics(void **state) {
   assert_int_equal(wf_stats_to_metrics(&f->stats, &f->metrics), 0);
   assert_int_equal(f->metrics.count, 6);
 
-  const wf_metric_t *r =
-      unittest_metric(&f->metrics, "api_requests", "gettoken");
-  assert_int_equal(r->kind, WF_DERIVE);
-  assert_int_equal(r->value.derive, 1);
-  r = unittest_metric(&f->metrics, "api_errors", "gettoken");
-  assert_int_equal(r->kind, WF_DERIVE);
-  assert_int_equal(r->value.derive, 0);
-
-  assert_int_equal(
-      unittest_metric(&f->metrics, "api_requests", "queryonjob")->value.derive,
-      3);
-  assert_int_equal(
-      unittest_metric(&f->metrics, "api_errors", "queryonjob")->value.derive,
-      1);
-  assert_int_equal(
-      unittest_metric(&f->metrics, "api_requests", "empLeaveRecords")
-          ->value.derive,
-      0);
-  assert_int_equal(unittest_metric(&f->metrics, "api_errors", "empLeaveRecords")
-                       ->value.derive,
-                   1);
+  assert_api_rows(&f->metrics, "gettoken", 1, 0);
+  assert_api_rows(&f->metrics, "queryonjob", 3, 1);
+  assert_api_rows(&f->metrics, "empLeaveRecords", 0, 1);
 }
 
 /* 2024-03-01T00:00:00+08:00, 2024-04-01T00:00:00+08:00 and
@@ -402,12 +394,7 @@ static void test_stats_to_metrics_ignores_quota(void **state) {
     wf_stats_quota_call(&f->stats, MARCH_START);
   assert_int_equal(wf_stats_to_metrics(&f->stats, &f->metrics), 0);
   assert_int_equal(f->metrics.count, 2);
-  assert_int_equal(
-      unittest_metric(&f->metrics, "api_requests", "listRecord")->value.derive,
-      2);
-  assert_int_equal(
-      unittest_metric(&f->metrics, "api_errors", "listRecord")->value.derive,
-      1);
+  assert_api_rows(&f->metrics, "listRecord", 2, 1);
   assert_null(wf_metrics_find(&f->metrics, "api_quota_used", ""));
   assert_int_equal(wf_stats_quota_used(&f->stats, MARCH_START), 7);
 }

@@ -10,6 +10,7 @@
  **/
 #include "unittest.h"
 
+#include "wf_common.h"
 #include "wf_planner.h"
 
 #include <string.h>
@@ -61,6 +62,46 @@ static bool in_work_hours(const wf_plan_config_t *cfg, time_t t) {
   return minute >= cfg->work_start || minute < cfg->work_end;
 }
 
+/* MonthlyQuota `quota` at UTC+8 with work hours from `from` to `to`
+ * o'clock. */
+static wf_plan_config_t utc8_work_hours(int64_t quota, int from, int to) {
+  return (wf_plan_config_t){.quota = quota,
+                            .utc_offset = UTC8,
+                            .work_start = from * 60,
+                            .work_end = to * 60};
+}
+
+/* Makes `p` an empty planner for `cfg` at the first second of
+ * `year`/`month` at the config's offset, and returns that second. */
+static time_t plan_month(wf_planner_t *p, const wf_plan_config_t *cfg, int year,
+                         int month) {
+  time_t start = local_time(year, month, 1, 0, 0, cfg->utc_offset);
+  wf_planner_init(p, cfg, start);
+  return start;
+}
+
+/* Spends `calls` calls of collector `idx` at `t`, failing the test at the
+ * first one the planner refuses. */
+static void spend(wf_planner_t *p, int idx, time_t t, int64_t calls) {
+  for (int64_t i = 0; i < calls; i++) {
+    if (!wf_planner_spend(p, idx, t)) {
+      char when[64];
+      fail_msg("call %lld of %lld by %s at %s was refused", (long long)i + 1,
+               (long long)calls, p->collectors[idx].name,
+               unittest_time_text(t, when, sizeof(when)));
+    }
+  }
+}
+
+/* Starts a poll of collector `idx` at `t` that spends `calls` calls, the
+ * last the line allows: one more is refused. The poll is left running. */
+static void poll_to_the_line(wf_planner_t *p, int idx, time_t t,
+                             int64_t calls) {
+  assert_true(wf_planner_admit(p, idx, t));
+  spend(p, idx, t, calls);
+  assert_false(wf_planner_spend(p, idx, t));
+}
+
 /* ---------------------------------------------------------------------
  * The line at known instants.
  * --------------------------------------------------------------------- */
@@ -74,10 +115,9 @@ static void test_line_without_work_hours(void **state) {
   (void)state;
   /* April 2027 has 30 days: its 15th day ends half way through. */
   wf_plan_config_t cfg = {.quota = 5000, .utc_offset = 0};
-  time_t start = local_time(2027, 4, 1, 0, 0, 0);
-  time_t end = local_time(2027, 5, 1, 0, 0, 0);
   wf_planner_t p;
-  wf_planner_init(&p, &cfg, start);
+  time_t start = plan_month(&p, &cfg, 2027, 4);
+  time_t end = local_time(2027, 5, 1, 0, 0, 0);
   assert_int_equal(wf_planner_add(&p, "attendance", 4, 60, 20), 0);
   assert_int_equal(wf_planner_add(&p, "leave", 1, 300, 121), 1);
   const int64_t largest = 121;
@@ -103,15 +143,11 @@ static void test_line_with_work_hours(void **state) {
   (void)state;
   /* January 2027 at UTC+8, work 08:00-20:00: a day weighs 12 work hours
    * and 12 hours at a tenth, 31 of them the whole month. */
-  wf_plan_config_t cfg = {.quota = 5000,
-                          .utc_offset = UTC8,
-                          .work_start = 8 * 60,
-                          .work_end = 20 * 60};
+  wf_plan_config_t cfg = utc8_work_hours(5000, 8, 20);
   double day_hours = 12 + 12 * OFF_WEIGHT;
   double month_hours = 31 * day_hours;
-  time_t start = local_time(2027, 1, 1, 0, 0, UTC8);
   wf_planner_t p;
-  wf_planner_init(&p, &cfg, start);
+  plan_month(&p, &cfg, 2027, 1);
   wf_planner_add(&p, "attendance", 4, 60, 20);
 
   /* Local 08:00 of the 1st: eight hours at a tenth have passed. */
@@ -141,10 +177,7 @@ static void test_line_with_work_hours_across_midnight(void **state) {
   (void)state;
   /* Work 22:00-06:00 in January 2027: a day weighs 8 work hours and 16 at
    * a tenth, and starts at work. */
-  wf_plan_config_t cfg = {.quota = 5000,
-                          .utc_offset = UTC8,
-                          .work_start = 22 * 60,
-                          .work_end = 6 * 60};
+  wf_plan_config_t cfg = utc8_work_hours(5000, 22, 6);
   double month_hours = 31 * (8 + 16 * OFF_WEIGHT);
 
   assert_float_equal(
@@ -182,16 +215,12 @@ static void test_whole_day_work_hours_are_no_work_hours(void **state) {
 static void test_spend_stops_at_the_line(void **state) {
   (void)state;
   wf_plan_config_t cfg = {.quota = 3000};
-  time_t start = local_time(2027, 4, 1, 0, 0, 0);
   wf_planner_t p;
-  wf_planner_init(&p, &cfg, start);
+  time_t start = plan_month(&p, &cfg, 2027, 4);
   int idx = wf_planner_add(&p, "attendance", 1, 60, 25);
 
   /* At the month's first second the line is one poll: 25 calls. */
-  assert_true(wf_planner_admit(&p, idx, start));
-  for (int i = 0; i < 25; i++)
-    assert_true(wf_planner_spend(&p, idx, start));
-  assert_false(wf_planner_spend(&p, idx, start));
+  poll_to_the_line(&p, idx, start, 25);
   assert_int_equal(wf_planner_used(&p, start), 25);
   assert_int_equal(p.collectors[idx].reserved, 0);
   wf_planner_done(&p, idx, start, true, 25);
@@ -209,9 +238,8 @@ static void test_spend_stops_at_the_line(void **state) {
 static void test_admit_counts_other_reservations(void **state) {
   (void)state;
   wf_plan_config_t cfg = {.quota = 3000};
-  time_t start = local_time(2027, 4, 1, 0, 0, 0);
   wf_planner_t p;
-  wf_planner_init(&p, &cfg, start);
+  time_t start = plan_month(&p, &cfg, 2027, 4);
   int attendance = wf_planner_add(&p, "attendance", 4, 60, 20);
   int reports = wf_planner_add(&p, "reports", 2, 60, 14);
   int leave = wf_planner_add(&p, "leave", 1, 300, 40);
@@ -224,8 +252,7 @@ static void test_admit_counts_other_reservations(void **state) {
   assert_int_equal(p.collectors[leave].last_start, 0);
 
   /* Spending shrinks the reservation by as much as it counts. */
-  for (int i = 0; i < 5; i++)
-    assert_true(wf_planner_spend(&p, attendance, start));
+  spend(&p, attendance, start, 5);
   assert_int_equal(p.collectors[attendance].reserved, 15);
   assert_false(wf_planner_admit(&p, leave, start));
 
@@ -243,16 +270,12 @@ static void test_admit_counts_other_reservations(void **state) {
 static void test_cut_short_poll_raises_the_estimate(void **state) {
   (void)state;
   wf_plan_config_t cfg = {.quota = 3000};
-  time_t start = local_time(2027, 4, 1, 0, 0, 0);
   wf_planner_t p;
-  wf_planner_init(&p, &cfg, start);
+  time_t start = plan_month(&p, &cfg, 2027, 4);
   int idx = wf_planner_add(&p, "attendance", 1, 60, 10);
 
   /* A poll that wanted more than the 10 calls the line held for it. */
-  assert_true(wf_planner_admit(&p, idx, start));
-  for (int i = 0; i < 10; i++)
-    assert_true(wf_planner_spend(&p, idx, start));
-  assert_false(wf_planner_spend(&p, idx, start));
+  poll_to_the_line(&p, idx, start, 10);
   wf_planner_done(&p, idx, start, false, 10);
   /* How many more it needed is unknown: twice as many next time. */
   assert_int_equal(p.collectors[idx].cost, 20);
@@ -272,10 +295,9 @@ static void test_cut_short_poll_raises_the_estimate(void **state) {
 static void test_month_turn_starts_again(void **state) {
   (void)state;
   wf_plan_config_t cfg = {.quota = 500, .utc_offset = UTC8};
-  time_t start = local_time(2027, 2, 1, 0, 0, UTC8);
-  time_t next = local_time(2027, 3, 1, 0, 0, UTC8);
   wf_planner_t p;
-  wf_planner_init(&p, &cfg, start);
+  time_t start = plan_month(&p, &cfg, 2027, 2);
+  time_t next = local_time(2027, 3, 1, 0, 0, UTC8);
   int idx = wf_planner_add(&p, "attendance", 1, 60, 10);
 
   wf_planner_set_used(&p, next - 60, start, 500);
@@ -310,7 +332,7 @@ static void test_add_refuses_what_it_cannot_hold(void **state) {
   (void)state;
   wf_plan_config_t cfg = {.quota = 500};
   wf_planner_t p;
-  wf_planner_init(&p, &cfg, local_time(2027, 4, 1, 0, 0, 0));
+  plan_month(&p, &cfg, 2027, 4);
   assert_int_equal(wf_planner_add(&p, "", 1, 60, 1), -1);
   assert_int_equal(
       wf_planner_add(&p, "a name far longer than thirty-one bytes", 1, 60, 1),
@@ -332,9 +354,24 @@ static void test_add_refuses_what_it_cannot_hold(void **state) {
 static void poll_at(wf_planner_t *p, int idx, time_t t) {
   assert_true(wf_planner_admit(p, idx, t));
   int64_t cost = p->collectors[idx].cost;
-  for (int64_t i = 0; i < cost; i++)
-    assert_true(wf_planner_spend(p, idx, t));
+  spend(p, idx, t, cost);
   wf_planner_done(p, idx, t, true, cost);
+}
+
+/* Asserts that collector `idx`, asked at `t`, is next due `period`
+ * seconds later (rounded down) or a second after that. */
+static void assert_next_after(const wf_planner_t *p, int idx, time_t t,
+                              double period) {
+  time_t next = wf_planner_next(p, idx, t);
+  time_t due = t + (time_t)period;
+  if (next < due || next > due + 1) {
+    char next_text[64];
+    char due_text[64];
+    fail_msg("%s is next due at %s, not at %s or a second later",
+             p->collectors[idx].name,
+             unittest_time_text(next, next_text, sizeof(next_text)),
+             unittest_time_text(due, due_text, sizeof(due_text)));
+  }
 }
 
 static void test_first_poll_goes_at_once(void **state) {
@@ -351,10 +388,7 @@ static void test_off_hours_stretch_the_interval(void **state) {
   (void)state;
   /* A quota far above the need: the collector runs at its Interval, five
    * minutes, which off hours stretch tenfold. */
-  wf_plan_config_t cfg = {.quota = 1000000,
-                          .utc_offset = UTC8,
-                          .work_start = 8 * 60,
-                          .work_end = 20 * 60};
+  wf_plan_config_t cfg = utc8_work_hours(1000000, 8, 20);
   time_t t = local_time(2027, 4, 13, 10, 0, UTC8);
   wf_planner_t p;
   wf_planner_init(&p, &cfg, t);
@@ -389,18 +423,14 @@ static void test_share_sets_the_period(void **state) {
   /* One collector, no work hours: the calls left, spread over the time
    * left, one poll's cost at a time. */
   wf_plan_config_t cfg = {.quota = 3000};
-  time_t start = local_time(2027, 4, 1, 0, 0, 0);
-  time_t end = local_time(2027, 5, 1, 0, 0, 0);
   wf_planner_t p;
-  wf_planner_init(&p, &cfg, start);
+  time_t start = plan_month(&p, &cfg, 2027, 4);
+  time_t end = local_time(2027, 5, 1, 0, 0, 0);
   int idx = wf_planner_add(&p, "attendance", 4, 60, 20);
 
   time_t t = start + 3 * HOUR;
   poll_at(&p, idx, t);
-  double period = 20.0 * (double)(end - t) / (3000 - 20);
-  time_t next = wf_planner_next(&p, idx, t);
-  assert_true(next >= t + (time_t)period);
-  assert_true(next <= t + (time_t)period + 1);
+  assert_next_after(&p, idx, t, 20.0 * (double)(end - t) / (3000 - 20));
 }
 
 static void test_water_filling(void **state) {
@@ -409,10 +439,9 @@ static void test_water_filling(void **state) {
    * half of 10000, so that is all they get, and reports share the rest.
    * Both weigh the same. */
   wf_plan_config_t cfg = {.quota = 10000};
-  time_t start = local_time(2027, 4, 1, 0, 0, 0);
-  time_t end = local_time(2027, 5, 1, 0, 0, 0);
   wf_planner_t p;
-  wf_planner_init(&p, &cfg, start);
+  time_t start = plan_month(&p, &cfg, 2027, 4);
+  time_t end = local_time(2027, 5, 1, 0, 0, 0);
   int announcements = wf_planner_add(&p, "announcements", 1, HOUR, 1);
   int reports = wf_planner_add(&p, "reports", 1, 60, 10);
 
@@ -423,26 +452,19 @@ static void test_water_filling(void **state) {
 
   double left = 10000 - 11;
   double need = (double)(end - t) / HOUR;
-  double period = 10.0 * (double)(end - t) / (left - need);
-  time_t next = wf_planner_next(&p, reports, t);
-  assert_true(next >= t + (time_t)period);
-  assert_true(next <= t + (time_t)period + 1);
+  assert_next_after(&p, reports, t, 10.0 * (double)(end - t) / (left - need));
 
   /* With weights 3 to 1 and both needing more than their share, reports
    * get three quarters. */
   wf_planner_t q;
-  wf_planner_init(&q, &cfg, start);
+  plan_month(&q, &cfg, 2027, 4);
   int a = wf_planner_add(&q, "attendance", 1, 60, 10);
   int b = wf_planner_add(&q, "reports", 3, 60, 10);
   poll_at(&q, a, t);
   poll_at(&q, b, t);
   double quarter = (10000 - 20) / 4.0;
-  double slow = 10.0 * (double)(end - t) / quarter;
-  double fast = 10.0 * (double)(end - t) / (3 * quarter);
-  next = wf_planner_next(&q, a, t);
-  assert_true(next >= t + (time_t)slow && next <= t + (time_t)slow + 1);
-  next = wf_planner_next(&q, b, t);
-  assert_true(next >= t + (time_t)fast && next <= t + (time_t)fast + 1);
+  assert_next_after(&q, a, t, 10.0 * (double)(end - t) / quarter);
+  assert_next_after(&q, b, t, 10.0 * (double)(end - t) / (3 * quarter));
 }
 
 static void test_next_waits_for_the_line(void **state) {
@@ -451,9 +473,8 @@ static void test_next_waits_for_the_line(void **state) {
    * 20 fits under the line once floor(5000 * F) + 20 >= 2020, when 40 %
    * of the month, 12 days, has passed. */
   wf_plan_config_t cfg = {.quota = 5000};
-  time_t start = local_time(2027, 4, 1, 0, 0, 0);
   wf_planner_t p;
-  wf_planner_init(&p, &cfg, start);
+  time_t start = plan_month(&p, &cfg, 2027, 4);
   int idx = wf_planner_add(&p, "attendance", 4, 60, 20);
   time_t t = start + DAY;
   wf_planner_set_used(&p, t, start, 2000);
@@ -464,12 +485,8 @@ static void test_next_waits_for_the_line(void **state) {
   assert_true(wf_planner_admit(&p, idx, next));
 
   /* With work hours the line is solved on the weighted time. */
-  wf_plan_config_t weighted = {.quota = 5000,
-                               .utc_offset = UTC8,
-                               .work_start = 9 * 60,
-                               .work_end = 18 * 60};
-  start = local_time(2027, 4, 1, 0, 0, UTC8);
-  wf_planner_init(&p, &weighted, start);
+  wf_plan_config_t weighted = utc8_work_hours(5000, 9, 18);
+  start = plan_month(&p, &weighted, 2027, 4);
   idx = wf_planner_add(&p, "attendance", 4, 60, 20);
   t = start + DAY;
   wf_planner_set_used(&p, t, start, 777);
@@ -516,6 +533,14 @@ static void sim_add_collectors(wf_planner_t *p) {
         wf_planner_add(p, sim_collectors[i].name, sim_collectors[i].weight,
                        sim_collectors[i].interval, sim_collectors[i].cost),
         (int)i);
+}
+
+/* plan_month with the simulated collectors added. */
+static time_t sim_plan_month(wf_planner_t *p, const wf_plan_config_t *cfg,
+                             int year, int month) {
+  time_t start = plan_month(p, cfg, year, month);
+  sim_add_collectors(p);
+  return start;
 }
 
 /* One poll of collector `idx` at `t`, spending its calls one at a time;
@@ -573,15 +598,11 @@ static void sim_run(wf_planner_t *p, sim_t *sim, time_t from, time_t to) {
  * hours 08:00-20:00 at UTC+8 or none. */
 static void sim_month(int year, int month, bool work_hours) {
   wf_plan_config_t cfg = {.quota = 5000, .utc_offset = UTC8};
-  if (work_hours) {
-    cfg.work_start = 8 * 60;
-    cfg.work_end = 20 * 60;
-  }
-  time_t start = local_time(year, month, 1, 0, 0, UTC8);
-  time_t end = month_after(year, month, UTC8);
+  if (work_hours)
+    cfg = utc8_work_hours(5000, 8, 20);
   wf_planner_t p;
-  wf_planner_init(&p, &cfg, start);
-  sim_add_collectors(&p);
+  time_t start = sim_plan_month(&p, &cfg, year, month);
+  time_t end = month_after(year, month, UTC8);
   sim_t sim = {0};
 
   sim_run(&p, &sim, start, end - HOUR);
@@ -596,42 +617,36 @@ static void sim_month(int year, int month, bool work_hours) {
     assert_true(p.collectors[i].last_start > start);
 }
 
-static void test_month_february_2027(void **state) {
-  (void)state;
-  sim_month(2027, 2, false);
-  sim_month(2027, 2, true);
-}
+/* The months simulated whole: February of a common and of a leap year,
+ * a month of 30 days and one of 31, each a test of its own. */
+typedef struct {
+  const char *name; /* the cmocka test name */
+  int year;
+  int month;
+} month_t;
 
-static void test_month_april_2027(void **state) {
-  (void)state;
-  sim_month(2027, 4, false);
-  sim_month(2027, 4, true);
-}
+static const month_t months[] = {
+    {"test_month_february_2027", 2027, 2},
+    {"test_month_april_2027", 2027, 4},
+    {"test_month_january_2027", 2027, 1},
+    {"test_month_february_2028", 2028, 2},
+};
 
-static void test_month_january_2027(void **state) {
-  (void)state;
-  sim_month(2027, 1, false);
-  sim_month(2027, 1, true);
-}
-
-static void test_month_february_2028(void **state) {
-  (void)state;
-  sim_month(2028, 2, false);
-  sim_month(2028, 2, true);
+/* Runs one row of months (the test's state), without work hours and with
+ * them. */
+static void test_month(void **state) {
+  const month_t *m = *state;
+  sim_month(m->year, m->month, false);
+  sim_month(m->year, m->month, true);
 }
 
 static void test_restart_mid_month(void **state) {
   (void)state;
-  wf_plan_config_t cfg = {.quota = 5000,
-                          .utc_offset = UTC8,
-                          .work_start = 8 * 60,
-                          .work_end = 20 * 60};
-  time_t start = local_time(2027, 4, 1, 0, 0, UTC8);
+  wf_plan_config_t cfg = utc8_work_hours(5000, 8, 20);
+  wf_planner_t before;
+  time_t start = sim_plan_month(&before, &cfg, 2027, 4);
   time_t restart = local_time(2027, 4, 16, 11, 23, UTC8);
   time_t end = local_time(2027, 5, 1, 0, 0, UTC8);
-  wf_planner_t before;
-  wf_planner_init(&before, &cfg, start);
-  sim_add_collectors(&before);
   sim_t sim = {0};
   sim_run(&before, &sim, start, restart);
   int64_t saved = wf_planner_used(&before, restart);
@@ -664,11 +679,9 @@ static int64_t changing_cost(size_t idx, time_t t, time_t month_start) {
 static void test_costs_that_change(void **state) {
   (void)state;
   wf_plan_config_t cfg = {.quota = 5000, .utc_offset = UTC8};
-  time_t start = local_time(2027, 1, 1, 0, 0, UTC8);
-  time_t end = local_time(2027, 2, 1, 0, 0, UTC8);
   wf_planner_t p;
-  wf_planner_init(&p, &cfg, start);
-  sim_add_collectors(&p);
+  time_t start = sim_plan_month(&p, &cfg, 2027, 1);
+  time_t end = local_time(2027, 2, 1, 0, 0, UTC8);
   sim_t sim = {.cost = changing_cost};
 
   /* The user list is read on the change days and the estimates set from
@@ -695,15 +708,10 @@ static int64_t growing_cost(size_t idx, time_t t, time_t month_start) {
 
 static void test_growing_user_list(void **state) {
   (void)state;
-  wf_plan_config_t cfg = {.quota = 5000,
-                          .utc_offset = UTC8,
-                          .work_start = 9 * 60,
-                          .work_end = 18 * 60};
-  time_t start = local_time(2027, 4, 1, 0, 0, UTC8);
-  time_t end = local_time(2027, 5, 1, 0, 0, UTC8);
+  wf_plan_config_t cfg = utc8_work_hours(5000, 9, 18);
   wf_planner_t p;
-  wf_planner_init(&p, &cfg, start);
-  sim_add_collectors(&p);
+  time_t start = sim_plan_month(&p, &cfg, 2027, 4);
+  time_t end = local_time(2027, 5, 1, 0, 0, UTC8);
   sim_t sim = {.cost = growing_cost};
   sim_run(&p, &sim, start, end);
   /* Some polls ran into the line: the estimates lagged the costs. */
@@ -716,10 +724,9 @@ static void test_small_quota(void **state) {
   (void)state;
   /* 100 calls buy three whole polls of 30, never a fourth. */
   wf_plan_config_t cfg = {.quota = 100, .utc_offset = UTC8};
-  time_t start = local_time(2027, 4, 1, 0, 0, UTC8);
-  time_t end = local_time(2027, 5, 1, 0, 0, UTC8);
   wf_planner_t p;
-  wf_planner_init(&p, &cfg, start);
+  time_t start = plan_month(&p, &cfg, 2027, 4);
+  time_t end = local_time(2027, 5, 1, 0, 0, UTC8);
   assert_int_equal(wf_planner_add(&p, "leave", 1, 60, 30), 0);
   sim_t sim = {0};
   sim_run(&p, &sim, start, end);
@@ -733,14 +740,9 @@ static void test_small_quota(void **state) {
 
 static void test_describe(void **state) {
   (void)state;
-  wf_plan_config_t cfg = {.quota = 5000,
-                          .utc_offset = UTC8,
-                          .work_start = 8 * 60,
-                          .work_end = 20 * 60};
-  time_t start = local_time(2027, 4, 1, 0, 0, UTC8);
+  wf_plan_config_t cfg = utc8_work_hours(5000, 8, 20);
   wf_planner_t p;
-  wf_planner_init(&p, &cfg, start);
-  sim_add_collectors(&p);
+  time_t start = sim_plan_month(&p, &cfg, 2027, 4);
   sim_t sim = {0};
   sim_run(&p, &sim, start, start + 10 * DAY);
 
@@ -772,9 +774,8 @@ static void test_describe(void **state) {
 static void describe_one(int64_t quota, double interval, char *line,
                          size_t size) {
   wf_plan_config_t cfg = {.quota = quota};
-  time_t start = local_time(2027, 4, 1, 0, 0, 0);
   wf_planner_t p;
-  wf_planner_init(&p, &cfg, start);
+  time_t start = plan_month(&p, &cfg, 2027, 4);
   wf_planner_add(&p, "reports", 2, interval, 10);
   wf_planner_describe(&p, start, line, size);
 }
@@ -864,7 +865,7 @@ static void test_parse_work_hours(void **state) {
 }
 
 int main(void) {
-  const struct CMUnitTest tests[] = {
+  static const struct CMUnitTest fixed[] = {
       cmocka_unit_test(test_off_hours_weight_is_a_tenth),
       cmocka_unit_test(test_line_without_work_hours),
       cmocka_unit_test(test_line_with_work_hours),
@@ -881,10 +882,6 @@ int main(void) {
       cmocka_unit_test(test_share_sets_the_period),
       cmocka_unit_test(test_water_filling),
       cmocka_unit_test(test_next_waits_for_the_line),
-      cmocka_unit_test(test_month_february_2027),
-      cmocka_unit_test(test_month_april_2027),
-      cmocka_unit_test(test_month_january_2027),
-      cmocka_unit_test(test_month_february_2028),
       cmocka_unit_test(test_restart_mid_month),
       cmocka_unit_test(test_costs_that_change),
       cmocka_unit_test(test_growing_user_list),
@@ -893,5 +890,9 @@ int main(void) {
       cmocka_unit_test(test_describe_periods),
       cmocka_unit_test(test_parse_work_hours),
   };
+
+  /* The fixed tests, then one test per month. */
+  struct CMUnitTest tests[WF_ARRAY_SIZE(fixed) + WF_ARRAY_SIZE(months)];
+  unittest_row_tests(tests, fixed, months, test_month);
   return cmocka_run_group_tests_name("wf_planner", tests, NULL, NULL);
 }

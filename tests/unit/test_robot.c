@@ -106,6 +106,17 @@ static bool has_key(const fixture_t *f, const char *key) {
   return json_object_object_get_ex(f->body, key, NULL);
 }
 
+/* Fails unless `text` tells the note of setup(): the word for its
+ * severity, `severity`, its message, host, identifier and time. */
+static void assert_note_text(const char *text, const char *severity) {
+  assert_contains(text, severity);
+  assert_contains(
+      text, "acme: 12 departures today (leave), above the failure bound 10");
+  assert_contains(text, "collector01");
+  assert_contains(text, "workforce-acme/departures_today-leave");
+  assert_contains(text, "2024-03-09 20:00:00 UTC");
+}
+
 /* ---------------------------------------------------------------------
  * Signatures.
  * --------------------------------------------------------------------- */
@@ -230,13 +241,7 @@ static void test_body_dingtalk_markdown(void **state) {
   const char *title = member(f, "markdown", "title");
   assert_contains(title, "FAILURE");
   assert_contains(title, "acme");
-  const char *text = member(f, "markdown", "text");
-  assert_contains(text, "FAILURE");
-  assert_contains(
-      text, "acme: 12 departures today (leave), above the failure bound 10");
-  assert_contains(text, "collector01");
-  assert_contains(text, "workforce-acme/departures_today-leave");
-  assert_contains(text, "2024-03-09 20:00:00 UTC");
+  assert_note_text(member(f, "markdown", "text"), "FAILURE");
   assert_false(has_key(f, "msg_type"));
   assert_false(has_key(f, "sign"));
 }
@@ -255,13 +260,7 @@ static void test_body_feishu_text(void **state) {
   f->note.severity = 2;
   body(f, WF_ROBOT_FEISHU, NULL, 1700000000000LL);
   assert_string_equal(member(f, "msg_type", NULL), "text");
-  const char *text = member(f, "content", "text");
-  assert_contains(text, "WARNING");
-  assert_contains(
-      text, "acme: 12 departures today (leave), above the failure bound 10");
-  assert_contains(text, "collector01");
-  assert_contains(text, "workforce-acme/departures_today-leave");
-  assert_contains(text, "2024-03-09 20:00:00 UTC");
+  assert_note_text(member(f, "content", "text"), "WARNING");
   assert_false(has_key(f, "timestamp"));
   assert_false(has_key(f, "sign"));
   assert_false(has_key(f, "msgtype"));

@@ -267,22 +267,29 @@ static const char *local_text(time_t t, int offset, char *buffer, size_t size) {
   return buffer;
 }
 
+/* Checks the local text of the instants around `midnight`, the start of
+ * 2024-03-10 at `offset`: the second before is the day before, whatever
+ * the UTC date; and 2024-03-10T02:00:00Z reads `at_two_utc`. */
+static void check_local_midnight(time_t midnight, int offset,
+                                 const char *at_two_utc) {
+  char text[32];
+  assert_string_equal(local_text(midnight, offset, text, sizeof(text)),
+                      "2024-03-10 00:00:00");
+  assert_string_equal(local_text(midnight - 1, offset, text, sizeof(text)),
+                      "2024-03-09 23:59:59");
+  assert_string_equal(
+      local_text(MIDNIGHT_MAR10_UTC + 2 * HOUR, offset, text, sizeof(text)),
+      at_two_utc);
+}
+
 static void test_local_format_around_midnight_plus_0800(void **state) {
   (void)state;
-  char text[32];
-  time_t midnight = MIDNIGHT_MAR10_PLUS8;
-  assert_string_equal(local_text(midnight, PLUS_0800, text, sizeof(text)),
-                      "2024-03-10 00:00:00");
-  /* One second earlier is the day before, although the UTC date
+  /* One second before midnight is the day before, although the UTC date
    * (2024-03-09) is the same. */
-  assert_string_equal(local_text(midnight - 1, PLUS_0800, text, sizeof(text)),
-                      "2024-03-09 23:59:59");
-  /* 2024-03-10T02:00:00Z */
-  assert_string_equal(
-      local_text(MIDNIGHT_MAR10_UTC + 2 * HOUR, PLUS_0800, text, sizeof(text)),
-      "2024-03-10 10:00:00");
+  check_local_midnight(MIDNIGHT_MAR10_PLUS8, PLUS_0800, "2024-03-10 10:00:00");
   /* The bounds of a day as listRecord wants them. */
-  assert_int_equal(wf_local_format(midnight + 4 * HOUR, PLUS_0800,
+  char text[32];
+  assert_int_equal(wf_local_format(MIDNIGHT_MAR10_PLUS8 + 4 * HOUR, PLUS_0800,
                                    "%Y-%m-%d 23:59:59", text, sizeof(text)),
                    0);
   assert_string_equal(text, "2024-03-10 23:59:59");
@@ -290,16 +297,9 @@ static void test_local_format_around_midnight_plus_0800(void **state) {
 
 static void test_local_format_around_midnight_minus_0500(void **state) {
   (void)state;
-  char text[32];
-  time_t midnight = MIDNIGHT_MAR10_MINUS5;
-  assert_string_equal(local_text(midnight, MINUS_0500, text, sizeof(text)),
-                      "2024-03-10 00:00:00");
-  assert_string_equal(local_text(midnight - 1, MINUS_0500, text, sizeof(text)),
-                      "2024-03-09 23:59:59");
   /* 2024-03-10T02:00:00Z is still the evening before at -05:00. */
-  assert_string_equal(
-      local_text(MIDNIGHT_MAR10_UTC + 2 * HOUR, MINUS_0500, text, sizeof(text)),
-      "2024-03-09 21:00:00");
+  check_local_midnight(MIDNIGHT_MAR10_MINUS5, MINUS_0500,
+                       "2024-03-09 21:00:00");
 }
 
 static void test_local_format_at_utc_and_small_buffer(void **state) {

@@ -3,8 +3,8 @@
  * SPDX-License-Identifier: MIT
  *
  * What every unit test includes: cmocka with the headers it needs first,
- * assertions that print times readably, and a reader for the fixtures in
- * tests/data/.
+ * assertions that print times readably, a reader for the fixtures in
+ * tests/data/, and a test list with one test per row of a table.
  **/
 #ifndef UNITTEST_H
 #define UNITTEST_H
@@ -80,5 +80,25 @@ static inline char *unittest_read_file(const char *path, size_t *size) {
   *size = used;
   return text;
 }
+
+/* Fills `tests`, an array of exactly as many tests as `fixed` and `rows`
+ * have together, with the tests of the array `fixed`, then one test of `run`
+ * per row of the array `rows`: named after the row's `name` and given the
+ * row as its state (`*state` in `run`). */
+#define unittest_row_tests(tests, fixed, rows, run)                            \
+  do {                                                                         \
+    _Static_assert(sizeof(tests) / sizeof((tests)[0]) ==                       \
+                       sizeof(fixed) / sizeof((fixed)[0]) +                    \
+                           sizeof(rows) / sizeof((rows)[0]),                   \
+                   "tests holds the fixed tests and one per row");             \
+    size_t n_ = 0;                                                             \
+    for (size_t i_ = 0; i_ < sizeof(fixed) / sizeof((fixed)[0]); i_++)         \
+      (tests)[n_++] = (fixed)[i_];                                             \
+    for (size_t i_ = 0; i_ < sizeof(rows) / sizeof((rows)[0]); i_++)           \
+      (tests)[n_++] =                                                          \
+          (struct CMUnitTest){.name = (rows)[i_].name,                         \
+                              .test_func = (run),                              \
+                              .initial_state = (void *)&(rows)[i_]};           \
+  } while (0)
 
 #endif /* UNITTEST_H */

@@ -31,4 +31,13 @@ static inline double unittest_gauge(const wf_metrics_t *m, const char *type,
   return r->value.gauge;
 }
 
+/* The value of the derive row (type, instance) of `m`, failing the test
+ * when the row is absent or is not a derive. */
+static inline int64_t unittest_derive(const wf_metrics_t *m, const char *type,
+                                      const char *instance) {
+  const wf_metric_t *r = unittest_metric(m, type, instance);
+  assert_int_equal(r->kind, WF_DERIVE);
+  return r->value.derive;
+}
+
 #endif /* UNITTEST_METRICS_H */
