@@ -286,12 +286,24 @@ static void batch_schedule(wf_batch_t *b, wf_call_t *call) {
 }
 
 /* Sends a call whose slot has come: its token, then the engine. A call
- * that cannot go out ends at once, filed as finished. */
+ * that cannot go out ends at once, filed as finished. One that came late
+ * to its slot, right after calls that went out on time, waits while its
+ * API's last second is full. */
 static void batch_send(wf_batch_t *b, wf_call_t *call) {
   wf_client_t *client = b->client;
   char *url = NULL;
   char *token_header = NULL;
 
+  if (client->limiter != NULL) {
+    int64_t later =
+        wf_limiter_send(client->limiter, call->endpoint,
+                        wf_endpoint_rate(call->endpoint), client_now_ms());
+    if (later != 0) {
+      call->not_before = later;
+      batch_schedule(b, call);
+      return;
+    }
+  }
   if (!call->raw) {
     client_wipe(call->used);
     call->used = NULL;

@@ -16,6 +16,12 @@ typedef struct {
   char *key;
   int64_t next_slot;    /* the earliest time of the next call */
   int64_t paused_until; /* a throttling answer asked for quiet until then */
+  /* When the last calls went out (wf_limiter_send): a ring of as many
+   * times as the rate allows calls a second, `sent_next` the oldest. */
+  int64_t *sent;
+  size_t sent_size;
+  size_t sent_count;
+  size_t sent_next;
 } rl_bucket_t;
 
 struct wf_limiter_s {
@@ -35,8 +41,10 @@ wf_limiter_t *wf_limiter_create(void) {
 void wf_limiter_destroy(wf_limiter_t *limiter) {
   if (limiter == NULL)
     return;
-  for (size_t i = 0; i < limiter->count; i++)
+  for (size_t i = 0; i < limiter->count; i++) {
     free(limiter->buckets[i].key);
+    free(limiter->buckets[i].sent);
+  }
   free(limiter->buckets);
   pthread_mutex_destroy(&limiter->lock);
   free(limiter);
@@ -101,4 +109,39 @@ int64_t wf_limiter_paused_until(wf_limiter_t *limiter, const char *key) {
       until = limiter->buckets[i].paused_until;
   pthread_mutex_unlock(&limiter->lock);
   return until;
+}
+
+int64_t wf_limiter_send(wf_limiter_t *limiter, const char *key, double rate,
+                        int64_t now) {
+  if (!(rate >= 1))
+    return 0;
+  size_t allowed = (size_t)rate;
+  int64_t window = (int64_t)(1000.0 * WF_RATE_MARGIN);
+  int64_t at = 0;
+  pthread_mutex_lock(&limiter->lock);
+  rl_bucket_t *bucket = rl_bucket(limiter, key);
+  if (bucket != NULL && bucket->sent_size != allowed) {
+    int64_t *sent = calloc(allowed, sizeof(*sent));
+    if (sent != NULL) {
+      free(bucket->sent);
+      *bucket = (rl_bucket_t){.key = bucket->key,
+                              .next_slot = bucket->next_slot,
+                              .paused_until = bucket->paused_until,
+                              .sent = sent,
+                              .sent_size = allowed};
+    }
+  }
+  if (bucket != NULL && bucket->sent_size == allowed) {
+    int64_t oldest = bucket->sent[bucket->sent_next];
+    if (bucket->sent_count == allowed && now - oldest < window) {
+      at = oldest + window;
+    } else {
+      bucket->sent[bucket->sent_next] = now;
+      bucket->sent_next = (bucket->sent_next + 1) % allowed;
+      if (bucket->sent_count < allowed)
+        bucket->sent_count++;
+    }
+  }
+  pthread_mutex_unlock(&limiter->lock);
+  return at;
 }

@@ -11,6 +11,12 @@
  * the rate, so that no window of one second (or of 20 s for the per-IP
  * ceiling) ever holds more calls than the platform allows.
  *
+ * A call may still go out later than its slot (a busy machine wakes the
+ * thread late) and then close to calls whose slots came after it. Each
+ * API's bucket therefore also remembers when its last calls really went
+ * out (wf_limiter_send), and holds a call back while a second, with the
+ * margin, already holds as many as the rate allows.
+ *
  * Times are milliseconds of a monotonic clock, passed in. A limiter may be
  * shared by threads: every call takes its lock.
  **/
@@ -46,5 +52,14 @@ void wf_limiter_pause(wf_limiter_t *limiter, const char *key, int64_t until);
 
 /* The time before which bucket `key` gives out no slot (0: none). */
 int64_t wf_limiter_paused_until(wf_limiter_t *limiter, const char *key);
+
+/* A call of bucket `key`, whose platform allows `rate` calls a second, is
+ * about to go out at `now`. Returns 0 and records it when fewer than
+ * `rate` (rounded down) calls went out in the second, with the margin,
+ * before `now`; otherwise records nothing and returns the time it may
+ * go. A rate under one a second is left to the spacing alone. Returns 0
+ * without memory, when nothing can be remembered. */
+int64_t wf_limiter_send(wf_limiter_t *limiter, const char *key, double rate,
+                        int64_t now);
 
 #endif /* WF_RATELIMIT_H */
